@@ -1,0 +1,4 @@
+"""Persistence for dutydesk: tables, engine and sessions, migrations, queries.
+
+Nothing here imports Textual or the application services.
+"""

@@ -1,0 +1,1 @@
+"""Commands: audit_cmds (to be filled)."""

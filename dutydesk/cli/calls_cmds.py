@@ -1,0 +1,1 @@
+"""Commands: calls_cmds (to be filled)."""

@@ -1,0 +1,1 @@
+"""Commands: db_cmds (to be filled)."""

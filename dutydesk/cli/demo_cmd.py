@@ -1,0 +1,1 @@
+"""Commands: demo_cmd (to be filled)."""

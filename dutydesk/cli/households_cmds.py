@@ -1,0 +1,1 @@
+"""Commands: households_cmds (to be filled)."""

@@ -1,0 +1,58 @@
+"""The ``dutydesk`` console script: loads every command module, turns desk errors into one line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import click
+
+from dutydesk.cli.context import CliContext
+
+from dutydesk.cli.groups import main_group
+from dutydesk.errors import DeskError
+
+# Each module attaches its commands to a group on import.
+from dutydesk.cli import (  # noqa: F401,E402
+    audit_cmds,
+    calls_cmds,
+    db_cmds,
+    demo_cmd,
+    households_cmds,
+    requests_cmds,
+    users_cmds,
+)
+
+
+def main(argv: list[str] | None = None, app_opener: Callable[[CliContext], None] | None = None) -> None:
+    """Run a command. ``app_opener`` opens the screens when no command is given."""
+    try:
+        main_group.main(
+            args=argv,
+            prog_name="dutydesk",
+            standalone_mode=False,
+            obj=CliContext(app_opener=app_opener),
+        )
+    except DeskError as err:
+        click.echo(f"dutydesk: {err}", err=True)
+        sys.exit(err.exit_code)
+    except click.exceptions.Abort:
+        click.echo("dutydesk: stopped.", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        click.echo("dutydesk: stopped.", err=True)
+        sys.exit(130)
+    except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
+        from dutydesk.crash import report
+
+        path = report(err)
+        click.echo(f"dutydesk: something went wrong that the desk did not expect ({type(err).__name__}). "
+                   f"Details were written to {path}; please send them to your administrator.", err=True)
+        sys.exit(70)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Commands: requests_cmds (to be filled)."""

@@ -1,0 +1,1 @@
+"""Commands: users_cmds (to be filled)."""
