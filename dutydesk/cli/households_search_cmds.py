@@ -1,0 +1,1 @@
+"""Commands: households search and show (matching)."""
