@@ -1,0 +1,325 @@
+"""The dutydesk Textual app: opening the desk, identity, keys, palette, help, quitting.
+
+Start-up is built for a fast first frame: this module imports Textual only. The
+app paints "Opening the desk…" at once, then a thread worker imports the
+database layer, opens the store, checks its schema, signs the user in and
+imports the dashboard; the dashboard replaces the opening screen when that is done.
+
+Extension points for other screens (see also ``screens.actions`` and ``screens.palette``):
+
+- ``self.app.desk`` is the ``dutydesk.desk.Desk`` (store and signed-in actor);
+  ``self.app.role`` the role value. Both are None until the desk has opened.
+- App-wide actions (log a call, find a carer, oversight, ...) are registered in
+  ``screens.actions.DESK_ACTIONS``; ``app.desk('<id>')`` runs one from anywhere.
+- A screen's own ``BINDINGS`` (with descriptions) show in the footer, F1 help and the palette.
+- The identity bar is docked on every full screen by the app; do not compose a ``Header``.
+- ``unsaved_changes(self) -> str | None`` on a screen makes quitting ask first.
+- A worker that fails with a ``DeskError`` becomes a notification with its message;
+  any other failure is written to a crash file and named in a notification.
+  A screen that shows its own worker errors should ``event.stop()`` the
+  ``Worker.StateChanged`` message.
+
+Environment: ``DUTYDESK_THEME`` picks a theme; ``DUTYDESK_EXIT_WHEN_READY=1``
+exits as soon as the dashboard's first load is done and ``DUTYDESK_BENCH_FILE``
+receives timestamps (both for bench/startup.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.util
+import os
+import time
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.containers import Center, Middle
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from screens.actions import DESK_ACTIONS, find
+from screens.errors import ProblemScreen
+from screens.help import HelpScreen, collect_keys, screen_title
+from screens.identity_bar import Identity, IdentityBar
+from screens.messages import DeskOpened, DeskOpenFailed, StartProblem
+from screens.palette import DeskCommands
+
+ENV_THEME = "DUTYDESK_THEME"
+ENV_EXIT_WHEN_READY = "DUTYDESK_EXIT_WHEN_READY"
+ENV_BENCH_FILE = "DUTYDESK_BENCH_FILE"
+
+
+def default_theme() -> str:
+    """A truecolour theme where the terminal says it has truecolour, else the terminal's own 16 colours.
+
+    Over SSH ``COLORTERM`` is usually not passed on, so remote sessions get
+    ``ansi-dark``, which follows the terminal's palette and works in 16 colours.
+    """
+    if os.environ.get("COLORTERM", "").lower() in {"truecolor", "24bit"}:
+        return "textual-dark"
+    return "ansi-dark"
+
+
+def bench_stamp(event: str) -> None:
+    """Append ``event time`` to the file named by DUTYDESK_BENCH_FILE, if set."""
+    path = os.environ.get(ENV_BENCH_FILE)
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"{event} {time.time():.6f}\n")
+
+
+class LaunchScreen(Screen[None]):
+    """The first frame: painted before the database layer is imported."""
+
+    SHOW_IDENTITY = False
+
+    def compose(self) -> ComposeResult:
+        yield IdentityBar(None)
+        with Middle(), Center():
+            yield Static("Opening the desk…", id="launch-message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(bench_stamp, "first_frame")
+
+
+class ConfirmQuitScreen(ModalScreen[bool]):
+    """Asks before quitting while a screen holds unsaved work."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Quit anyway", id="confirm.yes"),
+        Binding("n", "answer(False)", "Stay", id="confirm.no"),
+        Binding("escape", "answer(False)", "Stay", show=False, id="confirm.escape"),
+    ]
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__()
+        self.reasons = reasons
+
+    def compose(self) -> ComposeResult:
+        with Middle(id="confirm-box"):
+            for reason in self.reasons:
+                yield Static(Content(reason), classes="confirm-reason", markup=False)
+            yield Static("Quit anyway? y quits, n stays.", id="confirm-question", markup=False)
+        yield Footer()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class DutyDeskApp(App[int]):
+    """The duty desk. ``url`` is the store; ``as_user`` a demo user (demo stores only)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "dutydesk"
+    COMMANDS = {DeskCommands}
+    COMMAND_PALETTE_DISPLAY = "ctrl+p"
+    BINDINGS = [
+        Binding("f1", "help", "Help", tooltip="Every key on this screen", id="app.help"),
+        Binding("q", "quit", "Quit", tooltip="Leave dutydesk", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
+                tooltip="Search every command on this screen", id="app.palette"),
+    ]
+
+    def __init__(
+        self,
+        url: str,
+        as_user: str | None = None,
+        *,
+        theme: str | None = None,
+        cursor_blink: bool = True,
+        exit_when_ready: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.url = url
+        self.as_user = as_user
+        self.desk: Any = None  # dutydesk.desk.Desk once open
+        self.role: str | None = None
+        self.identity: Identity | None = None
+        self.cursor_blink = cursor_blink
+        if exit_when_ready is None:
+            exit_when_ready = os.environ.get(ENV_EXIT_WHEN_READY) == "1"
+        self.exit_when_ready = exit_when_ready
+        self.animation_level = "none"
+        self._requested_theme = theme or os.environ.get(ENV_THEME) or default_theme()
+        self._screen_ready: dict[str, bool] = {}
+        desk_bindings = [
+            Binding(a.key, f"desk('{a.id}')", a.title, show=a.show, tooltip=a.help, id=a.binding_id)
+            for a in DESK_ACTIONS
+        ]
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(desk_bindings)])
+
+    # -- opening the desk ---------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return LaunchScreen()
+
+    def on_mount(self) -> None:
+        if self._requested_theme in self.available_themes:
+            self.theme = self._requested_theme
+        else:
+            self.theme = default_theme()
+            self.notify(f"There is no theme called {self._requested_theme!r}; using {self.theme}.",
+                        severity="warning", markup=False)
+        self.screen_change_signal.subscribe(self, self._add_identity_bar)
+        self.open_desk()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open-desk", name="open the desk")
+    def open_desk(self) -> None:
+        from screens.launch import open_desk
+
+        self.post_message(open_desk(self.url, self.as_user))
+
+    async def on_desk_opened(self, message: DeskOpened) -> None:
+        actor = message.desk.actor
+        self.desk = message.desk
+        self.role = str(actor.role.value)
+        self.identity = Identity(actor.full_name, actor.username, actor.team_name, self.role, message.demo)
+        self.refresh_bindings()
+        dashboard = message.dashboard()
+        await self.push_screen(dashboard)
+        if self.exit_when_ready:
+            self.run_worker(self._exit_when_ready(dashboard), group="bench", exit_on_error=False)
+
+    async def on_desk_open_failed(self, message: DeskOpenFailed) -> None:
+        await self.push_screen(ProblemScreen(message.problem))
+        if self.exit_when_ready:
+            self.exit(message.problem.exit_code)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The safety net for worker errors no screen handled: a message, never a traceback."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        from dutydesk.errors import DeskError  # light: no database imports
+
+        if isinstance(error, DeskError):
+            self.notify(str(error), severity="error", markup=False)
+            return
+        from dutydesk.crash import report
+
+        path = report(error) if isinstance(error, BaseException) else None
+        text = (f"Something went wrong that the desk did not expect ({type(error).__name__}). "
+                f"Details were written to {path}; please send them to your administrator.")
+        if event.worker.group == "open-desk":
+            self.call_later(self.push_screen, ProblemScreen(StartProblem("The desk could not open", text, exit_code=70)))
+        else:
+            self.notify(text, severity="error", timeout=30, markup=False)
+
+    async def _exit_when_ready(self, screen: Screen) -> None:
+        """For the start-up benchmark: leave once the dashboard's first load has finished."""
+        busy_states = (WorkerState.PENDING, WorkerState.RUNNING)
+        for _ in range(1000):
+            await self._after_refresh(screen)
+            busy = [w for w in self.workers if w.state in busy_states and w.group != "bench"]
+            if not busy:
+                break
+            await self.workers.wait_for_complete(busy)
+        bench_stamp("ready")
+        self.exit(0)
+
+    async def _after_refresh(self, node: Any) -> None:
+        done = asyncio.get_running_loop().create_future()
+        node.call_after_refresh(lambda: done.done() or done.set_result(None))
+        await done
+
+    # -- identity on every screen -----------------------------------------------------------
+
+    def _add_identity_bar(self, screen: Screen) -> None:
+        if isinstance(screen, ModalScreen) or not getattr(screen, "SHOW_IDENTITY", True):
+            return
+        if self.identity is None or screen.query("#identity-bar"):
+            return
+        bar = IdentityBar(self.identity)
+        if screen.children:
+            screen.mount(bar, before=0)
+        else:
+            screen.mount(bar)
+
+    def on_descendant_focus(self, event: Any) -> None:
+        if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "desk":
+            desk_action = find(str(parameters[0])) if parameters else None
+            if desk_action is None or self.desk is None or not desk_action.allowed_for(self.role):
+                return False
+            return self._screen_built(desk_action.screen)
+        return True
+
+    def _screen_built(self, target: str | None) -> bool:
+        if not target:
+            return False
+        module = target.partition(":")[0]
+        if module not in self._screen_ready:
+            try:
+                self._screen_ready[module] = importlib.util.find_spec(module) is not None
+            except (ImportError, ValueError):
+                self._screen_ready[module] = False
+        return self._screen_ready[module]
+
+    def action_desk(self, action_id: str) -> None:
+        action = find(action_id)
+        if action is None or self.desk is None:
+            self.bell()
+            return
+        if not action.allowed_for(self.role):
+            self.notify(f"{action.title}: your role cannot use this.", severity="warning", markup=False)
+            return
+        module_name, _, class_name = (action.screen or "").partition(":")
+        try:
+            screen_class = getattr(importlib.import_module(module_name), class_name, None)
+        except ModuleNotFoundError as err:
+            if err.name != module_name:
+                raise
+            screen_class = None
+        if screen_class is None:
+            self.notify(f"{action.title} is not ready yet.", markup=False)
+            return
+        if isinstance(self.screen, screen_class):
+            return
+        for index, open_screen in enumerate(self.screen_stack):
+            if isinstance(open_screen, screen_class):
+                above = self.screen_stack[index + 1:]
+                if not any(_unsaved(s) for s in above):
+                    for _ in above:
+                        self.pop_screen()
+                    return
+                break
+        self.push_screen(screen_class())
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.show_help(self.screen)
+
+    def show_help(self, screen: Screen) -> None:
+        self.push_screen(HelpScreen(screen_title(self, screen), collect_keys(self, screen)))
+
+    async def action_quit(self) -> None:
+        reasons = [r for s in self.screen_stack if (r := _unsaved(s))]
+        if not reasons:
+            self.exit(0)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit(0)
+
+        if not isinstance(self.screen, ConfirmQuitScreen):
+            self.push_screen(ConfirmQuitScreen(reasons), callback=answered)
+
+
+def _unsaved(screen: Screen) -> str | None:
+    check = getattr(screen, "unsaved_changes", None)
+    return check() if callable(check) else None

@@ -1,0 +1,141 @@
+"""Starting the app, and opening the desk (off the UI thread).
+
+``run_app`` needs only ``.url`` and ``.as_user`` (a ``CliContext`` or the light
+``LaunchRequest`` the entry point makes without importing the command line).
+
+``open_desk`` runs in the app's opening worker: it is where the database layer
+is first imported. Every way it can fail becomes a ``StartProblem`` that says
+what to do; unexpected errors go to a crash file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from screens.messages import DeskOpened, DeskOpenFailed, StartProblem
+
+ENV_HEADLESS = "DUTYDESK_HEADLESS"
+
+
+class Launchable(Protocol):
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def as_user(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchRequest:
+    url: str
+    as_user: str | None = None
+
+
+def run_app(ctx: Launchable) -> None:
+    """Run the desk until the user quits; exit with the app's return code if it is not 0."""
+    from screens.app import DutyDeskApp
+
+    app = DutyDeskApp(url=ctx.url, as_user=ctx.as_user)
+    app.run(headless=os.environ.get(ENV_HEADLESS) == "1")
+    code = app.return_code or 0
+    if code:
+        raise SystemExit(code)
+
+
+def _shown(url: Any) -> str:
+    try:
+        return url.render_as_string(hide_password=True)
+    except AttributeError:
+        return str(url)
+
+
+def _first_line(err: BaseException) -> str:
+    orig = getattr(err, "orig", None) or err
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+def _crash(err: BaseException) -> StartProblem:
+    from dutydesk.crash import report
+
+    try:
+        path: Any = report(err)
+    except OSError:
+        path = "nowhere (the crash file could not be written)"
+    return StartProblem(
+        "The desk could not open",
+        f"Something went wrong that the desk did not expect ({type(err).__name__}). "
+        f"Details were written to {path}; please send them to your administrator.",
+        exit_code=70,
+    )
+
+
+def open_desk(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
+    """Open the store, check its schema, sign in, load the dashboard module."""
+    try:
+        return _open(url, as_user)
+    except Exception as err:  # noqa: BLE001 - the last line of defence on the opening path
+        return DeskOpenFailed(_crash(err))
+
+
+def _open(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
+    import sqlalchemy as sa
+
+    from db.engine import Database
+    from dutydesk.desk import Desk
+    from dutydesk.errors import DeskError, NotAllowed, SchemaMismatch, UnknownUser
+    from dutydesk.identity import is_demo, sign_in
+
+    try:
+        db = Database(url)
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError, OSError) as err:
+        return DeskOpenFailed(StartProblem(
+            "The store could not be opened",
+            f"{url!r} is not a store dutydesk can open: {_first_line(err)}",
+            "Give a SQLite file path or a database URL with --db, or set DUTYDESK_DATABASE_URL.",
+            exit_code=2,
+        ))
+    shown = _shown(db.url)
+    try:
+        with db.engine.connect():
+            pass
+        has_users = sa.inspect(db.engine).has_table("users")
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as err:
+        db.dispose()
+        return DeskOpenFailed(StartProblem(
+            "The store could not be reached",
+            f"dutydesk could not open the store at {shown}: {_first_line(err)}",
+            "Check --db or DUTYDESK_DATABASE_URL, and that the database server is running.",
+            exit_code=1,
+        ))
+
+    try:
+        if not has_users:
+            raise SchemaMismatch(
+                f"The store at {shown} has no dutydesk tables yet. "
+                "Create it with `dutydesk init`, or try the desk on demo data with `dutydesk demo`."
+            )
+        try:
+            from db.migrate import ensure_current
+        except ImportError:  # migrations not installed in this build: tables exist, carry on
+            ensure_current = None
+        if ensure_current is not None:
+            ensure_current(db)
+        actor = sign_in(db, as_user)
+        demo = is_demo(db)
+        from screens.dashboard import DashboardScreen
+    except UnknownUser as err:
+        db.dispose()
+        return DeskOpenFailed(StartProblem("You are not a dutydesk user yet", str(err),
+                                           exit_code=err.exit_code))
+    except NotAllowed as err:
+        db.dispose()
+        return DeskOpenFailed(StartProblem("Not allowed", str(err), exit_code=err.exit_code))
+    except SchemaMismatch as err:
+        db.dispose()
+        return DeskOpenFailed(StartProblem("The store needs attention", str(err), exit_code=err.exit_code))
+    except DeskError as err:
+        db.dispose()
+        return DeskOpenFailed(StartProblem("The desk could not open", str(err), exit_code=err.exit_code))
+    return DeskOpened(Desk(db, actor), demo, DashboardScreen)
