@@ -97,6 +97,11 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
 
+    @property
+    def write_engine(self) -> Engine:
+        """The engine whose transactions start with ``BEGIN IMMEDIATE`` (migrations use it)."""
+        return self._write_engine
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from dataclasses import dataclass, field
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import click
 
 from db.engine import Database
 from dutydesk.config import database_url
+from dutydesk.errors import SchemaMismatch
 from dutydesk.identity import Actor, sign_in
 
 
@@ -23,19 +25,28 @@ class CliContext:
     app_opener: Callable[["CliContext"], None] | None = field(default=None, repr=False)
     _db: Database | None = field(default=None, repr=False)
     _actor: Actor | None = field(default=None, repr=False)
+    _schema_checked: bool = field(default=False, repr=False)
 
     @property
     def url(self) -> str:
         return database_url(self.db_value)
 
     def database(self, *, check_schema: bool = True) -> Database:
-        """The store, refusing one whose schema is older or newer than this code."""
+        """The store, refusing one whose schema is older or newer than this code.
+
+        ``check_schema=False`` is for the commands that create, upgrade or
+        inspect the store itself (init, db upgrade|backup|status).
+        """
         if self._db is None:
             self._db = Database(self.url)
-            if check_schema:
-                from db.migrate import ensure_current
+        if check_schema and not self._schema_checked:
+            from db.migrate import SchemaProblem, ensure_current
 
+            try:
                 ensure_current(self._db)
+            except SchemaProblem as problem:
+                raise schema_mismatch(problem, self._db, self.db_value) from None
+            self._schema_checked = True
         return self._db
 
     def actor(self) -> Actor:
@@ -45,6 +56,44 @@ class CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext)
+
+
+def command_hint(db_value: str | None, command: str) -> str:
+    """How to type a dutydesk command for the same store the user named."""
+    where = f" --db {shlex.quote(db_value)}" if db_value else ""
+    return f"dutydesk{where} {command}"
+
+
+def store_name(db: Database) -> str:
+    """The store as people know it: a file path, or a URL without its password."""
+    from db.engine import sqlite_path
+
+    path = sqlite_path(db.url)
+    return str(path) if path is not None else db.url.render_as_string(hide_password=True)
+
+
+def schema_mismatch(problem: Exception, db: Database, db_value: str | None) -> SchemaMismatch:
+    """A db.migrate SchemaProblem in the desk's words, naming the command that helps."""
+    from db.migrate import SchemaMissing, SchemaOutdated, SchemaTooNew
+
+    if isinstance(problem, SchemaOutdated):
+        return SchemaMismatch(
+            f"This database needs upgrading (it is at revision {problem.current}; this dutydesk needs "
+            f"{problem.head}): run `{command_hint(db_value, 'db upgrade')}` (it backs up SQLite first)."
+        )
+    if isinstance(problem, SchemaTooNew):
+        return SchemaMismatch(
+            f"This database was made by a newer dutydesk (revision {problem.current}; this one knows up to "
+            f"{problem.head}). Upgrade dutydesk on this machine; nothing was changed."
+        )
+    if isinstance(problem, SchemaMissing):
+        return SchemaMismatch(
+            f"There is no dutydesk store at {store_name(db)} yet: run `{command_hint(db_value, 'init')}` "
+            f"to create an empty one, or `{command_hint(db_value, 'demo')}` for demo data."
+        )
+    return SchemaMismatch(
+        f"{store_name(db)}: {problem}. dutydesk will not use it; check --db or DUTYDESK_DATABASE_URL."
+    )
 
 
 def emit_json(value: Any) -> None:
