@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -111,3 +112,55 @@ def history(session: Session, entity: str, entity_id: Any, limit: int = 200) -> 
             .limit(limit)
         ).all()
     )
+
+
+def record_many(
+    session: Session,
+    actor: Actor,
+    events: Iterable[tuple[str, str, Any, dict[str, Any] | None]],
+    *,
+    at: dt.datetime | None = None,
+    batch: int = 2000,
+) -> int:
+    """Append many events (action, entity, entity_id, detail) in the caller's transaction.
+
+    The same chain as :func:`record`, built in Python and inserted in batches, so a
+    50,000-household import audits each household without 150,000 round trips.
+    Plain executemany (no multi-row VALUES) keeps ids in chain order on every backend.
+    Returns the number of events written.
+    """
+    at = (at or clock.now()).astimezone(dt.UTC).replace(microsecond=0)
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    if head is None:
+        head = AuditHead(id=1, last_hash=GENESIS)
+        session.add(head)
+        session.flush()
+    table = AuditEvent.__table__
+    prev = head.last_hash
+    rows: list[dict[str, Any]] = []
+    count = 0
+
+    def flush_rows() -> None:
+        if rows:
+            session.execute(table.insert(), rows)
+            rows.clear()
+
+    for action, entity, entity_id, detail in events:
+        detail_json = _canonical(detail or {})
+        digest = _digest(prev, at, actor.username, action, entity, str(entity_id), detail_json)
+        rows.append({
+            "at": at, "user_id": actor.user_id, "username": actor.username, "action": action,
+            "entity": entity, "entity_id": str(entity_id), "detail": detail_json,
+            "prev_hash": prev, "hash": digest,
+        })
+        prev = digest
+        count += 1
+        if len(rows) >= batch:
+            flush_rows()
+    flush_rows()
+    if count:
+        head.last_event_id = session.execute(sa.select(sa.func.max(table.c.id))).scalar_one()
+        head.last_hash = prev
+        session.add(head)
+        session.flush()
+    return count
