@@ -19,6 +19,10 @@ from db.models import metadata
 ExtraDDL = tuple[str, Callable[[sa.Connection], None], Callable[[sa.Connection], None]]
 EXTRA_DDL: list[ExtraDDL] = []
 
+from db import call_search  # noqa: E402 - registers the calls' full-text search
+
+EXTRA_DDL.append((call_search.FTS_TABLE, call_search.create, call_search.drop))
+
 
 def create_schema(database: Database, *, stamp: bool = True) -> None:
     with database.engine.begin() as conn:

@@ -1,0 +1,281 @@
+"""The duty dashboard's figures: a handful of small, bounded queries.
+
+``load(desk)`` returns plain dataclasses; the screen calls it every few
+seconds from a thread worker, so each query is limited and uses an index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from db.enums import CallbackStatus, DecisionStatus, HouseholdStatus, RequestState, Role, Urgency
+from db.models import Call, Callback, Child, Decision, Household, PlacementRequest, RequestChild, Team, User
+from dutydesk import clock
+from dutydesk.calls import CallbackView, CallRow, callback_views, local_day_start
+from dutydesk.desk import Desk
+from dutydesk.identity import Permission, require
+from dutydesk.transitions import OPEN_STATES
+
+LIST_MAX = 20
+
+URGENCY_ORDER = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.PLANNED: 2}
+
+
+@dataclass(frozen=True)
+class RequestLine:
+    id: int
+    reference: str
+    urgency: Urgency
+    state: RequestState
+    placement_type: str
+    worker_name: str
+    team_name: str
+    children: str  # "Amy O'Brien (13)" or "Al (4), Bo (7), Cy (9)"
+    child_count: int
+    needed_from: dt.date
+    created_at: dt.datetime
+
+    def waited(self, at: dt.datetime) -> dt.timedelta:
+        return at - self.created_at
+
+
+@dataclass(frozen=True)
+class VacancyLine:
+    household_id: int
+    reference: str
+    name: str
+    vacancies: int
+    vacant_since: dt.date | None
+
+    def days_waiting(self, today: dt.date) -> int | None:
+        return None if self.vacant_since is None else (today - self.vacant_since).days
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    kind: str  # "decision", "request", "callback"
+    id: int  # the record to open (for a decision: its request)
+    title: str
+    detail: str
+    since: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    at: dt.datetime
+    requests: list[RequestLine] = field(default_factory=list)
+    requests_total: int = 0
+    callbacks: list[CallbackView] = field(default_factory=list)
+    callbacks_overdue: int = 0
+    callbacks_total: int = 0
+    households_with_vacancy: int = 0
+    vacant_places: int = 0
+    vacancies: list[VacancyLine] = field(default_factory=list)
+    calls_today: list[CallRow] = field(default_factory=list)
+    calls_today_count: int = 0
+    waiting: list[WaitingItem] = field(default_factory=list)
+    team_name: str = ""
+
+
+def age_text(dob: dt.date | None, today: dt.date) -> str:
+    if dob is None:
+        return "?"
+    return str(today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day)))
+
+
+def fmt_wait(delta: dt.timedelta) -> str:
+    """'45m', '3h10m', '2d4h': how long something has waited, short enough for a column."""
+    mins = max(0, int(delta.total_seconds() // 60))
+    if mins < 60:
+        return f"{mins}m"
+    hours, mins = divmod(mins, 60)
+    if hours < 24:
+        return f"{hours}h{mins:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d{hours}h"
+
+
+def fmt_left(delta: dt.timedelta) -> str:
+    """Time left before a callback is due, or 'overdue 25m'."""
+    if delta.total_seconds() < 0:
+        return f"overdue {fmt_wait(-delta)}"
+    return f"in {fmt_wait(delta)}"
+
+
+def _requests(s: Session, today: dt.date) -> tuple[list[RequestLine], int]:
+    open_states = [st.value for st in OPEN_STATES]
+    urgency_rank = sa.case(
+        {Urgency.EMERGENCY.value: 0, Urgency.URGENT.value: 1},
+        value=sa.type_coerce(PlacementRequest.urgency, sa.String), else_=2,
+    )
+    worker = aliased(User)
+    q = (
+        sa.select(PlacementRequest, worker.full_name, Team.name)
+        .join(worker, worker.id == PlacementRequest.worker_id, isouter=True)
+        .join(Team, Team.id == PlacementRequest.team_id)
+        .where(sa.type_coerce(PlacementRequest.state, sa.String).in_(open_states))
+        .order_by(urgency_rank, PlacementRequest.created_at, PlacementRequest.id)
+        .limit(LIST_MAX)
+    )
+    rows = s.execute(q).all()
+    total = s.execute(
+        sa.select(sa.func.count()).select_from(PlacementRequest)
+        .where(sa.type_coerce(PlacementRequest.state, sa.String).in_(open_states))
+    ).scalar_one()
+    ids = [r[0].id for r in rows]
+    kids: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        for rid, first, last, dob in s.execute(
+            sa.select(RequestChild.request_id, Child.first_name, Child.last_name, Child.date_of_birth)
+            .join(Child, Child.id == RequestChild.child_id)
+            .where(RequestChild.request_id.in_(ids))
+            .order_by(RequestChild.request_id, Child.date_of_birth.desc(), Child.id)
+        ).all():
+            kids[rid].append((first, last, dob))  # type: ignore[arg-type]
+    out = []
+    for req, who, team in rows:
+        names = kids.get(req.id, [])
+        if len(names) == 1:
+            f, last, dob = names[0]  # type: ignore[misc]
+            text = f"{f} {last}".strip() + f" ({age_text(dob, today)})"
+        else:
+            text = ", ".join(f"{f} ({age_text(dob, today)})" for f, _l, dob in names)  # type: ignore[misc]
+        out.append(RequestLine(
+            id=req.id, reference=req.reference, urgency=req.urgency, state=req.state,
+            placement_type=req.placement_type.value, worker_name=who or "", team_name=team, children=text,
+            child_count=len(names), needed_from=req.needed_from, created_at=req.created_at,
+        ))
+    return out, total
+
+
+def _vacancies(s: Session) -> tuple[list[VacancyLine], int, int]:
+    cond = sa.and_(
+        sa.type_coerce(Household.status, sa.String) == HouseholdStatus.APPROVED.value,
+        Household.occupied_places < Household.places,
+    )
+    count, places = s.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Household.places - Household.occupied_places), 0))
+        .where(cond)
+    ).one()
+    rows = s.execute(
+        sa.select(Household.id, Household.reference, Household.name,
+                  Household.places - Household.occupied_places, Household.vacant_since)
+        .where(cond)
+        .order_by(Household.vacant_since.is_(None), Household.vacant_since, Household.id)
+        .limit(LIST_MAX)
+    ).all()
+    return [VacancyLine(*r) for r in rows], int(count), int(places)
+
+
+def _calls_today(s: Session, team_id: int | None, today: dt.date) -> tuple[list[CallRow], int]:
+    if team_id is None:
+        return [], 0
+    start = local_day_start(today)
+    cond = sa.and_(Call.team_id == team_id, Call.received_at >= start)
+    count = s.execute(sa.select(sa.func.count()).select_from(Call).where(cond)).scalar_one()
+    rows = s.execute(
+        sa.select(Call.id, Call.received_at, Call.caller_type, Call.caller_name, Call.category, Call.summary,
+                  User.full_name, Child.first_name, Child.last_name)
+        .join(User, User.id == Call.taken_by_id)
+        .join(Child, Child.id == Call.child_id, isouter=True)
+        .where(cond)
+        .order_by(Call.received_at.desc(), Call.id.desc())
+        .limit(LIST_MAX)
+    ).all()
+    return [
+        CallRow(id=r[0], received_at=r[1], caller_type=r[2], caller_name=r[3], category=r[4], summary=r[5],
+                taken_by_name=r[6], team_name="", child_name=f"{r[7] or ''} {r[8] or ''}".strip())
+        for r in rows
+    ], int(count)
+
+
+def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
+    actor = desk.actor
+    items: list[WaitingItem] = []
+    if actor.role == Role.MANAGER:
+        rows = s.execute(
+            sa.select(Decision.id, Decision.request_id, Decision.kind, Decision.proposed_at, Decision.retrospective,
+                      PlacementRequest.reference, User.full_name)
+            .join(PlacementRequest, PlacementRequest.id == Decision.request_id)
+            .join(User, User.id == Decision.proposed_by_id)
+            .where(sa.type_coerce(Decision.status, sa.String) == DecisionStatus.PROPOSED.value,
+                   Decision.proposed_by_id != (actor.user_id or -1))
+            .order_by(Decision.retrospective.desc(), Decision.proposed_at)
+            .limit(LIST_MAX)
+        ).all()
+        for _did, rid, kind, at_, retro, ref, who in rows:
+            items.append(WaitingItem(
+                kind="decision", id=rid, title=f"Sign off {ref}",
+                detail=f"{'placed, retrospective' if retro else kind.value.replace('_', ' ')} by {who}", since=at_,
+            ))
+    if actor.user_id is not None:
+        rows = s.execute(
+            sa.select(Decision.request_id, PlacementRequest.reference, Decision.returned_at)
+            .join(PlacementRequest, PlacementRequest.id == Decision.request_id)
+            .where(sa.type_coerce(Decision.status, sa.String) == DecisionStatus.RETURNED.value,
+                   Decision.proposed_by_id == actor.user_id,
+                   sa.type_coerce(PlacementRequest.state, sa.String).in_([st.value for st in OPEN_STATES]))
+            .order_by(Decision.returned_at)
+            .limit(LIST_MAX)
+        ).all()
+        for rid, ref, when in rows:
+            items.append(WaitingItem(kind="request", id=rid, title=f"Returned: {ref}",
+                                     detail="manager sent the proposal back", since=when))
+        rows = s.execute(
+            sa.select(PlacementRequest.id, PlacementRequest.reference, PlacementRequest.state,
+                      PlacementRequest.state_changed_at)
+            .where(PlacementRequest.worker_id == actor.user_id,
+                   sa.type_coerce(PlacementRequest.state, sa.String).in_([st.value for st in OPEN_STATES]))
+            .order_by(PlacementRequest.state_changed_at)
+            .limit(LIST_MAX)
+        ).all()
+        for rid, ref, state, when in rows:
+            items.append(WaitingItem(kind="request", id=rid, title=f"Yours: {ref}",
+                                     detail=str(getattr(state, "value", state)).replace("_", " "), since=when))
+        cbs = s.execute(
+            sa.select(Callback.id, Callback.summary, Callback.due_at)
+            .where(Callback.assigned_to_id == actor.user_id,
+                   sa.type_coerce(Callback.status, sa.String) == CallbackStatus.OPEN.value,
+                   Callback.due_at < at)
+            .order_by(Callback.due_at)
+            .limit(LIST_MAX)
+        ).all()
+        for cid, summary, due in cbs:
+            items.append(WaitingItem(kind="callback", id=cid, title="Overdue callback", detail=summary, since=due))
+    return items[:LIST_MAX]
+
+
+def load(desk: Desk) -> DashboardData:
+    """Everything the dashboard shows, read in one short session."""
+    actor = desk.actor
+    require(actor, Permission.READ, "see the dashboard")
+    at = clock.now()
+    today = clock.local(at).date()
+    with desk.db.read() as s:
+        requests, requests_total = _requests(s, today)
+        mine = sa.and_(
+            sa.type_coerce(Callback.status, sa.String) == CallbackStatus.OPEN.value,
+            sa.or_(
+                Callback.assigned_to_id == (actor.user_id or -1),
+                sa.and_(Callback.team_id == (actor.team_id or -1), Callback.assigned_to_id.is_(None)),
+            ),
+        )
+        callbacks = callback_views(s, mine, limit=LIST_MAX)
+        cb_total, cb_overdue = s.execute(
+            sa.select(sa.func.count(), sa.func.count(sa.case((Callback.due_at < at, 1))))
+            .select_from(Callback).where(mine)
+        ).one()
+        vacancies, hh_count, places = _vacancies(s)
+        calls, calls_count = _calls_today(s, actor.team_id, today)
+        waiting = _waiting(s, desk, at)
+    return DashboardData(
+        at=at, requests=requests, requests_total=int(requests_total), callbacks=callbacks,
+        callbacks_overdue=int(cb_overdue), callbacks_total=int(cb_total), households_with_vacancy=hh_count,
+        vacant_places=places, vacancies=vacancies, calls_today=calls, calls_today_count=calls_count,
+        waiting=waiting, team_name=actor.team_name,
+    )
