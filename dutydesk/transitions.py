@@ -21,12 +21,14 @@ OPEN_STATES = frozenset({S.LOGGED, S.SEARCHING, S.CONTACTING, S.PROPOSED, S.SIGN
 
 # Forward moves. Returning a proposal (manager sends it back) goes to contacting.
 # An emergency placement out of hours may go proposed -> placed before sign-off.
+# A signed-off placement whose household lost its last place (another worker
+# placed first) goes back to contacting carers: signed_off -> contacting.
 ALLOWED: dict[S, frozenset[S]] = {
     S.LOGGED: frozenset({S.SEARCHING, S.WITHDRAWN}),
     S.SEARCHING: frozenset({S.CONTACTING, S.PROPOSED, S.CLOSED_UNMET, S.WITHDRAWN}),
     S.CONTACTING: frozenset({S.SEARCHING, S.PROPOSED, S.CLOSED_UNMET, S.WITHDRAWN}),
     S.PROPOSED: frozenset({S.SIGNED_OFF, S.CONTACTING, S.PLACED, S.CLOSED_UNMET, S.WITHDRAWN}),
-    S.SIGNED_OFF: frozenset({S.PLACED, S.CLOSED_UNMET, S.WITHDRAWN}),
+    S.SIGNED_OFF: frozenset({S.PLACED, S.CONTACTING, S.CLOSED_UNMET, S.WITHDRAWN}),
     S.PLACED: frozenset(),
     S.CLOSED_UNMET: frozenset(),
     S.WITHDRAWN: frozenset(),
