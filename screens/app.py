@@ -15,9 +15,8 @@ Extension points for other screens (see also ``screens.actions`` and ``screens.p
 - The identity bar is docked on every full screen by the app; do not compose a ``Header``.
 - ``unsaved_changes(self) -> str | None`` on a screen makes quitting ask first.
 - A worker that fails with a ``DeskError`` becomes a notification with its message;
-  any other failure is written to a crash file and named in a notification.
-  A screen that shows its own worker errors should ``event.stop()`` the
-  ``Worker.StateChanged`` message.
+  any other failure is written to a crash file and named in a notification:
+  subclass ``screens.base.DeskScreen`` (or call ``app.worker_failed(worker)``).
 
 Environment: ``DUTYDESK_THEME`` picks a theme; ``DUTYDESK_EXIT_WHEN_READY=1``
 exits as soon as the dashboard's first load is done and ``DUTYDESK_BENCH_FILE``
@@ -85,7 +84,8 @@ class LaunchScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(bench_stamp, "first_frame")
+        # Start opening only once this frame is on screen, so it never waits for the database layer.
+        self.call_after_refresh(self.app.begin_opening)
 
 
 class ConfirmQuitScreen(ModalScreen[bool]):
@@ -149,6 +149,7 @@ class DutyDeskApp(App[int]):
         self.animation_level = "none"
         self._requested_theme = theme or os.environ.get(ENV_THEME) or default_theme()
         self._screen_ready: dict[str, bool] = {}
+        self._opening_started = False
         desk_bindings = [
             Binding(a.key, f"desk('{a.id}')", a.title, show=a.show, tooltip=a.help, id=a.binding_id)
             for a in DESK_ACTIONS
@@ -168,7 +169,13 @@ class DutyDeskApp(App[int]):
             self.notify(f"There is no theme called {self._requested_theme!r}; using {self.theme}.",
                         severity="warning", markup=False)
         self.screen_change_signal.subscribe(self, self._add_identity_bar)
-        self.open_desk()
+
+    def begin_opening(self) -> None:
+        """Called by the opening screen after its first frame: now load the database layer."""
+        if self.desk is None and not self._opening_started:
+            self._opening_started = True
+            bench_stamp("first_frame")
+            self.open_desk()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open-desk", name="open the desk")
     def open_desk(self) -> None:
@@ -193,10 +200,15 @@ class DutyDeskApp(App[int]):
             self.exit(message.problem.exit_code)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The safety net for worker errors no screen handled: a message, never a traceback."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker) -> None:
+        """The safety net for worker errors no screen handled: a message, never a traceback.
+
+        Screens call this for their own workers (``screens.base.DeskScreen`` does it for them).
+        """
+        error = worker.error
         from dutydesk.errors import DeskError  # light: no database imports
 
         if isinstance(error, DeskError):
@@ -207,8 +219,9 @@ class DutyDeskApp(App[int]):
         path = report(error) if isinstance(error, BaseException) else None
         text = (f"Something went wrong that the desk did not expect ({type(error).__name__}). "
                 f"Details were written to {path}; please send them to your administrator.")
-        if event.worker.group == "open-desk":
-            self.call_later(self.push_screen, ProblemScreen(StartProblem("The desk could not open", text, exit_code=70)))
+        if worker.group == "open-desk":
+            self.call_later(self.push_screen, ProblemScreen(StartProblem("The desk could not open", text,
+                                                                         exit_code=70)))
         else:
             self.notify(text, severity="error", timeout=30, markup=False)
 

@@ -111,17 +111,15 @@ def _open(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
         ))
 
     try:
+        from db import migrate
+    except ImportError:  # a build without migrations: the table check below still applies
+        migrate = None
+
+    try:
         if not has_users:
-            raise SchemaMismatch(
-                f"The store at {shown} has no dutydesk tables yet. "
-                "Create it with `dutydesk init`, or try the desk on demo data with `dutydesk demo`."
-            )
-        try:
-            from db.migrate import ensure_current
-        except ImportError:  # migrations not installed in this build: tables exist, carry on
-            ensure_current = None
-        if ensure_current is not None:
-            ensure_current(db)
+            raise SchemaMismatch(f"The store at {shown} has no dutydesk tables yet.")
+        if migrate is not None and hasattr(migrate, "ensure_current"):
+            migrate.ensure_current(db)
         actor = sign_in(db, as_user)
         demo = is_demo(db)
         from screens.dashboard import DashboardScreen
@@ -132,10 +130,41 @@ def _open(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
     except NotAllowed as err:
         db.dispose()
         return DeskOpenFailed(StartProblem("Not allowed", str(err), exit_code=err.exit_code))
-    except SchemaMismatch as err:
-        db.dispose()
-        return DeskOpenFailed(StartProblem("The store needs attention", str(err), exit_code=err.exit_code))
     except DeskError as err:
         db.dispose()
+        if isinstance(err, SchemaMismatch):
+            return DeskOpenFailed(_schema_problem(err, shown, migrate))
         return DeskOpenFailed(StartProblem("The desk could not open", str(err), exit_code=err.exit_code))
+    except Exception as err:
+        db.dispose()
+        base = getattr(migrate, "SchemaProblem", None)
+        if base is not None and isinstance(err, base):
+            return DeskOpenFailed(_schema_problem(err, shown, migrate))
+        raise
     return DeskOpened(Desk(db, actor), demo, DashboardScreen)
+
+
+def _schema_problem(err: Exception, shown: str, migrate: Any) -> StartProblem:
+    """A schema that is missing, older, newer or foreign: say so and name the command."""
+    kind = {getattr(migrate, name, None): name for name in
+            ("SchemaMissing", "SchemaOutdated", "SchemaTooNew", "SchemaUnknown")}
+    name = next((n for cls, n in kind.items() if cls is not None and isinstance(err, cls)), "")
+    if not name and "no dutydesk tables" in str(err):
+        name = "SchemaMissing"
+    detail = str(err).rstrip(".")
+    title = "The store needs attention"
+    if name == "SchemaMissing":
+        message = f"The store at {shown} has no dutydesk tables yet."
+        hint = "Create it with `dutydesk init`, or try the desk on demo data with `dutydesk demo`."
+    elif name == "SchemaOutdated":
+        message = f"The store at {shown} was made by an older dutydesk: {detail}."
+        hint = "Run `dutydesk db upgrade` (it backs the store up first), then open the desk again."
+    elif name == "SchemaTooNew":
+        message = f"The store at {shown} was made by a newer dutydesk: {detail}."
+        hint = "Use the newer dutydesk, or ask an administrator to upgrade this one. Nothing was changed."
+    elif name == "SchemaUnknown":
+        message = f"The store at {shown} does not look like a dutydesk store: {detail}."
+        hint = "Check --db or DUTYDESK_DATABASE_URL; if it is a dutydesk store, ask an administrator."
+    else:
+        message, hint = str(err), "If the store needs upgrading, run `dutydesk db upgrade`."
+    return StartProblem(title, message, hint, exit_code=7)

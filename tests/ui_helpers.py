@@ -19,6 +19,7 @@ has refreshed: call it after a key press that starts database work.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -146,3 +147,9 @@ def screen_text(app: Any) -> str:
     """The current screen as plain text, one line per terminal row."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+def flat_text(app: Any) -> str:
+    """The screen's words on one line: box drawing removed, whitespace collapsed (wrapped text joins up)."""
+    text = re.sub(r"[\u2500-\u259f]", " ", screen_text(app))
+    return " ".join(text.split())
