@@ -90,7 +90,9 @@ def save_search(
 ) -> int:
     excluded = excluded or {}
     with db.write() as s:
-        srch = Search(request_id=request_id, run_by_id=actor.user_id, criteria=json.dumps({"test": True}),
+        from dutydesk import clock
+
+        srch = Search(request_id=request_id, run_by_id=actor.user_id, criteria=json.dumps({"test": True}), run_at=clock.now(),
                       ranked_count=len(ranked), excluded_count=len(excluded))
         s.add(srch)
         s.flush()
