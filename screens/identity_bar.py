@@ -46,7 +46,7 @@ class IdentityBar(Horizontal):
         yield Label("dutydesk", id="identity-app", markup=False)
         if self.identity is not None and self.identity.demo:
             yield Label("DEMO", id="identity-demo", markup=False)
-        who = Content(self.identity.summary()) if self.identity else Content("Opening the desk…")
+        who = Content(self.identity.summary()) if self.identity else Content("")
         yield Label(who, id="identity-user", markup=False)
         yield Label(self._clock_text(), id="identity-clock", markup=False)
 
