@@ -68,7 +68,6 @@ def parse_phone(text: str | None) -> str:
     if not raw:
         return ""
     import phonenumbers
-    from phonenumbers import shortnumberinfo
 
     try:
         number = phonenumbers.parse(raw, "GB")
@@ -82,11 +81,9 @@ def parse_phone(text: str | None) -> str:
                 else phonenumbers.PhoneNumberFormat.INTERNATIONAL
             )
             return phonenumbers.format_number(number, fmt)
-        if number.country_code == 44 and shortnumberinfo.is_valid_short_number_for_region(number, "GB"):
-            return str(number.national_number)
     raise InvalidInput(
-        f"Phone number {raw!r} is not a UK number; type it like 01843 123456 or 07700 900123, "
-        "or +33 1 42 68 53 00 for abroad, or leave it blank."
+        f"Phone number {raw!r} is not a UK number to call back; type the full number like 01843 123456 "
+        "or 07911 123456, or +33 1 42 68 53 00 for abroad, or leave it blank."
     )
 
 

@@ -156,9 +156,8 @@ def test_parse_phone():
     assert parse_phone("01843123456") == "01843 123456"
     assert parse_phone("+44 1843 123456") == "01843 123456"
     assert parse_phone("+33 1 42 68 53 00") == "+33 1 42 68 53 00"
-    assert parse_phone("101") == "101"
     assert parse_phone("") == ""
-    for bad in ("0184", "abc", "01843 12345678901"):
+    for bad in ("0184", "abc", "01843 12345678901", "101", "999"):
         with pytest.raises(InvalidInput):
             parse_phone(bad)
 
@@ -254,3 +253,57 @@ def test_match_terms_quote_everything():
 def test_get_call_not_found(database, people):
     with pytest.raises(NotFound, match="no call number 5"):
         get_call(desk(database, people["worker"]), 5)
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _cli(argv, capsys):
+    from dutydesk.cli.main import main
+
+    code = 0
+    try:
+        main(argv)
+    except SystemExit as e:
+        code = e.code or 0
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_log_and_list(database, people, monkeypatch, capsys):
+    import json
+
+    url = database.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DUTYDESK_USER", "oliver")
+    code, out, err = _cli([
+        "--db", url, "calls", "log", "--caller-type", "police", "--category", "placement_request",
+        "--summary", "Girl 13, police protection, Margate", "--received", "02:10", "--caller-phone", "01843222333",
+        "--child-first-name", "Amy", "--child-last-name", "O'Brien [Jr]", "--child-age", "13",
+        "--child-gender", "female", "--placement-type", "emergency", "--urgency", "emergency",
+        "--needed-from", "today", "--callback-due", "+30m", "--json"], capsys)
+    assert code == 0, err
+    rec = json.loads(out)
+    assert rec["caller_type"] == "police" and rec["request_reference"] == "REQ-2026-00001"
+    assert rec["child_name"] == "Amy O'Brien [Jr]" and rec["caller_phone"] == "01843 222333"
+    assert rec["callbacks"][0]["due_at"].startswith("2026-11-22 02:45")
+    with database.read() as s:
+        assert s.exec(select(Call)).one().taken_by_id == people["ooh"].user_id
+
+    code, out, err = _cli(["--db", url, "calls", "list", "--search", "margate", "--json"], capsys)
+    assert code == 0, err
+    assert [c["id"] for c in json.loads(out)["calls"]] == [rec["id"]]
+    code, out, err = _cli(["--db", url, "calls", "list", "--caller-type", "carer"], capsys)
+    assert code == 0 and "No calls match" in out
+
+
+def test_cli_errors_are_one_line(database, people, monkeypatch, capsys):
+    url = database.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    code, out, err = _cli(["--db", url, "calls", "log", "--caller-type", "police", "--category", "information",
+                           "--summary", "x", "--caller-phone", "123"], capsys)
+    assert code == 2 and "not a UK number" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    code, out, err = _cli(["--db", url, "calls", "log", "--caller-type", "police", "--category", "information",
+                           "--summary", "x", "--urgency", "emergency"], capsys)
+    assert code == 2 and "--placement-type" in err
+    with database.read() as s:
+        assert s.exec(select(Call)).first() is None
