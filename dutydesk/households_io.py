@@ -19,6 +19,7 @@ import difflib
 import io
 import json
 import re
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -113,6 +114,7 @@ def _int_parser(low: int, high: int, hint: str) -> Callable[[str], int | None]:
     return parse
 
 
+@lru_cache(maxsize=8192)
 def _date(raw: str) -> dt.date | None:
     if raw == "":
         return None
@@ -165,6 +167,7 @@ def _allowed(enum_cls: type[Enum]) -> str:
     return ", ".join(str(m.value) for m in enum_cls)
 
 
+@lru_cache(maxsize=4096)
 def _enum_value(enum_cls: type[Enum], raw: str, what: str) -> Any:
     key = _norm_word(raw)
     key = _ALIASES.get(enum_cls, {}).get(key, key)
@@ -186,6 +189,7 @@ def _enum_parser(enum_cls: type[Enum], what: str) -> Callable[[str], Any]:
 
 
 def _set_parser(enum_cls: type[Enum], what: str) -> Callable[[str], frozenset]:
+    @lru_cache(maxsize=4096)
     def parse(raw: str) -> frozenset:
         members = set()
         wrong = []
@@ -218,7 +222,7 @@ def _text_parser(limit: int, *, lower: bool = False) -> Callable[[str], str]:
 def _reference(raw: str) -> str:
     if len(raw) > 24:
         raise _Bad(f"{_shown(raw)} is too long ({len(raw)} characters)", "a reference has at most 24")
-    if any(c in raw for c in ";\"'") or "  " in raw:
+    if ";" in raw or '"' in raw or "'" in raw or "  " in raw:
         raise _Bad(f"{_shown(raw)} is not a usable reference",
                    "use letters, digits, spaces and - / _ . only, for example HH-00123")
     return raw
@@ -333,6 +337,11 @@ _DEFAULTS: dict[str, Any] = {
 }
 # Blank cells in a present column mean "nothing recorded": these are the values stored.
 _BLANK: dict[str, Any] = {**_DEFAULTS, "languages": ""}
+
+
+def _clean(raw: str) -> str:
+    """:func:`dutydesk.text.clean`, with a fast path for the plain ASCII most cells are."""
+    return raw.strip() if raw.isascii() and raw.isprintable() else clean(raw)
 
 
 def _header_key(raw: str) -> str:
@@ -471,7 +480,7 @@ def _parse_row(line: int, keys: list[str], cells: list[str], look: _Lookups, pro
     blank: set[str] = set()
     start = len(problems)
     for key, raw in zip(keys, cells):
-        text = clean(raw)
+        text = _clean(raw)
         if key in _TEXT_COLUMNS:
             text = unformula(text)
         spec = _SPECS[key]
@@ -579,7 +588,7 @@ def _read(desk: Desk, text: IO[str], name: str, update: bool) -> tuple[list[_Row
         line = reader.line_num + 1
         for cells in reader:
             start, line = line, reader.line_num + 1
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue  # blank lines, and rows of empty cells that spreadsheets leave behind
             if len(cells) != width:
                 problems.append(Problem(
@@ -615,6 +624,9 @@ def _read(desk: Desk, text: IO[str], name: str, update: bool) -> tuple[list[_Row
 # ============================================================== writing
 
 
+_SET_ORDER = {"placement_types": tuple(PlacementType), "specialisms": tuple(Specialism)}
+
+
 def _public(values: dict[str, Any]) -> dict[str, Any]:
     """One household's columns as JSON-ready values (lists for sets, ISO dates, enum values)."""
     out: dict[str, Any] = {}
@@ -622,8 +634,7 @@ def _public(values: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, Enum):
             value = value.value
         elif isinstance(value, (set, frozenset)):
-            enum_cls = {"placement_types": PlacementType, "specialisms": Specialism}[key]
-            value = [m.value for m in enum_cls if m in value]
+            value = [m.value for m in _SET_ORDER[key] if m in value]
         elif isinstance(value, dt.date):
             value = value.isoformat()
         elif key == "other_children_ages":
@@ -708,10 +719,14 @@ def _write(desk: Desk, name: str, new: list[_Row], old: list[_Row]) -> ImportRes
             for r in chunk:
                 values = {**_DEFAULTS, **r.values}
                 params.append({**_db_values(values, teams, place_ids), "created_at": now, "version": 1})
-            result = s.execute(
-                sa.insert(HOUSEHOLDS).returning(HOUSEHOLDS.c.id, sort_by_parameter_order=True), params
-            )
-            for r, hid in zip(chunk, result.scalars().all()):
+            # Plain executemany: RETURNING in parameter order would make SQLite insert row by row.
+            s.execute(sa.insert(HOUSEHOLDS), params)
+            ids = dict(s.execute(
+                sa.select(HOUSEHOLDS.c.reference, HOUSEHOLDS.c.id)
+                .where(HOUSEHOLDS.c.reference.in_([r.reference for r in chunk]))
+            ).all())
+            for r in chunk:
+                hid = ids[r.reference]
                 events.append(("household.imported", "households", hid,
                                {"reference": r.reference, "source": name, "line": r.line}))
         # Existing households (--update): lock, compare, update what changed.
