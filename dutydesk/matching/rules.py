@@ -1,0 +1,129 @@
+"""The hard rules: each one that a household fails excludes it, and every failed
+rule is named. Rules are bits in one integer per household (computed in SQL where
+the database can, in Python where it cannot), decoded and labelled only when shown.
+
+The order here is the order they are listed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from db.enums import Specialism
+from db.models.base import members_of
+
+STATUS_LABELS = {
+    "on_hold": "on hold",
+    "suspended": "suspended",
+    "in_assessment": "still in assessment",
+    "resigned": "resigned",
+    "approved": "approved",
+}
+
+
+def _status(arg: Any) -> str:
+    return f"Household is {STATUS_LABELS.get(arg, str(arg).replace('_', ' '))}; it takes no new placements"
+
+
+def _expired(arg: Any) -> str:
+    return f"Temporary approval as a connected person ended on {arg}" if arg else "Temporary approval has ended"
+
+
+def _vacancy(arg: Any) -> str:
+    if arg:
+        places, load = arg
+        return f"No free place for the dates ({load} of {places} places taken)"
+    return "No free place for the dates"
+
+
+def _siblings(arg: Any) -> str:
+    if arg:
+        free, wanted = arg
+        return f"Sibling group of {wanted} is larger than the {free} free place{'s' if free != 1 else ''}"
+    return "Sibling group is larger than the free places"
+
+
+def _age(arg: Any) -> str:
+    if arg:
+        lo, hi = arg
+        return f"Child's age is outside the approved range {lo}-{hi}"
+    return "Child's age is outside the approved range"
+
+
+def _gender(arg: Any) -> str:
+    return f"Approved for {arg} children only" if arg else "Not approved for the child's gender"
+
+
+def _type(arg: Any) -> str:
+    if arg == "parent_and_child":
+        return "Not approved for parent and child placements"
+    return f"Not approved for {str(arg).replace('_', ' ')} placements" if arg else "Not approved for this placement type"
+
+
+def _needs(arg: Any) -> str:
+    if isinstance(arg, int) and arg:
+        names = ", ".join(m.value.replace("_", " ") for m in Specialism if m in members_of(Specialism, arg))
+        return f"Not approved for needed specialism: {names}"
+    if isinstance(arg, (list, tuple)) and arg:
+        return "Not approved for needed specialism: " + ", ".join(str(a).replace("_", " ") for a in arg)
+    return "A needed specialism is missing"
+
+
+def _younger(arg: Any) -> str:
+    return f"A younger child lives there (aged {arg})" if arg is not None else "A younger child lives there"
+
+
+def _distance(arg: Any) -> str:
+    if arg is None:
+        return "Household's location is not recorded, so the distance limit cannot be met"
+    return f"{arg:.0f} km away, beyond the distance limit"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    bit: int
+    title: str  # a short name for lists and columns
+    label: Callable[[Any], str]
+
+
+_RULES = [
+    ("status", "not approved", _status),
+    ("expired", "approval ended", _expired),
+    ("connected", "connected person", lambda _a: "Connected-person household: approved only for its own family's child"),
+    ("unavailable", "unavailable", lambda a: f"Declared unavailable during the dates ({a})" if a else "Declared unavailable during the dates"),
+    ("vacancy", "no vacancy", _vacancy),
+    ("siblings", "siblings", _siblings),
+    ("age", "age", _age),
+    ("gender", "gender", _gender),
+    ("type", "placement type", _type),
+    ("needs", "specialism", _needs),
+    ("wheelchair", "wheelchair", lambda _a: "No wheelchair access"),
+    ("others", "other children", lambda _a: "Other children live there (the request asks for none)"),
+    ("younger", "younger child", _younger),
+    ("pets", "pets", lambda _a: "Pets in the home (the request asks for none)"),
+    ("smoker", "smoker", lambda _a: "A smoker in the home (the request asks for none)"),
+    ("distance", "too far", _distance),
+]
+
+RULES: tuple[Rule, ...] = tuple(Rule(code, 1 << i, title, label) for i, (code, title, label) in enumerate(_RULES))
+BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+BIT: dict[str, int] = {r.code: r.bit for r in RULES}
+
+
+def codes_of(mask: int) -> list[str]:
+    return [r.code for r in RULES if mask & r.bit]
+
+
+def rule_label(code: str, arg: Any = None) -> str:
+    rule = BY_CODE.get(code)
+    if rule is None:
+        return code.replace("_", " ")
+    return rule.label(arg)
+
+
+def rule_title(code: str) -> str:
+    rule = BY_CODE.get(code)
+    return rule.title if rule else code.replace("_", " ")

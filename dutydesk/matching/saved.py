@@ -1,0 +1,202 @@
+"""Saved searches: a match run for a request, kept on file exactly as the worker saw it.
+
+``run_and_save`` stores the criteria, the weights in force, who ran it and when,
+and one ``search_results`` row for every household: its rank, score and every
+contribution (with labels), or the hard rules that excluded it (as codes with
+their details, labelled when read). Rows go in with one bulk insert. The index
+on ``search_results(household_id, search_id)`` gives the household profile its
+"why not me?" history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from db.enums import RequestState
+from db.models import Household, PlacementRequest, Search, SearchResult, User
+from dutydesk import audit, clock
+from dutydesk.desk import Desk
+from dutydesk.errors import Conflict, InvalidInput, NotFound
+from dutydesk.identity import Permission, require
+from dutydesk.matching import rules as R
+from dutydesk.matching.criteria import MatchCriteria, criteria_for_request
+from dutydesk.matching.engine import MatchResult, match, warning_labels
+from dutydesk.matching.factors import as_json
+from dutydesk.matching.weights import Weights
+from dutydesk.transitions import LABELS, move
+
+SR = SearchResult.__table__
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    search_id: int
+    request_id: int | None
+    request_reference: str
+    run_at: dt.datetime
+    run_by: str
+    ranked_count: int
+    excluded_count: int
+    criteria: MatchCriteria
+    moved_to_searching: bool = False
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def result_rows(session: Session, result: MatchResult, search_id: int) -> list[dict[str, Any]]:
+    """One row per household: ranked with its contributions, or excluded with its rules."""
+    rows: list[dict[str, Any]] = []
+    append = rows.append
+    for rank, r in enumerate(result.ranked, start=1):
+        warn = warning_labels(r.warnings)
+        reasons: dict[str, Any] = {"f": as_json(result.contributions(r))}
+        if warn:
+            reasons["w"] = warn
+        append({"search_id": search_id, "household_id": r.household_id, "rank": rank, "score": r.score,
+                "reasons": _dumps(reasons)})
+    explained = result.explain_all(session)
+    for e in result.excluded:
+        rules = explained.get(e.household_id, [(code, None) for code in e.codes])
+        append({"search_id": search_id, "household_id": e.household_id, "rank": None, "score": None,
+                "reasons": _dumps({"x": [[code, arg] if arg is not None else [code] for code, arg in rules]})})
+    return rows
+
+
+def save_result(session: Session, result: MatchResult, *, run_by_id: int, request_id: int | None = None,
+                at: dt.datetime | None = None) -> Search:
+    """Store a match run and every household's outcome in the caller's transaction."""
+    search = Search(
+        request_id=request_id,
+        run_by_id=run_by_id,
+        run_at=at or clock.now(),
+        criteria=_dumps(result.criteria.to_json()),
+        weights=_dumps(result.weights.to_dict()),
+        ranked_count=len(result.ranked),
+        excluded_count=len(result.excluded),
+    )
+    session.add(search)
+    session.flush()
+    rows = result_rows(session, result, search.id)
+    for i in range(0, len(rows), 5000):
+        session.execute(sa.insert(SR), rows[i:i + 5000])
+    return search
+
+
+def run_and_save(desk: Desk, request_id: int, criteria: MatchCriteria | None = None, *,
+                 weights: Weights | None = None, at: dt.datetime | None = None) -> SavedSearch:
+    """Run the match for a request, save it with the request, and move a logged request to searching."""
+    require(desk.actor, Permission.LOG, "run a search for a placement request")
+    if desk.actor.user_id is None:
+        raise InvalidInput("A search must be run by a named worker.")
+    with desk.db.read() as s:
+        req = s.get(PlacementRequest, request_id)
+        if req is None:
+            raise NotFound(f"There is no placement request with id {request_id}.")
+        if not req.state.is_open:
+            raise Conflict(f"Request {req.reference} is {LABELS[req.state]}; searches are run for open requests only.")
+        crit = criteria or criteria_for_request(s, request_id)
+        if crit.request_id is None:
+            crit = crit.with_changes(request_id=req.id, request_reference=req.reference)
+        result = match(s, crit, weights=weights)
+    with desk.db.write() as s:
+        req = s.get(PlacementRequest, request_id)
+        if req is None or not req.state.is_open:
+            raise Conflict("The request was closed while the search ran; nothing was saved.")
+        search = save_result(s, result, run_by_id=desk.actor.user_id, request_id=request_id, at=at)
+        moved = False
+        if req.state is RequestState.LOGGED:
+            move(s, desk.actor, req, RequestState.SEARCHING, "search run", at=at)
+            moved = True
+        audit.record(s, desk.actor, "search.run", "searches", search.id,
+                     {"request": req.reference, "ranked": search.ranked_count, "excluded": search.excluded_count},
+                     at=at)
+        return SavedSearch(search.id, request_id, req.reference, search.run_at, desk.actor.full_name,
+                           search.ranked_count, search.excluded_count, crit, moved)
+
+
+def latest_search_id(session: Session, request_id: int) -> int | None:
+    return session.execute(
+        sa.select(Search.id).where(Search.request_id == request_id)
+        .order_by(Search.run_at.desc(), Search.id.desc()).limit(1)
+    ).scalar()
+
+
+def searches_for_request(session: Session, request_id: int) -> list[SavedSearch]:
+    rows = session.execute(
+        sa.select(Search, User.full_name, PlacementRequest.reference)
+        .join(User, User.id == Search.run_by_id)
+        .join(PlacementRequest, PlacementRequest.id == Search.request_id)
+        .where(Search.request_id == request_id).order_by(Search.run_at.desc(), Search.id.desc())
+    ).all()
+    return [SavedSearch(s.id, s.request_id, ref, s.run_at, who, s.ranked_count, s.excluded_count,
+                        MatchCriteria.from_json(s.criteria)) for s, who, ref in rows]
+
+
+# ---------------------------------------------------------------------------
+# Reading stored reasons
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoredOutcome:
+    """One household's outcome in a saved search, in the desk's words."""
+
+    search_id: int
+    household_id: int
+    rank: int | None
+    score: float | None
+    factors: list[tuple[str, float, str]]  # (code, points, label)
+    rules: list[tuple[str, str]]  # (code, label)
+    warnings: list[str]
+
+    @property
+    def excluded(self) -> bool:
+        return self.rank is None
+
+
+def parse_reasons(search_id: int, household_id: int, rank: int | None, score: float | None,
+                  reasons: str) -> StoredOutcome:
+    data = json.loads(reasons or "{}")
+    factors = [(f[0], float(f[1]), f[2]) for f in data.get("f", [])]
+    rules = []
+    for item in data.get("x", []):
+        code = item[0]
+        arg = item[1] if len(item) > 1 else None
+        if isinstance(arg, list):
+            arg = tuple(arg)
+        rules.append((code, R.rule_label(code, arg)))
+    return StoredOutcome(search_id, household_id, rank, score, factors, rules, list(data.get("w", [])))
+
+
+def stored_outcome(session: Session, search_id: int, household_id: int) -> StoredOutcome | None:
+    row = session.execute(
+        sa.select(SR.c.rank, SR.c.score, SR.c.reasons)
+        .where(SR.c.search_id == search_id, SR.c.household_id == household_id)
+    ).first()
+    if row is None:
+        return None
+    return parse_reasons(search_id, household_id, row[0], row[1], row[2])
+
+
+def stored_page(session: Session, search_id: int, *, excluded: bool = False, offset: int = 0,
+                limit: int = 50) -> list[tuple[str, str, StoredOutcome]]:
+    """A page of a saved search as it was: (reference, name, outcome)."""
+    stmt = (
+        sa.select(Household.reference, Household.name, SR.c.household_id, SR.c.rank, SR.c.score, SR.c.reasons)
+        .join(Household, Household.id == SR.c.household_id)
+        .where(SR.c.search_id == search_id)
+    )
+    if excluded:
+        stmt = stmt.where(SR.c.rank.is_(None)).order_by(Household.reference)
+    else:
+        stmt = stmt.where(SR.c.rank.is_not(None)).order_by(SR.c.rank)
+    rows = session.execute(stmt.offset(offset).limit(limit)).all()
+    return [(ref, name, parse_reasons(search_id, hid, rank, score, reasons))
+            for ref, name, hid, rank, score, reasons in rows]

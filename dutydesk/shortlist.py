@@ -1,0 +1,81 @@
+"""Shortlisting a household for a request, with its score and reasons from the latest saved search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from db.enums import CandidateStatus
+from db.models import Candidate, Household, PlacementRequest, SearchResult
+from dutydesk import audit, clock
+from dutydesk.desk import Desk
+from dutydesk.errors import Conflict, InvalidInput, NotFound
+from dutydesk.identity import Permission, require
+from dutydesk.matching.saved import latest_search_id, parse_reasons
+from dutydesk.transitions import LABELS
+
+
+@dataclass(frozen=True)
+class CandidateView:
+    candidate_id: int
+    request_id: int
+    request_reference: str
+    household_id: int
+    household_reference: str
+    household_name: str
+    status: CandidateStatus
+    score: float | None
+    rank: int | None
+    search_id: int
+    updated_at: dt.datetime
+
+
+def shortlist(desk: Desk, request_id: int, household_id: int) -> CandidateView:
+    """Add a household to a request's shortlist, copying its score and reasons from the latest search."""
+    require(desk.actor, Permission.LOG, "shortlist a household")
+    with desk.db.write() as s:
+        req = s.get(PlacementRequest, request_id)
+        if req is None:
+            raise NotFound(f"There is no placement request with id {request_id}.")
+        if not req.state.is_open:
+            raise Conflict(f"Request {req.reference} is {LABELS[req.state]}; only open requests have a shortlist.")
+        hh = s.get(Household, household_id)
+        if hh is None:
+            raise NotFound(f"There is no household with id {household_id}.")
+        search_id = latest_search_id(s, request_id)
+        if search_id is None:
+            raise InvalidInput(f"Run a search for {req.reference} first: the shortlist records the search's reasons.")
+        row = s.execute(
+            sa.select(SearchResult.rank, SearchResult.score, SearchResult.reasons)
+            .where(SearchResult.search_id == search_id, SearchResult.household_id == household_id)
+        ).first()
+        if row is None:
+            raise InvalidInput(f"{hh.reference} was not in the latest search for {req.reference}; run the search again.")
+        outcome = parse_reasons(search_id, household_id, row[0], row[1], row[2])
+        if outcome.excluded:
+            why = "; ".join(label for _code, label in outcome.rules) or "a hard rule"
+            raise InvalidInput(f"{hh.reference} was ruled out in the latest search ({why}). "
+                               "Placing outside the rules needs a manager's exemption, recorded with the proposal.")
+        existing = s.execute(
+            sa.select(Candidate.id, Candidate.status)
+            .where(Candidate.request_id == request_id, Candidate.household_id == household_id)
+        ).first()
+        if existing is not None:
+            raise Conflict(f"{hh.reference} is already a candidate for {req.reference} ({existing[1].value.replace('_', ' ')}).")
+        now = clock.now()
+        reasons = json.dumps([[code, points, label] for code, points, label in outcome.factors]
+                             + ([["warning", 0, w] for w in outcome.warnings]), ensure_ascii=False)
+        cand = Candidate(
+            request_id=request_id, household_id=household_id, search_id=search_id, score=row[1],
+            reasons=reasons, status=CandidateStatus.SHORTLISTED, updated_at=now, updated_by_id=desk.actor.user_id,
+        )
+        s.add(cand)
+        s.flush()
+        audit.record(s, desk.actor, "candidate.shortlist", "candidates", cand.id,
+                     {"request": req.reference, "household": hh.reference, "score": row[1], "rank": row[0],
+                      "search": search_id}, at=now)
+        return CandidateView(cand.id, request_id, req.reference, household_id, hh.reference, hh.name,
+                             cand.status, cand.score, row[0], search_id, now)
