@@ -1,1 +1,304 @@
-"""Commands: requests_cmds (to be filled)."""
+"""Commands: ``requests list|show|search|contact|propose|signoff|place|close|withdraw|export|oversight``.
+
+Every command goes through the same duty-process services as the screens, so
+every guard (saved search, rationale, second person's sign-off, atomic
+placing) applies on the command line too.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from sqlmodel import select
+
+from db.enums import DecisionKind, PlacementEndReason, RequestState, UnmetNeed, UnmetResolution
+from db.models import Household
+from dutydesk import clock, decision_record, oversight, placements, process, transitions
+from dutydesk.cli.context import CliContext, emit_json, pass_cli
+from dutydesk.cli.groups import requests_group
+from dutydesk.desk import Desk
+from dutydesk.errors import Conflict, InvalidInput, NotFound
+
+_KINDS = "|".join(k.value for k in DecisionKind)
+_OUTCOMES = "accepted|declined|no_answer|ruled_out"
+_NEEDS = "|".join(n.value for n in UnmetNeed)
+_RESOLUTIONS = "|".join(r.value for r in UnmetResolution)
+_ENDS = "|".join(r.value for r in PlacementEndReason)
+
+
+def _desk(cli: CliContext) -> Desk:
+    return Desk(cli.database(), cli.actor())
+
+
+def _out(as_json: bool, value: object, line: str) -> None:
+    if as_json:
+        emit_json(process.to_jsonable(value))
+    else:
+        click.echo(line)
+
+
+def household_id_for(desk: Desk, key: str) -> int:
+    """A household by number or reference (HH-00012)."""
+    text = str(key).strip()
+    with desk.db.read() as s:
+        h = s.get(Household, int(text)) if text.isdigit() else None
+        if h is None:
+            h = s.exec(select(Household).where(sa.func.upper(Household.reference) == text.upper())).first()
+        if h is None:
+            raise NotFound(f"There is no household {text!r}; use its number or reference (dutydesk households search).")
+        return h.id
+
+
+def _decision_for(desk: Desk, request_key: str) -> int:
+    """The decision a command acts on: the request's current one."""
+    with desk.db.read() as s:
+        req = process.find_request(s, request_key)
+        d = process.current_decision(s, req.id)
+        if d is None:
+            raise Conflict(f"{req.reference} has no decision yet; propose one first (dutydesk requests propose).")
+        return d.id
+
+
+def run_and_save_function():
+    """The matching service's ``run_and_save(desk, request_id)``, wherever it lives in this build."""
+    for name in ("dutydesk.matching", "dutydesk.matching.saved", "dutydesk.matching.searches",
+                 "dutydesk.matching.save", "dutydesk.matching.service"):
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        fn = getattr(mod, "run_and_save", None)
+        if fn is not None:
+            return fn
+    return None
+
+
+@requests_group.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Closed requests too.")
+@click.option("--state", metavar="|".join(s.value for s in RequestState), help="Only requests in this state.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500))
+@click.option("--offset", default=0, type=click.IntRange(0))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_cli
+def list_cmd(cli: CliContext, show_all: bool, state: str | None, limit: int, offset: int, as_json: bool) -> None:
+    """Open placement requests, most urgent and oldest first."""
+    if state:
+        try:
+            RequestState(state)
+        except ValueError:
+            raise InvalidInput("The state is one of: " + ", ".join(s.value for s in RequestState) + ".") from None
+    rows = process.list_requests(_desk(cli), open_only=not show_all, state=state, limit=limit, offset=offset)
+    if as_json:
+        emit_json(process.to_jsonable(rows))
+        return
+    if not rows:
+        click.echo("No requests.")
+    for r in rows:
+        click.echo(f"{r.id:>5}  {r.reference:<15} {r.urgency.value:<9} {transitions.LABELS[r.state]:<18} "
+                   f"{r.children[:30]:<30} {r.worker}")
+
+
+@requests_group.command("show")
+@click.argument("request")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def show_cmd(cli: CliContext, request: str, as_json: bool) -> None:
+    """One request: criteria, searches, candidates, decisions, timeline."""
+    d = process.request_detail(_desk(cli), request)
+    if as_json:
+        emit_json(process.to_jsonable(d))
+        return
+    click.echo(f"{d.reference}  {transitions.LABELS[d.state]}  ({d.urgency.value}, {d.placement_type})")
+    click.echo(f"Children: {', '.join(c.name for c in d.children)}")
+    click.echo("Criteria: " + "; ".join(f"{k}: {v}" for k, v in d.criteria.items()))
+    click.echo(f"Searches: {len(d.searches)}" + (f" (latest {d.searches[-1].ranked_count} ranked, "
+                                                  f"{d.searches[-1].excluded_count} ruled out)" if d.searches else ""))
+    for c in d.candidates:
+        click.echo(f"  candidate {c.household_id:>5} {c.household_name}: {c.status.value.replace('_', ' ')}"
+                   + (f" ({c.status_reason})" if c.status_reason else ""))
+    for dv in d.decisions:
+        click.echo(f"  decision {dv.id}: {dv.kind.value} {dv.household_name} [{dv.status.value}] {dv.rationale}")
+    for t in d.transitions:
+        click.echo(f"  {clock.fmt_local(t.at)} {t.by}: -> {transitions.LABELS[t.to_state]} {t.note}")
+
+
+@requests_group.command("search")
+@click.argument("request")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def search_cmd(cli: CliContext, request: str, as_json: bool) -> None:
+    """Run the match for a request and save it with the request (the evidence)."""
+    desk = _desk(cli)
+    with desk.db.read() as s:
+        rid = process.find_request(s, request).id
+    fn = run_and_save_function()
+    if fn is None:
+        raise Conflict("Matching is not available in this build of dutydesk; a search cannot be saved yet.")
+    saved = fn(desk, rid)
+    step = process.mark_searched(desk, rid)
+    _out(as_json, {"search": saved, "request": step},
+         f"Search saved for {step.reference}; the request is {transitions.LABELS[step.state]}.")
+
+
+@requests_group.command("contact")
+@click.argument("request")
+@click.argument("household")
+@click.argument("outcome", metavar=_OUTCOMES)
+@click.option("--note", "--reason", "note", default="", help="Why (needed when declined or ruled out).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def contact_cmd(cli: CliContext, request: str, household: str, outcome: str, note: str, as_json: bool) -> None:
+    """Record the outcome of trying a carer."""
+    desk = _desk(cli)
+    out = process.record_contact(desk, request, household_id_for(desk, household), outcome, note)
+    _out(as_json, out, out.message)
+
+
+@requests_group.command("propose")
+@click.argument("request")
+@click.option("--kind", default="place", show_default=True, metavar=_KINDS)
+@click.option("--household", help="The household (number or reference), for a placement.")
+@click.option("--rationale", required=True, help="Why this is the right decision.")
+@click.option("--exemption", default="", help="Why placing outside the household's terms of approval is right.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def propose_cmd(cli: CliContext, request: str, kind: str, household: str | None, rationale: str, exemption: str,
+                as_json: bool) -> None:
+    """Propose a decision with its rationale (a manager signs it off)."""
+    desk = _desk(cli)
+    hid = household_id_for(desk, household) if household else None
+    dv = process.propose(desk, request, kind, rationale, household_id=hid, exemption_reason=exemption)
+    _out(as_json, dv, f"Decision {dv.id} proposed for {dv.request_reference}; it awaits a manager's sign-off.")
+
+
+@requests_group.command("signoff")
+@click.argument("request")
+@click.option("--comment", default="", help="Your comments (needed when returning).")
+@click.option("--return", "send_back", is_flag=True, help="Return it to the worker instead of signing it off.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def signoff_cmd(cli: CliContext, request: str, comment: str, send_back: bool, as_json: bool) -> None:
+    """Sign off (or return) the request's current decision. Managers only; never your own."""
+    desk = _desk(cli)
+    did = _decision_for(desk, request)
+    if send_back:
+        dv = process.return_decision(desk, did, comment)
+        _out(as_json, dv, f"Decision {dv.id} returned to {dv.proposed_by}.")
+    else:
+        dv = process.sign_off(desk, did, comment)
+        _out(as_json, dv, f"Decision {dv.id} for {dv.request_reference} signed off"
+             + (" retrospectively." if dv.retrospective else "."))
+
+
+@requests_group.command("place")
+@click.argument("request")
+@click.option("--starts-on", metavar="DATE", help="The day the child moved in (default today).")
+@click.option("--agreed", "agreed", multiple=True, metavar="ITEM",
+              help="A delegated-authority item already agreed (repeat): "
+              + "; ".join(placements.DELEGATED_AUTHORITY_ITEMS))
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def place_cmd(cli: CliContext, request: str, starts_on: str | None, agreed: tuple[str, ...], as_json: bool) -> None:
+    """Place the child(ren) with the household of the decision (atomic: never a place twice)."""
+    from dutydesk.calls import parse_day
+
+    desk = _desk(cli)
+    day = parse_day(starts_on, what="Start date") if starts_on else None
+    out = placements.place(desk, request, starts_on=day, delegated_authority={a: True for a in agreed})
+    _out(as_json, out, out.message)
+
+
+@requests_group.command("close")
+@click.argument("request")
+@click.option("--need", "needs", multiple=True, metavar=_NEEDS, help="An unmet-need category (repeat).")
+@click.option("--resolution", metavar=_RESOLUTIONS, help="What was done instead.")
+@click.option("--note", default="", help="More about what was done.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def close_cmd(cli: CliContext, request: str, needs: tuple[str, ...], resolution: str | None, note: str,
+              as_json: bool) -> None:
+    """Close a request as unmet need, with the categories and what was done instead."""
+    out = process.close_unmet(_desk(cli), request, needs, resolution, note)
+    _out(as_json, out, out.message)
+
+
+@requests_group.command("withdraw")
+@click.argument("request")
+@click.option("--reason", default="", help="Why the request is withdrawn (required).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def withdraw_cmd(cli: CliContext, request: str, reason: str, as_json: bool) -> None:
+    """Withdraw an open request."""
+    out = process.withdraw(_desk(cli), request, reason)
+    _out(as_json, out, out.message)
+
+
+@requests_group.command("addendum")
+@click.argument("request")
+@click.option("--text", required=True, help="The correction or later fact.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def addendum_cmd(cli: CliContext, request: str, text: str, as_json: bool) -> None:
+    """Add an addendum to the request's current decision (signed decisions never change)."""
+    desk = _desk(cli)
+    dv = process.add_addendum(desk, _decision_for(desk, request), text)
+    _out(as_json, dv, f"Addendum added to decision {dv.id}.")
+
+
+@requests_group.command("end-placement")
+@click.argument("placement")
+@click.option("--on", "ended_on", metavar="DATE", help="The day it ended (required).")
+@click.option("--reason", metavar=_ENDS, help="Why it ended (required).")
+@click.option("--note", default="", help="More about why.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def end_cmd(cli: CliContext, placement: str, ended_on: str | None, reason: str | None, note: str,
+            as_json: bool) -> None:
+    """End a placement with a date and reason; the place is freed."""
+    from dutydesk.calls import parse_day
+
+    day = parse_day(ended_on, what="End date") if ended_on else None
+    out = placements.end_placement(_desk(cli), placement, day, reason, note)
+    _out(as_json, out, f"Placement {out.reference} ended; {out.household_name} has a place free.")
+
+
+@requests_group.command("export")
+@click.argument("request")
+@click.option("--format", "fmt", default="md", show_default=True, type=click.Choice(["md", "html"]))
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (default: print).")
+@pass_cli
+def export_cmd(cli: CliContext, request: str, fmt: str, out_path: Path | None) -> None:
+    """The whole decision record for the child's file."""
+    text = decision_record.export(_desk(cli), request, fmt)
+    if out_path is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out_path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise InvalidInput(f"Could not write {out_path}: {err.strerror}. Choose another file.") from None
+    click.echo(f"Decision record written to {out_path}.", err=True)
+
+
+@requests_group.command("oversight")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500))
+@click.option("--json", "as_json", is_flag=True)
+@pass_cli
+def oversight_cmd(cli: CliContext, limit: int, as_json: bool) -> None:
+    """Decisions awaiting sign-off, oldest first."""
+    rows = oversight.queue(_desk(cli), limit=limit)
+    if as_json:
+        emit_json(process.to_jsonable(rows))
+        return
+    if not rows:
+        click.echo("Nothing awaits sign-off.")
+    for q in rows:
+        click.echo(f"{q.reference:<15} {clock.fmt_local(q.proposed_at)} {q.kind:<15} {q.household_name[:28]:<28} "
+                   f"{q.proposed_by:<14} {q.flags}")
+
+
+__all__ = ["household_id_for", "run_and_save_function"]
