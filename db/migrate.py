@@ -8,7 +8,8 @@ CASCADE`` child row (PITFALLS.md). ``PRAGMA foreign_key_check`` runs before
 the commit, so a migration that breaks a reference rolls back whole.
 
 Development: ``python -m db.migrate regenerate-initial`` rewrites revision 0001
-from the models while nothing has shipped (docs/storage.md).
+from the models while nothing has shipped; ``python -m db.migrate new "message"``
+autogenerates the next revision (docs/storage.md).
 
 This module must not import ``dutydesk``: the application turns the Schema*
 errors below into messages in the desk's words.
@@ -381,13 +382,35 @@ def regenerate_initial(script_location: Path | None = None) -> Path:
     return versions / f"{INITIAL}_initial.py"
 
 
+def new_revision(message: str, script_location: Path | None = None) -> Path:
+    """Autogenerate the next revision (head + 1) from the models, against a scratch store at head."""
+    import tempfile
+
+    location = script_location or SCRIPT_LOCATION
+    rev_id = f"{int(head_revision(location)) + 1:04d}"
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Database(f"sqlite:///{Path(tmp) / 'head.db'}")
+        upgrade_to(scratch, "head", location)
+        _run(scratch, lambda cfg: _command().revision(cfg, message=message, autogenerate=True, rev_id=rev_id),
+             location)
+        scratch.dispose()
+    return next((location / "versions").glob(f"{rev_id}_*.py"))
+
+
+USAGE = """usage: python -m db.migrate regenerate-initial   rewrite 0001 from the models (before release)
+       python -m db.migrate new "what changed"     autogenerate the next revision"""
+
+
 def _main(argv: list[str]) -> int:
     if argv == ["regenerate-initial"]:
         path = regenerate_initial()
-        print(f"wrote {path}; review it, then run the migration tests")
-        return 0
-    print("usage: python -m db.migrate regenerate-initial", file=sys.stderr)
-    return 2
+    elif len(argv) == 2 and argv[0] == "new" and argv[1].strip():
+        path = new_revision(argv[1])
+    else:
+        print(USAGE, file=sys.stderr)
+        return 2
+    print(f"wrote {path}; review it, then run tests/test_migrations.py on SQLite and PostgreSQL")
+    return 0
 
 
 if __name__ == "__main__":

@@ -461,3 +461,37 @@ def test_cli_backup_to_a_named_file(sqlite_database, tmp_path, capsys):
     copy.close()
     code, _out, err = run_cli(capsys, "--db", str(path), "db", "backup", "--to", str(target))
     assert code != 0 and "already exists" in err
+
+
+def test_regenerating_0001_keeps_later_revisions_and_matches_the_models(tmp_path):
+    location = tmp_path / "migrations"
+    shutil.copytree(migrate.SCRIPT_LOCATION, location, ignore=shutil.ignore_patterns("__pycache__"))
+    later = sorted(p.name for p in (location / "versions").glob("[0-9]*.py") if not p.name.startswith("0001_"))
+
+    path = migrate.regenerate_initial(location)
+
+    assert path == location / "versions" / "0001_initial.py"
+    text = path.read_text()
+    assert "revision: str = '0001'" in text and "down_revision: str | Sequence[str] | None = None" in text
+    assert "db.models" not in text  # plain SQLAlchemy types only
+    assert sorted(p.name for p in (location / "versions").glob("[0-9]*.py") if p != path) == later
+    db = Database(f"sqlite:///{tmp_path / 'regenerated.db'}")
+    migrate.upgrade(db, script_location=location)
+    assert migrate.differences(db) == []
+    assert migrate.current_revision(db) == migrate.head_revision()
+    db.dispose()
+
+
+def test_a_new_revision_is_numbered_after_the_head_and_empty_when_models_match(tmp_path):
+    location = tmp_path / "migrations"
+    shutil.copytree(migrate.SCRIPT_LOCATION, location, ignore=shutil.ignore_patterns("__pycache__"))
+    head = migrate.head_revision()
+
+    path = migrate.new_revision("nothing yet", location)
+
+    expected = f"{int(head) + 1:04d}"
+    assert path.name == f"{expected}_nothing_yet.py"
+    assert migrate.head_revision(location) == expected
+    text = path.read_text()
+    assert f"down_revision: str | Sequence[str] | None = '{head}'" in text
+    assert "op." not in text.split("def upgrade")[1]  # the models match the head: nothing to do
