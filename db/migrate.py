@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
+MIGRATION_LOCK = 0x64757479  # "duty": a PostgreSQL advisory lock key held while migrating
 
 
 # --- errors (plain exceptions: db never imports dutydesk) -----------------------
@@ -131,7 +132,7 @@ def _render_item(type_: str, obj: Any, _autogen_context: Any) -> str | bool:
     return False
 
 
-def context_options(dialect_name: str) -> dict[str, Any]:
+def context_options() -> dict[str, Any]:
     """Options for every migration context: runs, autogenerate and the model-match test."""
     return {
         "target_metadata": metadata,
@@ -153,8 +154,12 @@ def run_in_context(context: Any) -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:
         raise RuntimeError("run migrations through db.migrate (dutydesk db upgrade), which supplies a connection")
-    context.configure(connection=connection, **context_options(connection.dialect.name))
+    context.configure(connection=connection, **context_options())
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Two upgrades at once: the second waits here, then finds nothing to do.
+            # (On SQLite the migration's BEGIN IMMEDIATE already serialises them.)
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         context.run_migrations()
         if connection.dialect.name == "sqlite":
             _check_foreign_keys(connection)
@@ -334,7 +339,7 @@ def differences(db: Database) -> list[Any]:
     from alembic.migration import MigrationContext
 
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts=context_options(conn.dialect.name))
+        ctx = MigrationContext.configure(conn, opts=context_options())
         return compare_metadata(ctx, metadata)
 
 

@@ -495,3 +495,24 @@ def test_a_new_revision_is_numbered_after_the_head_and_empty_when_models_match(t
     text = path.read_text()
     assert f"down_revision: str | Sequence[str] | None = '{head}'" in text
     assert "op." not in text.split("def upgrade")[1]  # the models match the head: nothing to do
+
+
+def _upgrader(url: str, start, errors) -> None:
+    import traceback
+
+    try:
+        db = Database(url)
+        start.wait()
+        migrate.upgrade(db)
+        db.dispose()
+    except BaseException:  # noqa: BLE001 - report every failure to the parent
+        errors.put(traceback.format_exc())
+
+
+def test_two_upgrades_at_once_both_end_current(empty_db):
+    from test_engine import run_processes
+
+    url = empty_db.url.render_as_string(hide_password=False)
+    assert run_processes(_upgrader, url, 3) == []
+    assert migrate.current_revision(empty_db) == migrate.head_revision()
+    assert migrate.differences(empty_db) == []
