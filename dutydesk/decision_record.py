@@ -64,21 +64,34 @@ def parse_reasons(text: str | None) -> list[tuple[str, str, float | None]]:
         data = json.loads(text)
     except (TypeError, ValueError):
         return [("note", str(text), None)]
+    out: list[tuple[str, str, float | None]] = []
+    if isinstance(data, dict) and any(k in data for k in ("f", "x", "w")):
+        # The matching service's shape: {"f": [[code, points, label]], "x": [[code, arg?]], "w": [warning]}.
+        for f in data.get("f", []):
+            if f and len(f) >= 2 and isinstance(f[1], int | float) and f[1] != 0:
+                out.append((str(f[0]), str(f[2]) if len(f) > 2 else str(f[0]), float(f[1])))
+        for x in data.get("x", []):
+            if x:
+                arg = x[1] if len(x) > 1 else None
+                out.append((str(x[0]), _rule_label(str(x[0]), tuple(arg) if isinstance(arg, list) else arg), None))
+        for w in data.get("w", []):
+            out.append(("warning", f"warning: {w}", None))
+        return out
     if isinstance(data, dict):
         data = data.get("rules") or data.get("factors") or data.get("reasons") or [data]
     if not isinstance(data, list):
         data = [data]
-    out: list[tuple[str, str, float | None]] = []
     for item in data:
         if isinstance(item, str):
             out.append((item, _rule_label(item), None))
         elif isinstance(item, list | tuple) and item:
             code = str(item[0])
-            points = item[1] if len(item) > 1 and isinstance(item[1], int | float) else None
+            points = item[1] if len(item) >= 3 and isinstance(item[1], int | float) else None
             if len(item) >= 3 and isinstance(item[-1], str):
                 words = item[-1]
             else:
-                words = _rule_label(code, item[1] if len(item) > 1 else None)
+                arg = item[1] if len(item) > 1 else None
+                words = _rule_label(code, tuple(arg) if isinstance(arg, list) else arg)
             out.append((code, words, float(points) if points is not None else None))
         elif isinstance(item, dict):
             code = str(item.get("code") or item.get("rule") or item.get("factor") or "?")

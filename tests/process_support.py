@@ -1,8 +1,9 @@
 """Small builders for the duty-process tests: households, requests, saved searches.
 
 Requests go through intake.open_request (the calls service); saved searches are
-written directly (the matching service's run_and_save is tested on its own), so
-these tests do not depend on the matching weights.
+written directly in the matching service's stored shape ({"f": factors} for a
+ranked household, {"x": rules} for one ruled out), so these tests do not depend
+on the matching weights.
 """
 
 from __future__ import annotations
@@ -98,10 +99,10 @@ def save_search(
         s.flush()
         for i, hid in enumerate(ranked, start=1):
             s.add(SearchResult(search_id=srch.id, household_id=hid, rank=i, score=100.0 - i,
-                               reasons=json.dumps([["distance", 5.0, "3 km from school"]])))
+                               reasons=json.dumps({"f": [["distance", 5.0, "3 km from school"]]})))
         for hid, rules in excluded.items():
             s.add(SearchResult(search_id=srch.id, household_id=hid, rank=None, score=None,
-                               reasons=json.dumps([[r, None] for r in rules])))
+                               reasons=json.dumps({"x": [[r] for r in rules]})))
         return srch.id
 
 

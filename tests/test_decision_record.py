@@ -74,10 +74,11 @@ def test_large_exclusions_are_summarised(database, people):
         s.flush()
         s.add(SearchResult(search_id=srch.id, household_id=hids[0], rank=1, score=50.0, reasons="[]"))
         for i, h in enumerate(hids[1:]):
-            rules = [["vacancy", None]] if i % 2 else [["vacancy", None], ["age", None]]
+            rules = [["vacancy"]] if i % 2 else [["vacancy"], ["age"]]
             if i < 3:
                 rules = [["distance", 40]]
-            s.add(SearchResult(search_id=srch.id, household_id=h, rank=None, score=None, reasons=json.dumps(rules)))
+            s.add(SearchResult(search_id=srch.id, household_id=h, rank=None, score=None,
+                               reasons=json.dumps({"x": rules})))
     process.record_contact(w, rid, hids[5], "ruled_out", "on hold after all")  # a contacted ruled-out household
     rec = decision_record.build_record(w, rid)
     (sr,) = rec.searches
@@ -90,3 +91,13 @@ def test_large_exclusions_are_summarised(database, people):
     assert len(sr.excluded) <= decision_record.EXCLUDED_LIST_LIMIT + 1
     assert all(len(e.reasons) == 1 for e in sr.excluded if not e.contacted)
     assert "nearest misses" in decision_record.render_markdown(rec)
+
+
+def test_reason_shapes():
+    parse = decision_record.parse_reasons
+    assert parse('{"f": [["distance", 4.5, "3 km from school"], ["load", 0, "no load"]]}') == [
+        ("distance", "3 km from school", 4.5)]
+    (code, words, pts), = parse('{"x": [["distance", 40]]}')
+    assert code == "distance" and "40" in words and pts is None
+    assert parse('[["age", 3]]')[0][2] is None  # a rule's argument is not points
+    assert parse("not json") == [("note", "not json", None)]

@@ -283,3 +283,26 @@ def test_cli_walks_the_whole_process(database, people, monkeypatch, capsys, tmp_
     assert code == 0, err
     code, out, err = _cli(["--db", url, "requests", "search", str(rid)], capsys)
     assert code != 0 and "Traceback" not in err
+
+
+def test_cli_search_saves_a_real_match(database, people, monkeypatch, capsys):
+    """``requests search`` runs the matching service and the process guards then see the saved search."""
+    _at(monkeypatch, "2026-11-24T11:00:00+00:00")
+    url = database.url.render_as_string(hide_password=False)
+    rid = make_request(database, people["worker"], children=[("Mia", 13, Gender.FEMALE)])
+    ok = make_household(database, "Takes teenagers", age_min=10, age_max=17)
+    young = make_household(database, "Under fives", age_min=0, age_max=5)
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    code, out, err = _cli(["--db", url, "requests", "search", str(rid), "--json"], capsys)
+    assert code == 0, err
+    saved = json.loads(out)
+    assert saved["request"]["state"] == "searching"
+    assert saved["search"]["ranked_count"] >= 1
+    rec = process.request_detail(Desk(database, people["worker"]), rid)
+    assert len(rec.searches) == 1
+    r = process.record_contact(Desk(database, people["worker"]), rid, ok, "accepted")
+    assert r.state == S.CONTACTING
+    from dutydesk import decision_record
+
+    text = decision_record.export(Desk(database, people["worker"]), rid, "md")
+    assert "Takes teenagers" in text and "Under fives" in text

@@ -64,8 +64,7 @@ def _decision_for(desk: Desk, request_key: str) -> int:
 
 def run_and_save_function():
     """The matching service's ``run_and_save(desk, request_id)``, wherever it lives in this build."""
-    for name in ("dutydesk.matching", "dutydesk.matching.saved", "dutydesk.matching.searches",
-                 "dutydesk.matching.save", "dutydesk.matching.service"):
+    for name in ("dutydesk.matching.saved", "dutydesk.matching"):
         try:
             mod = importlib.import_module(name)
         except ImportError:
@@ -138,9 +137,10 @@ def search_cmd(cli: CliContext, request: str, as_json: bool) -> None:
     if fn is None:
         raise Conflict("Matching is not available in this build of dutydesk; a search cannot be saved yet.")
     saved = fn(desk, rid)
-    step = process.mark_searched(desk, rid)
+    step = process.mark_searched(desk, rid)  # a no-op when matching moved it already
     _out(as_json, {"search": saved, "request": step},
-         f"Search saved for {step.reference}; the request is {transitions.LABELS[step.state]}.")
+         f"Search {saved.search_id} saved for {step.reference}: {saved.ranked_count} ranked, "
+         f"{saved.excluded_count} ruled out; the request is {transitions.LABELS[step.state]}.")
 
 
 @requests_group.command("contact")
