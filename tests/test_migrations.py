@@ -516,3 +516,14 @@ def test_two_upgrades_at_once_both_end_current(empty_db):
     assert run_processes(_upgrader, url, 3) == []
     assert migrate.current_revision(empty_db) == migrate.head_revision()
     assert migrate.differences(empty_db) == []
+
+
+def test_cli_on_a_missing_file_says_init_and_creates_nothing(tmp_path, capsys):
+    path = tmp_path / "typo" / "desk.db"
+    code, _out, err = run_cli(capsys, "--db", str(path), "audit", "verify")
+    assert code == 7 and f"dutydesk --db {path} init" in err and "dutydesk" in err
+    code, out, _err = run_cli(capsys, "--db", str(path), "db", "status")
+    assert code == 0 and "empty" in out
+    code, _out, err = run_cli(capsys, "--db", str(path), "db", "backup")
+    assert code != 0 and "does not exist" in err
+    assert not path.parent.exists()

@@ -6,6 +6,7 @@ import json
 import shlex
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +39,9 @@ class CliContext:
         inspect the store itself (init, db upgrade|backup|status).
         """
         if self._db is None:
+            if check_schema and self.missing_file() is not None:
+                # Say so without creating an empty file where a mistyped --db points.
+                raise SchemaMismatch(missing_message(str(self.missing_file()), self.db_value))
             self._db = Database(self.url)
         if check_schema and not self._schema_checked:
             from db.migrate import SchemaProblem, ensure_current
@@ -48,6 +52,13 @@ class CliContext:
                 raise schema_mismatch(problem, self._db, self.db_value) from None
             self._schema_checked = True
         return self._db
+
+    def missing_file(self) -> Path | None:
+        """The SQLite file the URL names, if it does not exist yet (None otherwise)."""
+        from db.engine import sqlite_path
+
+        path = sqlite_path(self.url)
+        return path if path is not None and not path.exists() else None
 
     def actor(self) -> Actor:
         if self._actor is None:
@@ -72,6 +83,13 @@ def store_name(db: Database) -> str:
     return str(path) if path is not None else db.url.render_as_string(hide_password=True)
 
 
+def missing_message(where: str, db_value: str | None) -> str:
+    return (
+        f"There is no dutydesk store at {where} yet: run `{command_hint(db_value, 'init')}` "
+        f"to create an empty one, or `{command_hint(db_value, 'demo')}` for demo data."
+    )
+
+
 def schema_mismatch(problem: Exception, db: Database, db_value: str | None) -> SchemaMismatch:
     """A db.migrate SchemaProblem in the desk's words, naming the command that helps."""
     from db.migrate import SchemaMissing, SchemaOutdated, SchemaTooNew
@@ -87,10 +105,7 @@ def schema_mismatch(problem: Exception, db: Database, db_value: str | None) -> S
             f"{problem.head}). Upgrade dutydesk on this machine; nothing was changed."
         )
     if isinstance(problem, SchemaMissing):
-        return SchemaMismatch(
-            f"There is no dutydesk store at {store_name(db)} yet: run `{command_hint(db_value, 'init')}` "
-            f"to create an empty one, or `{command_hint(db_value, 'demo')}` for demo data."
-        )
+        return SchemaMismatch(missing_message(store_name(db), db_value))
     return SchemaMismatch(
         f"{store_name(db)}: {problem}. dutydesk will not use it; check --db or DUTYDESK_DATABASE_URL."
     )

@@ -129,6 +129,8 @@ def upgrade_cmd(cli: CliContext, backup_dir: Path | None, yes: bool) -> None:
 @pass_cli
 def backup_cmd(cli: CliContext, dest: Path | None) -> None:
     """Copy a SQLite store to a new file (mode 0600) and check the copy."""
+    if cli.missing_file() is not None:
+        raise DeskError(f"There is nothing to back up: {cli.missing_file()} does not exist.")
     db = cli.database(check_schema=False)
     if sqlite_path(db.url) is None:
         raise DeskError(
@@ -178,13 +180,19 @@ def _counts(db: Database) -> dict[str, int]:
 @pass_cli
 def status_cmd(cli: CliContext, as_json: bool) -> None:
     """Where the store is, its revision against this dutydesk's, and how many rows each table holds."""
-    db = cli.database(check_schema=False)
-    revision, state = _state(db)
-    counts = _counts(db) if state == "current" else {}
+    missing = cli.missing_file()
+    url = sa.make_url(cli.url)
+    if missing is not None:  # report it without creating the file
+        revision, state, counts, where = None, "empty", {}, str(missing)
+    else:
+        db = cli.database(check_schema=False)
+        revision, state = _state(db)
+        counts = _counts(db) if state == "current" else {}
+        where = store_name(db)
     info = {
-        "store": store_name(db),
-        "url": db.url.render_as_string(hide_password=True),
-        "backend": db.url.get_backend_name(),
+        "store": where,
+        "url": url.render_as_string(hide_password=True),
+        "backend": url.get_backend_name(),
         "revision": revision,
         "head": head_revision(),
         "state": state,
