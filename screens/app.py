@@ -191,6 +191,7 @@ class DutyDeskApp(App[int]):
         self.refresh_bindings()
         dashboard = message.dashboard()
         await self.push_screen(dashboard)
+        bench_stamp("dashboard_mounted")
         if self.exit_when_ready:
             self.run_worker(self._exit_when_ready(dashboard), group="bench", exit_on_error=False)
 

@@ -80,6 +80,8 @@ def open_desk(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
 
 
 def _open(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
+    from screens.app import bench_stamp
+
     import sqlalchemy as sa
 
     from db.engine import Database
@@ -87,6 +89,7 @@ def _open(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
     from dutydesk.errors import DeskError, NotAllowed, SchemaMismatch, UnknownUser
     from dutydesk.identity import is_demo, sign_in
 
+    bench_stamp("db_layer_imported")
     try:
         db = Database(url)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError, OSError) as err:
@@ -120,9 +123,12 @@ def _open(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
             raise SchemaMismatch(f"The store at {shown} has no dutydesk tables yet.")
         if migrate is not None and hasattr(migrate, "ensure_current"):
             migrate.ensure_current(db)
+        bench_stamp("schema_checked")
         actor = sign_in(db, as_user)
         demo = is_demo(db)
+        bench_stamp("signed_in")
         from screens.dashboard import DashboardScreen
+        bench_stamp("dashboard_imported")
     except UnknownUser as err:
         db.dispose()
         return DeskOpenFailed(StartProblem("You are not a dutydesk user yet", str(err),

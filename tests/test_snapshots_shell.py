@@ -14,6 +14,8 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 import screens.dashboard
+from screens import actions
+from screens.actions import DeskAction
 from screens.base import DeskScreen
 from ui_helpers import SeedUser, desk_app, open_desk, seed_store
 
@@ -40,6 +42,16 @@ def _fixed(monkeypatch, tmp_path):
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T02:10:00")
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setattr(screens.dashboard, "DashboardScreen", TrivialHome)
+    # A fixed registry, so the shell's snapshots do not change as other screens are built.
+    saved = list(actions.DESK_ACTIONS)
+    actions.DESK_ACTIONS[:] = [
+        DeskAction("home", "f9", "Dashboard", "Go back to the home screen",
+                   screen=f"{__name__}:TrivialHome", show=False),
+        DeskAction("other", "f2", "Other thing", "Open another trivial screen",
+                   screen=f"{__name__}:TrivialHome"),
+    ]
+    yield
+    actions.DESK_ACTIONS[:] = saved
 
 
 async def _opened(pilot) -> None:
