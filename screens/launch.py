@@ -90,6 +90,10 @@ def _open(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
     from dutydesk.identity import is_demo, sign_in
 
     bench_stamp("db_layer_imported")
+
+    missing = _missing_sqlite_file(url)
+    if missing is not None:
+        return DeskOpenFailed(missing)
     try:
         db = Database(url)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError, OSError) as err:
@@ -148,6 +152,27 @@ def _open(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
             return DeskOpenFailed(_schema_problem(err, shown, migrate))
         raise
     return DeskOpened(Desk(db, actor), demo, DashboardScreen)
+
+
+def _missing_sqlite_file(url: str) -> StartProblem | None:
+    """A SQLite path that does not exist: say how to make it, and create nothing."""
+    from db.engine import sqlite_path
+    from dutydesk.config import default_database_path
+
+    try:
+        path = sqlite_path(url)
+    except Exception:  # noqa: BLE001 - a bad URL is reported when it is opened
+        return None
+    if path is None or path.exists():
+        return None
+    db_option = "" if path.resolve() == default_database_path().resolve() else f" --db {path}"
+    return StartProblem(
+        "There is no store yet",
+        f"There is no dutydesk store at {path}.",
+        f"Create it with `dutydesk{db_option} init`, or try the desk on demo data with "
+        f"`dutydesk{db_option} demo`.",
+        exit_code=7,
+    )
 
 
 def _schema_problem(err: Exception, shown: str, migrate: Any) -> StartProblem:

@@ -191,8 +191,23 @@ async def test_as_picks_a_demo_user_on_a_demo_store(tmp_path):
         assert "DEMO" in text
 
 
+async def test_missing_store_file_names_the_commands_and_creates_nothing(tmp_path):
+    where = tmp_path / "nowhere" / "desk.db"
+    app = desk_app(f"sqlite:///{where}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        assert "There is no dutydesk store at" in flat_text(app)
+        problem = app.screen.problem
+        assert problem.message == f"There is no dutydesk store at {where}."
+        assert f"dutydesk --db {where} init" in problem.hint and f"dutydesk --db {where} demo" in problem.hint
+        await pilot.press("q")
+    assert app.return_code == 7
+    assert not where.parent.exists()
+
+
 async def test_empty_store_names_the_commands_to_create_one(tmp_path):
     url = f"sqlite:///{tmp_path / 'empty.db'}"
+    (tmp_path / "empty.db").touch()
     app = desk_app(url)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
