@@ -789,11 +789,16 @@ def iter_households(desk: Desk, statuses: Iterable[str | HouseholdStatus] | None
     Streams from SQL in batches, so 50,000 households never sit in memory at once.
     The caller must consume it promptly: it holds one read session open while it runs.
     """
+    # Checked now, not on the first next(): nothing is written before a refusal.
     require(desk.actor, Permission.MANAGE_HOUSEHOLDS, "export households")
     wanted = _statuses(statuses)
     stmt = _export_select().order_by(HOUSEHOLDS.c.reference)
     if wanted:
         stmt = stmt.where(HOUSEHOLDS.c.status.in_(wanted))
+    return _stream(desk, stmt, batch)
+
+
+def _stream(desk: Desk, stmt: sa.Select, batch: int) -> Iterator[dict[str, Any]]:
     with desk.db.read() as s:
         for row in s.execute(stmt.execution_options(yield_per=batch)):
             yield _public(_row_values(row))
@@ -812,10 +817,11 @@ def _csv_cell(key: str, value: Any) -> str:
 
 def write_csv(desk: Desk, out: IO[str], statuses: Iterable[str | HouseholdStatus] | None = None) -> int:
     """Write the import format to ``out``; returns how many households."""
+    records = iter_households(desk, statuses)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMN_NAMES)
     n = 0
-    for record in iter_households(desk, statuses):
+    for record in records:
         writer.writerow([_csv_cell(k, record[k]) for k in COLUMN_NAMES])
         n += 1
     _audit_export(desk, n, "csv", statuses)
@@ -824,9 +830,10 @@ def write_csv(desk: Desk, out: IO[str], statuses: Iterable[str | HouseholdStatus
 
 def write_json(desk: Desk, out: IO[str], statuses: Iterable[str | HouseholdStatus] | None = None) -> int:
     """Write a JSON array of households to ``out``, one object at a time; returns how many."""
+    records = iter_households(desk, statuses)
     n = 0
     out.write("[")
-    for record in iter_households(desk, statuses):
+    for record in records:
         out.write(",\n  " if n else "\n  ")
         out.write(json.dumps(record, ensure_ascii=False))
         n += 1

@@ -71,7 +71,14 @@ def export_cmd(cli: CliContext, out: str | None, as_json: bool, statuses: tuple[
     desk = Desk(cli.database(), cli.actor())
     write = households_io.write_json if as_json else households_io.write_csv
     if out is None or out == "-":
-        write(desk, sys.stdout, statuses)
+        try:
+            write(desk, sys.stdout, statuses)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (for example `| head`): stop quietly, as other tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(141) from None
         return
     path = Path(out).expanduser()
     if path.is_dir():
