@@ -940,3 +940,88 @@ __all__ = [
     "get_decision", "has_search", "list_requests", "mark_searched", "propose", "record_contact",
     "request_detail", "return_decision", "sign_off", "start_contacting", "to_jsonable", "withdraw",
 ]
+
+
+# --------------------------------------------------------------------------- the request screen's list of carers
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """A household to phone for a request: a candidate already, or ranked in the latest search."""
+
+    household_id: int
+    household_reference: str
+    household_name: str
+    rank: int | None
+    score: float | None
+    status: str  # a CandidateStatus value, or "ranked" when not yet tried
+    status_reason: str
+    no_answer_tries: int
+    free_places: int
+    phone: str
+    why: str  # the top reasons from the search, in words
+
+
+def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[ContactRow]:
+    """Candidates first (best score first), then the rest of the latest search's ranked households, a page at most."""
+    from dutydesk.decision_record import parse_reasons
+
+    with desk.db.read() as s:
+        req = find_request(s, request_id)
+        search_id = latest_search_id(s, req.id)
+        cands = s.exec(select(Candidate).where(Candidate.request_id == req.id)).all()
+        tries: dict[int, int] = dict(
+            s.exec(
+                select(CandidateContact.candidate_id, sa.func.count())
+                .where(CandidateContact.candidate_id.in_([c.id for c in cands] or [-1]),
+                       CandidateContact.outcome == CandidateStatus.NO_ANSWER)
+                .group_by(CandidateContact.candidate_id)
+            ).all()
+        )
+        ranks: dict[int, tuple[int | None, float | None, str]] = {}
+        if search_id is not None:
+            for hid, rank, score, reasons in s.exec(
+                select(SearchResult.household_id, SearchResult.rank, SearchResult.score, SearchResult.reasons)
+                .where(SearchResult.search_id == search_id, SearchResult.rank.is_not(None))
+                .order_by(SearchResult.rank).limit(limit)
+            ).all():
+                ranks[hid] = (rank, score, reasons)
+            extra = [c.household_id for c in cands if c.household_id not in ranks]
+            if extra:
+                for hid, rank, score, reasons in s.exec(
+                    select(SearchResult.household_id, SearchResult.rank, SearchResult.score, SearchResult.reasons)
+                    .where(SearchResult.search_id == search_id, SearchResult.household_id.in_(extra))
+                ).all():
+                    ranks[hid] = (rank, score, reasons)
+        hids = list(dict.fromkeys([c.household_id for c in cands] + list(ranks)))
+        households = {h.id: h for h in s.exec(select(Household).where(Household.id.in_(hids or [-1]))).all()}
+
+        def why(hid: int) -> str:
+            info = ranks.get(hid)
+            if info is None:
+                return ""
+            parts = parse_reasons(info[2])
+            parts = sorted(parts, key=lambda p: -abs(p[2] or 0))[:3]
+            return "; ".join(f"{w} ({p:+.0f})" if p is not None else w for _c, w, p in parts)
+
+        rows: list[ContactRow] = []
+        by_cand = {c.household_id: c for c in cands}
+        order = sorted(
+            hids,
+            key=lambda h: (h not in by_cand, ranks.get(h, (None,))[0] is None, ranks.get(h, (10**9,))[0] or 10**9, h),
+        )
+        for hid in order[:limit]:
+            h = households.get(hid)
+            if h is None:
+                continue
+            c = by_cand.get(hid)
+            rank, score, _r = ranks.get(hid, (None, None, ""))
+            rows.append(ContactRow(
+                household_id=hid, household_reference=h.reference, household_name=h.name, rank=rank,
+                score=c.score if c is not None and c.score is not None else score,
+                status=c.status.value if c is not None else "ranked",
+                status_reason=c.status_reason if c is not None else "",
+                no_answer_tries=tries.get(c.id, 0) if c is not None else 0,
+                free_places=free_places(h), phone=h.phone, why=why(hid),
+            ))
+        return rows

@@ -311,6 +311,12 @@ class DutyDeskApp(App[int]):
                 break
         self.push_screen(screen_class())
 
+    def open_request(self, request_id: int) -> None:
+        """Open one placement request's screen (the dashboard, oversight and lists call this)."""
+        from screens.request import RequestScreen
+
+        self.push_screen(RequestScreen(request_id))
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)

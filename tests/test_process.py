@@ -337,3 +337,14 @@ def test_working_days_count_english_bank_holidays():
     assert working_days.is_out_of_hours(dt.datetime(2026, 11, 24, 2, 10, tzinfo=dt.UTC))
     assert not working_days.is_out_of_hours(dt.datetime(2026, 11, 24, 11, 0, tzinfo=dt.UTC))
     assert working_days.is_out_of_hours(dt.datetime(2026, 12, 25, 11, 0, tzinfo=dt.UTC))
+
+
+def test_contact_list_puts_candidates_first_then_the_ranked(database, people):
+    rid, hids = searched_request(database, people, ranked=3)
+    d = Desk(database, people["worker"])
+    assert [r.status for r in process.contact_list(d, rid)] == ["ranked"] * 3
+    process.record_contact(d, rid, hids[2], "no_answer")
+    rows = process.contact_list(d, rid)
+    assert [r.household_id for r in rows] == [hids[2], hids[0], hids[1]]
+    assert rows[0].status == "no_answer" and rows[0].no_answer_tries == 1 and rows[0].rank == 3
+    assert rows[1].why == "3 km from school (+5)"

@@ -1,0 +1,227 @@
+"""Manager oversight: decisions awaiting sign-off, oldest first, the evidence on one screen.
+
+The queue (a page of the oldest) sits on top; the highlighted decision's
+evidence (request, children, rationale, exemption, the saved search summarised,
+every carer contacted and the outcome) fills the rest. o signs off (comment
+optional), b returns it with a comment, Enter opens the request. Emergency
+placements made out of hours before sign-off are flagged PLACED until signed;
+outside-terms ones OVERDUE after 6 working days.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Static
+
+from screens.base import DeskScreen
+from screens.request import STATUS_WORDS, ReasonDialog, RequestScreen, when
+
+
+class OversightScreen(DeskScreen):
+    CSS_PATH = "oversight.tcss"
+    BINDINGS = [
+        Binding("o", "sign_off", "Sign off", tooltip="Sign off the highlighted decision", id="oversight.sign_off"),
+        Binding("b", "send_back", "Return", tooltip="Return it to the worker with comments", id="oversight.return"),
+        Binding("enter", "open_request", "Open request", id="oversight.open"),
+        Binding("escape", "back", "Back", id="oversight.back"),
+    ]
+
+    class Queued(Message):
+        def __init__(self, items: list[Any]) -> None:
+            super().__init__()
+            self.items = items
+
+    class EvidenceFetched(Message):
+        def __init__(self, decision_id: int, evidence: Any) -> None:
+            super().__init__()
+            self.decision_id = decision_id
+            self.evidence = evidence
+
+    class Done(Message):
+        def __init__(self, message: str, ok: bool) -> None:
+            super().__init__()
+            self.message = message
+            self.ok = ok
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Any] = []
+        self.shown: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Decisions awaiting sign-off (oldest first)", id="oversight-title", markup=False)
+        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="evidence"):
+            yield Static("", id="evidence-body", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#queue-table", DataTable)
+        t.add_column("Request", key="ref", width=15)
+        t.add_column("Proposed", key="at", width=12)
+        t.add_column("Decision", key="kind", width=22)
+        t.add_column("By", key="by", width=10)
+        t.add_column("Flags", key="flags", width=12)
+        t.focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="oversight-load")
+    def load(self) -> None:
+        from dutydesk import oversight
+
+        self.post_message(self.Queued(oversight.queue(self.desk, limit=50)))
+
+    def on_oversight_screen_queued(self, message: Queued) -> None:
+        self.items = message.items
+        t = self.query_one("#queue-table", DataTable)
+        t.clear()
+        for q in self.items:
+            what = q.kind.replace("_", " ") + (f" {q.household_name}" if q.household_name else "")
+            t.add_row(Text(q.reference), Text(when(q.proposed_at)), Text(what, overflow="ellipsis", no_wrap=True),
+                      Text(q.proposed_by, overflow="ellipsis", no_wrap=True),
+                      Text(q.flags, style="bold" if q.flags else ""), key=str(q.decision_id))
+        self.query_one("#oversight-title", Static).update(
+            Text(f"Decisions awaiting sign-off, oldest first: {len(self.items)}"
+                 + ("+" if len(self.items) == 50 else "")))
+        if not self.items:
+            self.shown = None
+            self.query_one("#evidence-body", Static).update(Text("Nothing awaits sign-off."))
+        else:
+            self._fetch_highlighted()
+
+    def _current(self) -> Any:
+        t = self.query_one("#queue-table", DataTable)
+        if not self.items or t.cursor_row is None or t.cursor_row >= len(self.items):
+            return None
+        return self.items[t.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#queue-table")
+    def _fetch_highlighted(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.fetch_evidence(item.decision_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="oversight-evidence")
+    def fetch_evidence(self, decision_id: int) -> None:
+        from dutydesk import oversight
+
+        self.post_message(self.EvidenceFetched(decision_id, oversight.evidence(self.desk, decision_id)))
+
+    def on_oversight_screen_evidence_fetched(self, message: EvidenceFetched) -> None:
+        item = self._current()
+        if item is None or item.decision_id != message.decision_id:
+            return  # stale: the highlight moved on
+        self.shown = message.decision_id
+        self.query_one("#evidence-body", Static).update(evidence_text(message.evidence))
+
+    # -- acting ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="oversight-act")
+    def decide(self, decision_id: int, sign: bool, comment: str) -> None:
+        from dutydesk import process
+        from dutydesk.errors import DeskError
+
+        try:
+            if sign:
+                dv = process.sign_off(self.desk, decision_id, comment)
+                msg = f"Decision {dv.id} for {dv.request_reference} signed off" + (
+                    " retrospectively." if dv.retrospective else ".")
+            else:
+                dv = process.return_decision(self.desk, decision_id, comment)
+                msg = f"Decision {dv.id} returned to {dv.proposed_by}."
+        except DeskError as err:
+            self.post_message(self.Done(str(err), False))
+            return
+        self.post_message(self.Done(msg, True))
+
+    def on_oversight_screen_done(self, message: Done) -> None:
+        self.notify(message.message, severity="information" if message.ok else "error", markup=False)
+        self.load()
+
+    def action_sign_off(self) -> None:
+        item = self._current()
+        if item is None:
+            self.notify("Nothing to sign off.", markup=False)
+            return
+
+        def got(comment: str | None) -> None:
+            if comment is not None:
+                self.decide(item.decision_id, True, comment)
+
+        self.app.push_screen(
+            ReasonDialog(f"Sign off {item.reference}", "Comment (optional; Enter signs off):", required=False),
+            callback=got,
+        )
+
+    def action_send_back(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+
+        def got(comment: str | None) -> None:
+            if comment:
+                self.decide(item.decision_id, False, comment)
+
+        self.app.push_screen(
+            ReasonDialog(f"Return {item.reference}", "What should the worker do? (needed)"), callback=got)
+
+    def action_open_request(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.app.push_screen(RequestScreen(item.request_id))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+
+def evidence_text(ev: Any) -> Text:
+    """The evidence for one decision as plain Text (user text never markup)."""
+    d, r = ev.decision, ev.request
+    t = Text()
+    t.append(f"{r.reference}", style="bold")
+    t.append(f"  {r.urgency.value}, {r.placement_type.replace('_', ' ')}, from {r.needed_from:%d %b}; "
+             f"team {r.team}; worker {r.worker}\n")
+    t.append("Children: " + ", ".join(f"{c.name} ({c.age if c.age is not None else '?'})" for c in r.children) + "\n")
+    t.append(f"Decision {d.id}: {d.kind.value.replace('_', ' ')}", style="bold")
+    if d.household_name:
+        t.append(f" with {d.household_name}", style="bold")
+    t.append(f"; proposed {when(d.proposed_at)} by {d.proposed_by}\n")
+    if d.retrospective:
+        t.append("Placed out of hours before sign-off: retrospective sign-off.\n", style="bold")
+    if d.outside_terms:
+        t.append(f"Outside terms of approval. Exemption: {d.exemption_reason}\n", style="bold")
+    t.append("Rationale: ", style="bold")
+    t.append(f"{d.rationale}\n")
+    s = ev.search
+    if s is None:
+        t.append("No saved search.\n")
+    else:
+        t.append(f"Search {when(s.run_at)} by {s.run_by}: {s.ranked_total} ranked, {s.excluded_total} ruled out\n",
+                 style="bold")
+        for x in s.ranked[:5]:
+            score = f"{x.score:.0f}" if x.score is not None else ""
+            t.append(f"  {x.rank}. {x.household_name} {score}\n")
+        if s.exclusion_counts:
+            t.append("  ruled out: " + ", ".join(f"{rule} {n}" for rule, n in s.exclusion_counts[:6]) + "\n")
+    t.append("Carers contacted\n", style="bold")
+    if not r.candidates:
+        t.append("  none\n")
+    for c in r.candidates:
+        t.append(f"  {c.household_name}: {STATUS_WORDS.get(c.status.value, c.status.value)}")
+        if c.status_reason:
+            t.append(f" ({c.status_reason})")
+        t.append("\n")
+    if not ev.can_sign:
+        t.append(ev.why_not + "\n", style="italic")
+    return t
