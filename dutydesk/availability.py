@@ -74,14 +74,14 @@ def availability_many(session: Session, household_ids: list[int], from_on: dt.da
                       *, today: dt.date | None = None) -> dict[int, Availability]:
     from dutydesk.matching import rules as R
     from dutydesk.matching.criteria import MatchCriteria
-    from dutydesk.matching.engine import I_FREE, I_LOAD, I_MASK, I_PLACES, I_STATUS, I_EXPIRES, candidate_select
+    from dutydesk.matching.engine import D_EXPIRES, D_FREE, D_LOAD, D_MASK, D_PLACES, D_STATUS, details_select
 
     today = today or clock.today()
     crit = MatchCriteria(from_on=from_on, until_on=until_on)
-    rows = session.execute(candidate_select(crit, today, {}, household_ids=household_ids)).all()
+    rows = session.execute(details_select(crit, today, household_ids)).all()
     out: dict[int, Availability] = {}
     for row in rows:
-        out[row[0]] = _from_row(row, from_on, until_on, R, I_FREE, I_LOAD, I_MASK, I_PLACES, I_STATUS, I_EXPIRES)
+        out[row[0]] = _from_row(row, from_on, until_on, R, D_FREE, D_LOAD, D_MASK, D_PLACES, D_STATUS, D_EXPIRES)
     missing = set(household_ids) - set(out)
     if missing:
         raise NotFound(f"There is no household with id {min(missing)}.")

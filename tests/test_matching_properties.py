@@ -94,7 +94,7 @@ def reference_codes(h: dict, c: MatchCriteria) -> list[str]:
     free = h["places"] - min(h["occupied"], h["places"])
     if free <= 0:
         out.append("vacancy")
-    elif free < c.children:
+    elif free < c.places_needed:
         out.append("siblings")
     age_max = min(17, h["age_min"] + h["span"])
     if min(c.ages) < h["age_min"] or max(c.ages) > age_max:

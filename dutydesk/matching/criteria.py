@@ -80,6 +80,13 @@ class MatchCriteria:
         return max(self.siblings, len(self.ages), 1)
 
     @property
+    def places_needed(self) -> int:
+        """Places the group takes: a parent and their baby share one parent-and-child placement."""
+        if self.placement_type is PlacementType.PARENT_AND_CHILD:
+            return 1
+        return self.children
+
+    @property
     def need_mask(self) -> int:
         return mask_of(Specialism, self.needs)
 

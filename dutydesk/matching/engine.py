@@ -55,7 +55,7 @@ WARNING_TITLES = {W_DBS: "DBS lapsed", W_REVIEW: "review overdue", W_APPROVAL_EN
 # the households being explained.
 I_ID, I_REF, I_NAME, I_KIND, I_MASK, I_PLACE, I_FREE, I_LOAD, I_VACANT, I_WARN, I_LANG, I_REL, I_ETH = range(13)
 D_ID, D_STATUS, D_PLACES, D_LOAD, D_FREE, D_AGEMIN, D_AGEMAX, D_GENDER, D_SPECS, D_OTHERS, D_EXPIRES, D_UNAV, \
-    D_PLACE = range(13)
+    D_PLACE, D_MASK = range(14)
 
 
 class Ranked(NamedTuple):
@@ -287,7 +287,7 @@ def _rule_arg(code: str, d: Any, c: MatchCriteria, km_by_place: dict[int, float]
     if code == "vacancy":
         return (d[D_PLACES], d[D_LOAD])
     if code == "siblings":
-        return (d[D_FREE], c.children)
+        return (d[D_FREE], c.places_needed)
     if code == "age":
         return (d[D_AGEMIN], d[D_AGEMAX])
     if code == "gender":
@@ -398,8 +398,8 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
         checks.append((kind == "connected_person", R.BIT["connected"]))
     checks.append((unav.c.n.is_not(None), R.BIT["unavailable"]))
     checks.append((free <= 0, R.BIT["vacancy"]))
-    if c.children > 1:
-        checks.append((sa.and_(free > 0, free < c.children), R.BIT["siblings"]))
+    if c.places_needed > 1:
+        checks.append((sa.and_(free > 0, free < c.places_needed), R.BIT["siblings"]))
     if c.ages:
         checks.append((sa.or_(H.c.age_min > min(c.ages), H.c.age_max < max(c.ages)), R.BIT["age"]))
     g = _gender_rule(c.genders)
@@ -455,7 +455,7 @@ def details_select(c: MatchCriteria, today: dt.date, household_ids: Iterable[int
     stmt = sa.select(
         H.c.id, x["status"], H.c.places, x["load"], x["free"], H.c.age_min, H.c.age_max,
         type_coerce(H.c.gender_terms, String), x["specs"], H.c.other_children_ages, H.c.approval_expires_on,
-        x["unav"], H.c.place_id,
+        x["unav"], H.c.place_id, x["mask"],
     ).select_from(source)
     if household_ids is not None:
         stmt = stmt.where(H.c.id.in_(sorted(set(household_ids))))
