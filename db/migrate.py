@@ -160,6 +160,11 @@ def run_in_context(context: Any) -> None:
             # Two upgrades at once: the second waits here, then finds nothing to do.
             # (On SQLite the migration's BEGIN IMMEDIATE already serialises them.)
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        before = context.config.attributes.get("before_migrations")
+        if before is not None:
+            # We hold the write lock now: a backup taken here is exactly what
+            # the migrations start from, with no commit slipping in between.
+            before()
         context.run_migrations()
         if connection.dialect.name == "sqlite":
             _check_foreign_keys(connection)
@@ -198,9 +203,16 @@ def _command() -> Any:
     return command
 
 
-def _run(db: Database, action: Callable[[Config], None], script_location: Path | None = None) -> None:
+def _run(
+    db: Database,
+    action: Callable[[Config], None],
+    script_location: Path | None = None,
+    before_migrations: Callable[[], None] | None = None,
+) -> None:
     with migration_connection(db) as conn:
-        action(alembic_config(conn, script_location))
+        cfg = alembic_config(conn, script_location)
+        cfg.attributes["before_migrations"] = before_migrations
+        action(cfg)
 
 
 # --- revisions ------------------------------------------------------------------
@@ -305,8 +317,9 @@ def upgrade(
 ) -> UpgradeResult:
     """Take the store to the head revision; an empty store gets every table.
 
-    A SQLite file with data is copied first (see db.backup); PostgreSQL is
-    backed up with pg_dump by its administrator, which the CLI asks about.
+    A SQLite file with data is copied first (see db.backup), under the
+    migration's write lock; PostgreSQL is backed up with pg_dump by its
+    administrator, which the CLI asks about. A failed backup changes nothing.
     """
     try:
         current = check(db, script_location)
@@ -316,11 +329,14 @@ def upgrade(
     except SchemaMissing:
         before = None
     # SchemaTooNew and SchemaUnknown propagate: upgrading cannot help them.
-    backup = None
-    if before is not None and sqlite_path(db.url) is not None:
-        backup = backup_sqlite(db, backup_dir=backup_dir, revision=before)
-    _run(db, lambda cfg: _command().upgrade(cfg, "head"), script_location)
-    return UpgradeResult(before, current_revision(db) or "", backup)
+    backups: list[Path] = []
+
+    def back_up() -> None:
+        backups.append(backup_sqlite(db, backup_dir=backup_dir, revision=before))
+
+    wanted = before is not None and sqlite_path(db.url) is not None
+    _run(db, lambda cfg: _command().upgrade(cfg, "head"), script_location, back_up if wanted else None)
+    return UpgradeResult(before, current_revision(db) or "", backups[0] if backups else None)
 
 
 def upgrade_to(db: Database, revision: str, script_location: Path | None = None) -> None:

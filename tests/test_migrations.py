@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from db import migrate
+from db.backup import BackupError
 from db.engine import Database, sqlite_path
 from db.schema import create_schema
 from dutydesk.cli.context import CliContext
@@ -527,3 +528,44 @@ def test_cli_on_a_missing_file_says_init_and_creates_nothing(tmp_path, capsys):
     code, _out, err = run_cli(capsys, "--db", str(path), "db", "backup")
     assert code != 0 and "does not exist" in err
     assert not path.parent.exists()
+
+
+def test_a_failed_backup_leaves_the_store_untouched(tmp_path, monkeypatch):
+    db = Database(f"sqlite:///{tmp_path / 'desk.db'}")
+    migrate.upgrade(db)
+    seed(db)
+    location = _script_dir_with(tmp_path, RECREATE_HOUSEHOLDS)
+
+    def broken(*_a, **_k):
+        raise BackupError("the disk is full")
+
+    monkeypatch.setattr(migrate, "backup_sqlite", broken)
+    with pytest.raises(BackupError):
+        migrate.upgrade(db, script_location=location)
+    assert migrate.current_revision(db) == migrate.head_revision()
+    db.dispose()
+
+
+def test_the_backup_is_taken_under_the_migration_lock(tmp_path, monkeypatch):
+    """Nobody can commit between the copy and the upgrade: the copy is what was upgraded."""
+    db = Database(f"sqlite:///{tmp_path / 'desk.db'}")
+    migrate.upgrade(db)
+    location = _script_dir_with(tmp_path, RECREATE_HOUSEHOLDS)
+    real = migrate.backup_sqlite
+    seen = []
+
+    def spying(*args, **kwargs):
+        con = sqlite3.connect(tmp_path / "desk.db", timeout=0.1, isolation_level=None)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            seen.append("free")
+        except sqlite3.OperationalError:
+            seen.append("locked")
+        finally:
+            con.close()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(migrate, "backup_sqlite", spying)
+    result = migrate.upgrade(db, tmp_path / "backups", script_location=location)
+    assert seen == ["locked"] and result.backup is not None and result.backup.exists()
+    db.dispose()
