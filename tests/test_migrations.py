@@ -569,3 +569,27 @@ def test_the_backup_is_taken_under_the_migration_lock(tmp_path, monkeypatch):
     result = migrate.upgrade(db, tmp_path / "backups", script_location=location)
     assert seen == ["locked"] and result.backup is not None and result.backup.exists()
     db.dispose()
+
+
+def test_cli_init_on_each_backend(store_url, capsys, monkeypatch):
+    monkeypatch.setenv("DUTYDESK_USER", "ada")
+    code, out, err = run_cli(capsys, "--db", store_url, "init", "--admin", "ada", "--name", "Ada Admin")
+    assert (code, err) == (0, ""), err
+    url = sa.make_url(store_url)
+    if url.get_backend_name() == "postgresql":
+        url = url.set(password="s3cret")  # the test server trusts local users: any password works
+    code, out, _ = run_cli(capsys, "--db", url.render_as_string(hide_password=False), "db", "status", "--json")
+    import json
+
+    status = json.loads(out)
+    assert (status["state"], status["revision"], status["tables"]["users"]) == ("current", migrate.head_revision(), 1)
+    assert "s3cret" not in out
+
+
+def test_cli_init_with_a_bad_admin_login_keeps_the_store_and_says_how(tmp_path, capsys):
+    path = tmp_path / "desk.db"
+    code, _out, err = run_cli(capsys, "--db", str(path), "init", "--admin", "Jo Smith", "--name", "Jo Smith")
+    assert code == 2 and err.count("\n") == 1
+    assert "The store was created" in err and "users add" in err
+    code, _out, err = run_cli(capsys, "--db", str(path), "init", "--admin", "jo")
+    assert code == 2 and "--name" in err
