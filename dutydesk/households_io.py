@@ -28,8 +28,6 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
-
 from db.enums import GenderTerms, HouseholdKind, HouseholdStatus, PlacementType, Specialism
 from db.models import Household, Place, Team
 from dutydesk import audit, clock
@@ -91,6 +89,7 @@ _INT = re.compile(r"[+]?\d+")
 _POSTCODE = re.compile(r"([A-Z]{1,2}\d[A-Z\d]?)(?: ?(\d[A-Z]{2}))?")
 _PHONE = re.compile(r"[0-9+() .-]*")
 _FORMULA_START = ("=", "+", "-", "@")
+_REFERENCE = re.compile(r"\w[\w /.-]*")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
 
@@ -209,12 +208,11 @@ def _set_parser(enum_cls: type[Enum], what: str) -> Callable[[str], frozenset]:
     return parse
 
 
-def _text_parser(limit: int, *, lower: bool = False) -> Callable[[str], str]:
+def _text_parser(limit: int) -> Callable[[str], str]:
     def parse(raw: str) -> str:
-        value = raw.lower() if lower else raw
-        if len(value) > limit:
-            raise _Bad(f"is too long ({len(value)} characters)", f"at most {limit}")
-        return value
+        if len(raw) > limit:
+            raise _Bad(f"is too long ({len(raw)} characters)", f"at most {limit}")
+        return raw
 
     return parse
 
@@ -222,7 +220,7 @@ def _text_parser(limit: int, *, lower: bool = False) -> Callable[[str], str]:
 def _reference(raw: str) -> str:
     if len(raw) > 24:
         raise _Bad(f"{_shown(raw)} is too long ({len(raw)} characters)", "a reference has at most 24")
-    if ";" in raw or '"' in raw or "'" in raw or "  " in raw:
+    if not _REFERENCE.fullmatch(raw) or "  " in raw:
         raise _Bad(f"{_shown(raw)} is not a usable reference",
                    "use letters, digits, spaces and - / _ . only, for example HH-00123")
     return raw
@@ -800,7 +798,7 @@ def iter_households(desk: Desk, statuses: Iterable[str | HouseholdStatus] | None
 
 def _stream(desk: Desk, stmt: sa.Select, batch: int) -> Iterator[dict[str, Any]]:
     with desk.db.read() as s:
-        for row in s.execute(stmt.execution_options(yield_per=batch)):
+        for row in s.connection().execute(stmt.execution_options(yield_per=batch)):
             yield _public(_row_values(row))
 
 

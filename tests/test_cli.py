@@ -109,6 +109,8 @@ def test_first_administrator_of_a_new_store(tmp_path, capsys, monkeypatch) -> No
     code, _, err = run(capsys, monkeypatch, "root", "--db", str(path), "users", "add", "jo", "--name", "Jo",
                        "--role", "viewer")
     assert code == 2 and "first user must be an administrator" in one_desk_error(err)
+    code, _, err = run(capsys, monkeypatch, "root", "--db", str(path), "users", "list")
+    assert code == 6 and "no users yet" in one_desk_error(err) and "--role admin" in err
     code, out, err = run(capsys, monkeypatch, "root", "--db", str(path), "users", "add", "ada", "--name",
                          "Ada Admin", "--role", "admin")
     assert (code, err) == (0, ""), err

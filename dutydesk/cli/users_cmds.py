@@ -8,6 +8,7 @@ from dutydesk import users
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import main_group, users_group
 from dutydesk.desk import Desk
+from dutydesk.errors import UnknownUser
 
 _ROLES = "|".join(r for r in ("duty_worker", "manager", "admin", "viewer"))
 
@@ -17,7 +18,15 @@ def _desk(cli: CliContext, *, allow_bootstrap: bool = False) -> Desk:
     db = cli.database()
     if allow_bootstrap and not cli.as_user and not users.has_users(db):
         return Desk(db, users.bootstrap_actor())
-    return Desk(db, cli.actor())
+    try:
+        return Desk(db, cli.actor())
+    except UnknownUser:
+        if users.has_users(db):
+            raise
+        raise UnknownUser(
+            "This store has no users yet. Add the first administrator with: "
+            'dutydesk users add USERNAME --name "Full Name" --role admin'
+        ) from None
 
 
 def _user_line(u: users.UserInfo) -> str:
