@@ -279,3 +279,70 @@ def load(desk: Desk) -> DashboardData:
         vacant_places=places, vacancies=vacancies, calls_today=calls, calls_today_count=calls_count,
         waiting=waiting, team_name=actor.team_name,
     )
+
+
+# ---------------------------------------------------------------- read-only record details
+
+
+@dataclass(frozen=True)
+class RecordDetail:
+    """A record as label/value lines, for the read-only view opened from the dashboard."""
+
+    title: str
+    lines: list[tuple[str, str]]
+
+
+def request_detail(desk: Desk, request_id: int) -> RecordDetail:
+    from dutydesk.errors import NotFound
+    from dutydesk.transitions import LABELS
+
+    require(desk.actor, Permission.READ, "read placement requests")
+    today = clock.today()
+    with desk.db.read() as s:
+        req = s.get(PlacementRequest, request_id)
+        if req is None:
+            raise NotFound(f"There is no placement request number {request_id}; refresh the dashboard.")
+        worker = s.get(User, req.worker_id) if req.worker_id else None
+        team = s.get(Team, req.team_id)
+        kids = s.execute(
+            sa.select(Child).join(RequestChild, RequestChild.child_id == Child.id)
+            .where(RequestChild.request_id == req.id).order_by(Child.date_of_birth.desc())
+        ).scalars().all()
+        lines = [
+            ("State", LABELS[req.state]),
+            ("Urgency", req.urgency.value),
+            ("Type", req.placement_type.value.replace("_", " ")),
+            ("Needed", f"{req.needed_from:%d/%m/%Y}" + (f" to {req.needed_until:%d/%m/%Y}" if req.needed_until else "")),
+            ("Worker", worker.full_name if worker else "nobody"),
+            ("Team", team.name if team else ""),
+            ("Logged", clock.fmt_local(req.created_at, "%d/%m/%Y %H:%M")),
+        ]
+        for c in kids:
+            lines.append(("Child", f"{c.display_name} ({age_text(c.date_of_birth, today)}) {c.case_reference}"))
+        if req.needs:
+            lines.append(("Needs", ", ".join(sorted(n.value for n in req.needs))))
+        if req.notes:
+            lines.append(("Notes", req.notes))
+    return RecordDetail(title=f"Placement request {req.reference}", lines=lines)
+
+
+def household_detail(desk: Desk, household_id: int) -> RecordDetail:
+    from dutydesk.errors import NotFound
+
+    require(desk.actor, Permission.READ, "read households")
+    with desk.db.read() as s:
+        h = s.get(Household, household_id)
+        if h is None:
+            raise NotFound(f"There is no household number {household_id}; refresh the dashboard.")
+        lines = [
+            ("Reference", h.reference),
+            ("Kind", h.kind.value.replace("_", " ")),
+            ("Status", h.status.value.replace("_", " ")),
+            ("Places", f"{h.places - h.occupied_places} free of {h.places}"),
+            ("Vacant since", f"{h.vacant_since:%d/%m/%Y}" if h.vacant_since else ""),
+            ("Ages", f"{h.age_min} to {h.age_max}"),
+            ("Types", ", ".join(sorted(t.value.replace("_", " ") for t in h.placement_types))),
+            ("Phone", h.phone),
+            ("Postcode", h.postcode),
+        ]
+    return RecordDetail(title=f"Household {h.name}", lines=lines)

@@ -1,0 +1,216 @@
+"""Callbacks: my queue or my team's; mark done, reassign, snooze with a reason.
+
+Overdue callbacks stand out (reverse video, which also shows with NO_COLOR).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from screens.base import DeskScreen
+
+
+class QueueFetched(Message):
+    def __init__(self, queue: Any) -> None:
+        super().__init__()
+        self.queue = queue
+
+
+class AskScreen(ModalScreen[dict[str, str] | None]):
+    """A small dialog of labelled text fields; ctrl+s or Enter on the last one answers, Esc cancels."""
+
+    CSS_PATH = "calls_list.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "answer", "OK", priority=True, id="ask.ok"),
+        Binding("escape", "cancel", "Cancel", id="ask.cancel"),
+    ]
+
+    def __init__(self, title: str, fields: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields  # (id, label, placeholder)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="ask-box"):
+            yield Static(Text(self.title_text, style="bold"))
+            for fid, label, placeholder in self.fields:
+                yield Label(label, markup=False)
+                yield Input(placeholder=placeholder, id=f"ask-{fid}", compact=True)
+        yield Footer()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        if event.input is inputs[-1]:
+            self.action_answer()
+        else:
+            self.focus_next()
+
+    def action_answer(self) -> None:
+        self.dismiss({fid: self.query_one(f"#ask-{fid}", Input).value for fid, _l, _p in self.fields})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CallbacksScreen(DeskScreen):
+    CSS_PATH = ["call_form.tcss", "calls_list.tcss"]
+    HELP_TITLE = "Callbacks"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="callbacks.back"),
+        Binding("d", "done", "Done", id="callbacks.done"),
+        Binding("s", "snooze", "Snooze", id="callbacks.snooze"),
+        Binding("a", "reassign", "Reassign", id="callbacks.reassign"),
+        Binding("t", "toggle", "Mine/team", id="callbacks.toggle"),
+        Binding("r", "reload", "Refresh", id="callbacks.refresh"),
+    ]
+
+    def __init__(self, focus_id: int | None = None) -> None:
+        super().__init__()
+        self.focus_id = focus_id
+        self.team_view = False
+        self.fetched: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="callbacks-filters", markup=False)
+        yield DataTable(id="callbacks-table", cursor_type="row")
+        yield Static("", id="form-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one(DataTable)
+        for key, label in (("due", "Due"), ("left", "Left"), ("who", "For"), ("what", "What"), ("snz", "Snoozed")):
+            t.add_column(label, key=key)
+        t.focus()
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_toggle(self) -> None:
+        self.team_view = not self.team_view
+        self.reload()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks")
+    def reload(self) -> None:
+        from dutydesk.callbacks import queue
+
+        q = queue(self.desk) if self.team_view else queue(self.desk, mine=True)
+        self.post_message(QueueFetched(q))
+
+    def on_queue_fetched(self, message: QueueFetched) -> None:
+        from dutydesk import clock
+        from dutydesk.dashboard import fmt_left
+
+        self.fetched = message.queue
+        now = clock.now()
+        t = self.query_one(DataTable)
+        keep = self.selected_id() or self.focus_id
+        self.focus_id = None
+        t.clear()
+        for c in message.queue.items:
+            overdue = c.overdue(now)
+            t.add_row(
+                Text(clock.fmt_local(c.due_at, "%d/%m %H:%M")),
+                Text(fmt_left(c.due_at - now), style="bold reverse" if overdue else ""),
+                Text(c.assigned_to_name or c.team_name, no_wrap=True, overflow="ellipsis"),
+                Text(c.summary, no_wrap=True, overflow="ellipsis"),
+                Text(f"{c.snooze_count}x: {c.snooze_reason}" if c.snooze_count else "", no_wrap=True,
+                     overflow="ellipsis"),
+                key=str(c.id),
+            )
+        if keep is not None:
+            try:
+                t.move_cursor(row=t.get_row_index(str(keep)), animate=False)
+            except Exception:  # noqa: BLE001 - it is no longer in the queue
+                pass
+        whose = "team's" if self.team_view else "your"
+        self.query_one("#callbacks-filters", Static).update(Text(
+            f"Open callbacks, {whose} queue: {len(message.queue.items)}, {message.queue.overdue} overdue "
+            "(t switches mine/team)", style="italic"))
+
+    def selected_id(self) -> int | None:
+        t = self.query_one(DataTable)
+        if not t.row_count:
+            return None
+        try:
+            return int(t.coordinate_to_cell_key(t.cursor_coordinate).row_key.value)
+        except Exception:  # noqa: BLE001
+            return None
+
+    def say(self, text: str) -> None:
+        self.query_one("#form-status", Static).update(Text(text))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        from dutydesk.errors import DeskError
+
+        if event.state == WorkerState.ERROR and isinstance(event.worker.error, DeskError):
+            self.say(str(event.worker.error))
+            self.notify(str(event.worker.error), severity="error", markup=False)
+            return
+        super().on_worker_state_changed(event)
+
+    def action_done(self) -> None:
+        cid = self.selected_id()
+        if cid is not None:
+            self.run_change("done", cid, {})
+
+    def action_snooze(self) -> None:
+        cid = self.selected_id()
+        if cid is None:
+            return
+
+        def answered(values: dict[str, str] | None) -> None:
+            if values:
+                self.run_change("snooze", cid, values)
+
+        self.app.push_screen(AskScreen("Snooze the callback", [
+            ("until", "Until", "HH:MM, DD/MM HH:MM or +30m"),
+            ("reason", "Reason (required)", "why it can wait, e.g. no answer"),
+        ]), callback=answered)
+
+    def action_reassign(self) -> None:
+        cid = self.selected_id()
+        if cid is None:
+            return
+
+        def answered(values: dict[str, str] | None) -> None:
+            if values:
+                self.run_change("reassign", cid, values)
+
+        self.app.push_screen(AskScreen("Reassign the callback", [
+            ("to", "To", "a worker's login, or a team code such as OOH"),
+        ]), callback=answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-change")
+    def run_change(self, what: str, cid: int, values: dict[str, str]) -> None:
+        from dutydesk import callbacks, calls
+        from dutydesk.errors import NotFound
+
+        if what == "done":
+            callbacks.mark_done(self.desk, cid)
+            msg = "Marked done."
+        elif what == "snooze":
+            until = calls.parse_when(values.get("until"), what="Until", prefer_future=True)
+            v = callbacks.snooze(self.desk, cid, until, values.get("reason", ""))
+            msg = f"Snoozed to {calls.clock.fmt_local(v.due_at, '%d/%m %H:%M')}."
+        else:
+            target = values.get("to", "").strip()
+            try:
+                v = callbacks.reassign(self.desk, cid, to_team_id=calls.team_id_for(self.desk, target))
+            except NotFound:
+                v = callbacks.reassign(self.desk, cid, to_user_id=calls.user_id_for(self.desk, target))
+            msg = f"Now for {v.assigned_to_name or v.team_name}."
+        self.app.call_from_thread(self.say, msg)
+        self.reload()

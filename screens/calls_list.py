@@ -1,0 +1,238 @@
+"""The calls list: filters, full-text search, pages from SQL; and one call's detail.
+
+Type in the search line to search summaries and notes (the store's full-text
+index); g cycles the category, t the caller type, m toggles "my team only";
+the from/to fields take dates. n and p page. Enter opens a call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from screens.base import DeskScreen
+
+PAGE = 50
+
+
+class CallsFetched(Message):
+    def __init__(self, page: Any, token: int) -> None:
+        super().__init__()
+        self.page = page
+        self.token = token
+
+
+class CallFetched(Message):
+    def __init__(self, view: Any) -> None:
+        super().__init__()
+        self.view = view
+
+
+class CallsListScreen(DeskScreen):
+    CSS_PATH = ["call_form.tcss", "calls_list.tcss"]
+    HELP_TITLE = "Calls"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="calls.back"),
+        Binding("ctrl+g", "cycle_category", "Category", id="calls.category"),
+        Binding("ctrl+t", "cycle_caller", "Caller type", id="calls.caller"),
+        Binding("ctrl+o", "toggle_team", "My team/all", id="calls.team"),
+        Binding("pagedown", "page(1)", "Next page", id="calls.next"),
+        Binding("pageup", "page(-1)", "Previous page", id="calls.previous"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page_offset = 0
+        self.category: str | None = None
+        self.caller: str | None = None
+        self.my_team = False
+        self._token = 0
+        self.current_page: Any = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label("Search", classes="field-label", markup=False)
+            yield Input(placeholder="words in summaries and notes", id="calls-search", compact=True)
+        with Horizontal(classes="field-row"):
+            yield Label("From / to", classes="field-label", markup=False)
+            yield Input(placeholder="DD/MM/YYYY", id="calls-from", compact=True)
+            yield Input(placeholder="DD/MM/YYYY", id="calls-to", compact=True)
+        yield Static("", id="calls-filters", markup=False)
+        table: DataTable = DataTable(id="calls-table", cursor_type="row")
+        yield table
+        yield Static("", id="form-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one(DataTable)
+        for key, label in (("at", "Received"), ("caller", "Caller"), ("cat", "Category"), ("what", "Summary"),
+                           ("who", "Taken by")):
+            t.add_column(label, key=key)
+        self.query_one("#calls-search", Input).focus()
+        self.show_filters()
+        self.fetch_page()
+
+    def show_filters(self) -> None:
+        from dutydesk.calls import CALLER_LABELS, CATEGORY_LABELS
+        from db.enums import CallCategory, CallerType
+
+        cat = CATEGORY_LABELS[CallCategory(self.category)] if self.category else "any category"
+        caller = CALLER_LABELS[CallerType(self.caller)] if self.caller else "any caller"
+        team = "my team" if self.my_team else "all teams"
+        self.query_one("#calls-filters", Static).update(
+            Text(f"{cat} · {caller} · {team} · page {self.page_offset // PAGE + 1}", style="italic"))
+
+    def filters(self) -> Any:
+        from dutydesk.calls import CallFilter, parse_day
+
+        return CallFilter(
+            search=self.query_one("#calls-search", Input).value,
+            date_from=parse_day(self.query_one("#calls-from", Input).value, what="From"),
+            date_to=parse_day(self.query_one("#calls-to", Input).value, what="To"),
+            category=self.category, caller_type=self.caller,
+            team_id=self.desk.actor.team_id if self.my_team else None,
+        )
+
+    def fetch_page(self) -> None:
+        from dutydesk.errors import DeskError
+
+        try:
+            f = self.filters()
+        except DeskError as err:
+            self.query_one("#form-status", Static).update(Text(str(err)))
+            return
+        self.query_one("#form-status", Static).update("")
+        self._token += 1
+        self.load(f, self.page_offset, self._token)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="calls-list")
+    def load(self, f: Any, offset: int, token: int) -> None:
+        from dutydesk.calls import list_calls
+
+        self.post_message(CallsFetched(list_calls(self.desk, f, limit=PAGE, offset=offset), token))
+
+    def on_calls_fetched(self, message: CallsFetched) -> None:
+        from dutydesk import clock
+        from dutydesk.calls import CALLER_LABELS, CATEGORY_LABELS
+
+        if message.token != self._token:
+            return  # a newer search is on its way
+        self.current_page = message.page
+        t = self.query_one(DataTable)
+        t.clear()
+        for r in message.page.rows:
+            t.add_row(Text(clock.fmt_local(r.received_at, "%d/%m %H:%M")), Text(CALLER_LABELS[r.caller_type]),
+                      Text(CATEGORY_LABELS[r.category], no_wrap=True, overflow="ellipsis"),
+                      Text(r.summary, no_wrap=True, overflow="ellipsis"), Text(r.taken_by_name), key=str(r.id))
+        more = " · more: PgDn" if message.page.has_more else ""
+        n = len(message.page.rows)
+        self.query_one("#form-status", Static).update(
+            Text(f"{n} call{'s' if n != 1 else ''} on this page{more}" if n else "No calls match."))
+        self.show_filters()
+
+    @on(Input.Changed)
+    def _changed(self, _event: Input.Changed) -> None:
+        self.page_offset = 0
+        self.fetch_page()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(DataTable).focus()
+
+    def _cycle(self, current: str | None, values: list[str]) -> str | None:
+        order: list[str | None] = [None, *values]
+        return order[(order.index(current) + 1) % len(order)]
+
+    def action_cycle_category(self) -> None:
+        from db.enums import CallCategory
+
+        self.category = self._cycle(self.category, [c.value for c in CallCategory])
+        self.page_offset = 0
+        self.fetch_page()
+
+    def action_cycle_caller(self) -> None:
+        from db.enums import CallerType
+
+        self.caller = self._cycle(self.caller, [c.value for c in CallerType])
+        self.page_offset = 0
+        self.fetch_page()
+
+    def action_toggle_team(self) -> None:
+        self.my_team = not self.my_team
+        self.page_offset = 0
+        self.fetch_page()
+
+    def action_page(self, step: int) -> None:
+        if step > 0 and not (self.current_page and self.current_page.has_more):
+            return
+        self.page_offset = max(0, self.page_offset + step * PAGE)
+        self.fetch_page()
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.push_screen(CallDetailScreen(int(event.row_key.value)))
+
+
+class CallDetailScreen(DeskScreen):
+    """One call: who, when, what, its links and its follow-ups (read only)."""
+
+    CSS_PATH = "dashboard.tcss"
+    HELP_TITLE = "Call"
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="call_detail.back")]
+
+    def __init__(self, call_id: int) -> None:
+        super().__init__()
+        self.call_id = call_id
+
+    def compose(self) -> ComposeResult:
+        yield VerticalScroll(Static("Loading…", markup=False), id="record")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="call-detail")
+    def load(self) -> None:
+        from dutydesk.calls import get_call
+
+        self.post_message(CallFetched(get_call(self.desk, self.call_id)))
+
+    async def on_call_fetched(self, message: CallFetched) -> None:
+        from dutydesk import clock
+        from dutydesk.calls import CALLER_LABELS, CATEGORY_LABELS
+
+        v = message.view
+        box = self.query_one("#record", VerticalScroll)
+        await box.remove_children()
+        lines: list[tuple[str, str]] = [
+            ("Received", f"{clock.fmt_local(v.received_at, '%d/%m/%Y %H:%M')} ({v.direction.value})"),
+            ("Caller", f"{CALLER_LABELS[v.caller_type]}" + (f": {v.caller_name}" if v.caller_name else "")
+             + (f", {v.caller_phone}" if v.caller_phone else "")),
+            ("About", CATEGORY_LABELS[v.category]),
+            ("Taken by", f"{v.taken_by_name}, {v.team_name}"),
+            ("Summary", v.summary),
+        ]
+        if v.child_id:
+            lines.append(("Child", f"{v.child_name} ({v.child_reference})"))
+        if v.household_id:
+            lines.append(("Household", f"{v.household_name} ({v.household_reference})"))
+        if v.request_id:
+            lines.append(("Request", v.request_reference))
+        for cb in v.callbacks:
+            state = "done" if cb.status.value == "done" else ("OVERDUE" if cb.overdue() else "open")
+            lines.append(("Callback", f"{clock.fmt_local(cb.due_at, '%d/%m %H:%M')} {state}: {cb.summary}"))
+        if v.notes:
+            lines.append(("Notes", v.notes))
+        widgets = [Static(Text(f"Call {v.id}", style="bold"), id="record-title")]
+        widgets += [Static(Text.assemble((f"{label:<11}", "bold"), value), classes="record-line")
+                    for label, value in lines]
+        await box.mount_all(widgets)
