@@ -198,7 +198,7 @@ class DutyDeskApp(App[int]):
     async def on_desk_open_failed(self, message: DeskOpenFailed) -> None:
         await self.push_screen(ProblemScreen(message.problem))
         if self.exit_when_ready:
-            self.exit(message.problem.exit_code)
+            self.exit(return_code=message.problem.exit_code)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:

@@ -38,7 +38,11 @@ def run_app(ctx: Launchable) -> None:
     from screens.app import DutyDeskApp
 
     app = DutyDeskApp(url=ctx.url, as_user=ctx.as_user)
-    app.run(headless=os.environ.get(ENV_HEADLESS) == "1")
+    try:
+        app.run(headless=os.environ.get(ENV_HEADLESS) == "1")
+    finally:
+        if app.desk is not None:
+            app.desk.db.dispose()
     code = app.return_code or 0
     if code:
         raise SystemExit(code)

@@ -544,3 +544,12 @@ def test_help_still_goes_to_the_command_line():
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert "Usage" in result.stdout and "--db" in result.stdout
+
+
+@pytest.mark.parametrize(("login", "code"), [("dana", 0), ("nobody", 6)])
+def test_the_console_script_exits_with_the_apps_code_and_no_traceback(store, login, code):
+    env = dict(os.environ, DUTYDESK_HEADLESS="1", DUTYDESK_EXIT_WHEN_READY="1", DUTYDESK_USER=login)
+    result = subprocess.run([PY, "-m", "screens.entry", "--db", store.removeprefix("sqlite:///")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
