@@ -593,3 +593,14 @@ def test_cli_init_with_a_bad_admin_login_keeps_the_store_and_says_how(tmp_path, 
     assert "The store was created" in err and "users add" in err
     code, _out, err = run_cli(capsys, "--db", str(path), "init", "--admin", "jo")
     assert code == 2 and "--name" in err
+
+
+@pytest.mark.parametrize("value, command, words", [
+    ("postgresql+psycopg://desk:s3cret@127.0.0.1:1/desk", "db status", "Could not reach the store"),
+    ("nonsense://", "db status", "Cannot open that store"),
+    ("/proc/no-such-dir/desk.db", "init", "Cannot create the store file"),
+])
+def test_cli_a_store_that_cannot_be_opened_is_one_line(value, command, words, capsys):
+    code, _out, err = run_cli(capsys, "--db", value, *command.split())
+    assert code == 1 and words in err and err.count("\n") == 1
+    assert "s3cret" not in err and "Traceback" not in err

@@ -14,7 +14,7 @@ import click
 
 from db.engine import Database
 from dutydesk.config import database_url
-from dutydesk.errors import SchemaMismatch
+from dutydesk.errors import DeskError, SchemaMismatch
 from dutydesk.identity import Actor, sign_in
 
 
@@ -42,7 +42,7 @@ class CliContext:
             if check_schema and self.missing_file() is not None:
                 # Say so without creating an empty file where a mistyped --db points.
                 raise SchemaMismatch(missing_message(str(self.missing_file()), self.db_value))
-            self._db = Database(self.url)
+            self._db = open_store(self.url)
         if check_schema and not self._schema_checked:
             from db.migrate import SchemaProblem, ensure_current
 
@@ -81,6 +81,39 @@ def store_name(db: Database) -> str:
 
     path = sqlite_path(db.url)
     return str(path) if path is not None else db.url.render_as_string(hide_password=True)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(getattr(err, "orig", None) or err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def open_store(url: str) -> Database:
+    """The store at ``url``, reachable, or a DeskError saying what to check (never a traceback)."""
+    import sqlalchemy as sa
+
+    try:
+        db = Database(url)
+    except OSError as err:  # the SQLite file or its folder cannot be made
+        raise DeskError(
+            f"Cannot create the store file ({err.strerror or err}: {err.filename}). "
+            "Choose a folder you can write to with --db, or set DUTYDESK_DATABASE_URL."
+        ) from None
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as err:
+        raise DeskError(
+            f"Cannot open that store ({_first_line(err)}). Give a SQLite file path or a "
+            "postgresql+psycopg:// URL with --db, or set DUTYDESK_DATABASE_URL."
+        ) from None
+    try:
+        with db.engine.connect():
+            pass
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as err:
+        db.dispose()
+        raise DeskError(
+            f"Could not reach the store at {store_name(db)}: {_first_line(err)}. "
+            "Check --db or DUTYDESK_DATABASE_URL, and that the database server is running."
+        ) from None
+    return db
 
 
 def missing_message(where: str, db_value: str | None) -> str:

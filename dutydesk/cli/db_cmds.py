@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import click
 import sqlalchemy as sa
@@ -20,6 +19,7 @@ from db.migrate import (
     SchemaMissing,
     SchemaOutdated,
     SchemaProblem,
+    UpgradeResult,
     check,
     current_revision,
     desk_tables,
@@ -31,7 +31,7 @@ from dutydesk.cli.groups import db_group, main_group
 from dutydesk.errors import Conflict, DeskError, InvalidInput
 
 
-def _upgrade(cli: CliContext, db: Database, backup_dir: Path | None) -> Any:
+def _upgrade(cli: CliContext, db: Database, backup_dir: Path | None) -> UpgradeResult:
     try:
         return upgrade(db, backup_dir)
     except SchemaProblem as problem:
