@@ -155,6 +155,9 @@ class DutyDeskApp(App[int]):
             for a in DESK_ACTIONS
         ]
         self._bindings = BindingsMap.merge([self._bindings, BindingsMap(desk_bindings)])
+        # The theme is set before the first frame, so that frame is not restyled.
+        self._theme_fallback = self._requested_theme not in self.available_themes
+        self.theme = default_theme() if self._theme_fallback else self._requested_theme
 
     # -- opening the desk ---------------------------------------------------------------
 
@@ -162,10 +165,7 @@ class DutyDeskApp(App[int]):
         return LaunchScreen()
 
     def on_mount(self) -> None:
-        if self._requested_theme in self.available_themes:
-            self.theme = self._requested_theme
-        else:
-            self.theme = default_theme()
+        if self._theme_fallback:
             self.notify(f"There is no theme called {self._requested_theme!r}; using {self.theme}.",
                         severity="warning", markup=False)
         self.screen_change_signal.subscribe(self, self._add_identity_bar)
