@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from db.enums import Gender
 from dutydesk import oversight, placements, process

@@ -19,7 +19,7 @@ from db.enums import (
     UnmetResolution,
     Urgency,
 )
-from db.models import AuditEvent, Candidate, CandidateContact, Decision, PlacementRequest, RequestTransition
+from db.models import AuditEvent, Candidate, CandidateContact, PlacementRequest, RequestTransition
 from dutydesk import process, working_days
 from dutydesk.audit import verify
 from dutydesk.desk import Desk
