@@ -215,16 +215,24 @@ class DutyDeskApp(App[int]):
         if isinstance(error, DeskError):
             self.notify(str(error), severity="error", markup=False)
             return
-        from dutydesk.crash import report
-
-        path = report(error) if isinstance(error, BaseException) else None
-        text = (f"Something went wrong that the desk did not expect ({type(error).__name__}). "
-                f"Details were written to {path}; please send them to your administrator.")
+        text = self._report_bug(error, notify=worker.group != "open-desk")
         if worker.group == "open-desk":
             self.call_later(self.push_screen, ProblemScreen(StartProblem("The desk could not open", text,
                                                                          exit_code=70)))
-        else:
+
+    def _report_bug(self, error: Any, *, notify: bool = True) -> str:
+        """Write the details to a crash file; tell the person in one readable sentence."""
+        from dutydesk.crash import report
+
+        try:
+            path: Any = report(error) if isinstance(error, BaseException) else "nowhere"
+        except OSError:
+            path = "nowhere (the crash file could not be written)"
+        text = (f"Something went wrong that the desk did not expect ({type(error).__name__}). "
+                f"Details were written to {path}; please send them to your administrator.")
+        if notify:
             self.notify(text, severity="error", timeout=30, markup=False)
+        return text
 
     async def _exit_when_ready(self, screen: Screen) -> None:
         """For the start-up benchmark: leave once the dashboard's first load has finished."""
@@ -294,8 +302,12 @@ class DutyDeskApp(App[int]):
             screen_class = getattr(importlib.import_module(module_name), class_name, None)
         except ModuleNotFoundError as err:
             if err.name != module_name:
-                raise
+                self._report_bug(err)
+                return
             screen_class = None
+        except Exception as err:  # noqa: BLE001 - a broken screen must not take the desk down
+            self._report_bug(err)
+            return
         if screen_class is None:
             self.notify(f"{action.title} is not ready yet.", markup=False)
             return
@@ -309,7 +321,12 @@ class DutyDeskApp(App[int]):
                         self.pop_screen()
                     return
                 break
-        self.push_screen(screen_class())
+        try:
+            screen = screen_class()
+        except Exception as err:  # noqa: BLE001
+            self._report_bug(err)
+            return
+        self.push_screen(screen)
 
     def open_request(self, request_id: int) -> None:
         """Open one placement request's screen (the dashboard, oversight and lists call this)."""

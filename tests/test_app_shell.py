@@ -553,3 +553,23 @@ def test_the_console_script_exits_with_the_apps_code_and_no_traceback(store, log
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == code, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+
+
+async def test_a_broken_screen_module_is_a_message_not_a_crash(store, tmp_path, monkeypatch):
+    broken = tmp_path / "mods"
+    broken.mkdir()
+    (broken / "broken_screen_mod.py").write_text("raise RuntimeError('half-written screen')\n")
+    monkeypatch.syspath_prepend(str(broken))
+    saved = list(actions.DESK_ACTIONS)
+    actions.DESK_ACTIONS[:] = [DeskAction("broken", "f7", "Broken", "A screen that fails to import",
+                                          screen="broken_screen_mod:Nothing")]
+    try:
+        app = desk_app(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_desk(pilot)
+            await pilot.press("f7")
+            await pilot.pause()
+            assert app.is_running
+            assert any("RuntimeError" in str(n.message) for n in app._notifications)
+    finally:
+        actions.DESK_ACTIONS[:] = saved
