@@ -604,3 +604,29 @@ def test_cli_a_store_that_cannot_be_opened_is_one_line(value, command, words, ca
     code, _out, err = run_cli(capsys, "--db", value, *command.split())
     assert code == 1 and words in err and err.count("\n") == 1
     assert "s3cret" not in err and "Traceback" not in err
+
+
+def test_cli_upgrade_from_the_oldest_real_revision(tmp_path, capsys):
+    start, head = oldest(), migrate.head_revision()
+    if start == head:
+        pytest.skip("only one revision so far")
+    path = tmp_path / "desk.db"
+    db = Database(f"sqlite:///{path}")
+    migrate.upgrade_to(db, start)
+    seed(db)
+    with db.engine.connect() as conn:
+        before = snapshot(conn)
+
+    code, out, err = run_cli(capsys, "--db", str(path), "db", "upgrade")
+
+    assert (code, err) == (0, ""), err
+    assert f"from revision {start} to {head}" in out
+    (backup,) = (tmp_path / "backups").glob(f"desk-*-rev{start}.db")
+    assert str(backup) in out
+    copy = sqlite3.connect(backup)
+    assert snapshot(copy) == before
+    copy.close()
+    with db.engine.connect() as conn:
+        assert snapshot(conn) == before
+    migrate.ensure_current(db)
+    db.dispose()
