@@ -18,6 +18,9 @@ Extension points for other screens (see also ``screens.actions`` and ``screens.p
   any other failure is written to a crash file and named in a notification:
   subclass ``screens.base.DeskScreen`` (or call ``app.worker_failed(worker)``).
 
+Every binding has an ``id``; a person may remap keys in ``keys.toml`` in the
+config folder (or the file named by ``DUTYDESK_KEYS``), e.g. ``"desk.log_call" = "f5"``.
+
 Environment: ``DUTYDESK_THEME`` picks a theme; ``DUTYDESK_EXIT_WHEN_READY=1``
 exits as soon as the dashboard's first load is done and ``DUTYDESK_BENCH_FILE``
 receives timestamps (both for bench/startup.py).
@@ -51,6 +54,7 @@ from screens.palette import DeskCommands
 ENV_THEME = "DUTYDESK_THEME"
 ENV_EXIT_WHEN_READY = "DUTYDESK_EXIT_WHEN_READY"
 ENV_BENCH_FILE = "DUTYDESK_BENCH_FILE"
+ENV_KEYMAP = "DUTYDESK_KEYS"
 
 
 def default_theme() -> str:
@@ -165,10 +169,35 @@ class DutyDeskApp(App[int]):
         return LaunchScreen()
 
     def on_mount(self) -> None:
+        self._load_keymap()
         if self._theme_fallback:
             self.notify(f"There is no theme called {self._requested_theme!r}; using {self.theme}.",
                         severity="warning", markup=False)
         self.screen_change_signal.subscribe(self, self._add_identity_bar)
+
+    def _load_keymap(self) -> None:
+        """Keys the person has remapped: ``keys.toml`` in the config folder, binding id = keys.
+
+        For example ``"desk.log_call" = "f5"`` or ``"app.help" = "f1,question_mark"``.
+        """
+        path = os.environ.get(ENV_KEYMAP)
+        if not path:
+            from dutydesk.config import config_dir
+
+            path = str(config_dir() / "keys.toml")
+        if not os.path.exists(path):
+            return
+        import tomllib
+
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+            keymap = {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+        except (OSError, tomllib.TOMLDecodeError) as err:
+            self.notify(f"The key file {path} could not be read ({err}); using the usual keys.",
+                        severity="warning", markup=False)
+            return
+        self.set_keymap(keymap)
 
     def begin_opening(self) -> None:
         """Called by the opening screen after its first frame: now load the database layer."""

@@ -35,6 +35,7 @@ def _desk_env(monkeypatch, tmp_path):
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T09:30:00")
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # crash files
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("DUTYDESK_KEYS", str(tmp_path / "no-keys.toml"))  # not the tester's own keys
     monkeypatch.delenv("DUTYDESK_THEME", raising=False)
 
 
@@ -573,3 +574,31 @@ async def test_a_broken_screen_module_is_a_message_not_a_crash(store, tmp_path, 
             assert any("RuntimeError" in str(n.message) for n in app._notifications)
     finally:
         actions.DESK_ACTIONS[:] = saved
+
+
+async def test_keys_can_be_remapped_by_binding_id(store, tmp_path, monkeypatch, probe_action):
+    keys = tmp_path / "keys.toml"
+    keys.write_text('"desk.probe" = "f10"\n"app.help" = "f1,f5"\n')
+    monkeypatch.setenv("DUTYDESK_KEYS", str(keys))
+    app = desk_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert not isinstance(app.screen, ProbeScreen)
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, ProbeScreen)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_an_unreadable_key_file_is_a_warning(store, tmp_path, monkeypatch):
+    keys = tmp_path / "keys.toml"
+    keys.write_text("this is not toml = = =\n")
+    monkeypatch.setenv("DUTYDESK_KEYS", str(keys))
+    app = desk_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        assert any("could not be read" in str(n.message) for n in app._notifications)

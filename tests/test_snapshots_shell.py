@@ -41,6 +41,7 @@ def _fixed(monkeypatch, tmp_path):
     monkeypatch.setenv("DUTYDESK_USER", "dana")
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T02:10:00")
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("DUTYDESK_KEYS", str(tmp_path / "no-keys.toml"))  # not the tester's own keys
     monkeypatch.setattr(screens.dashboard, "DashboardScreen", TrivialHome)
     # A fixed registry, so the shell's snapshots do not change as other screens are built.
     saved = list(actions.DESK_ACTIONS)
