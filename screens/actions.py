@@ -27,7 +27,9 @@ quitting while it holds unsaved work by defining ``unsaved_changes(self) -> str 
 (a sentence such as "The call you are typing is not saved."); the app then asks first.
 
 Keys are ones that cross SSH: F-keys and ctrl+letter for app-wide actions,
-plain letters for a screen's own actions.
+plain letters for a screen's own actions. Each action's binding id is
+``desk.<id>``, so a person can remap it in ``keys.toml`` (see ``screens.app``).
+Subclass ``screens.base.DeskScreen`` for ``self.desk`` and worker-error handling.
 """
 
 from __future__ import annotations
