@@ -423,8 +423,8 @@ def _check_header(cells: list[str], name: str) -> tuple[list[str], list[Problem]
     seen: dict[str, int] = {}
     for i, key in enumerate(keys, start=1):
         if key == "":
-            problems.append(Problem(1, None, f"column {i} has no name", "name every column in the first line, or delete the empty column"))
-        elif key not in _SPECS:
+            continue  # spreadsheets leave unnamed empty columns; a value under one is reported per line
+        if key not in _SPECS:
             close = difflib.get_close_matches(key, COLUMN_NAMES, n=1)
             hint = f"did you mean {close[0]}? " if close else ""
             problems.append(Problem(1, None, f"unknown column {cells[i - 1].strip()!r}",
@@ -477,7 +477,12 @@ def _parse_row(line: int, keys: list[str], cells: list[str], look: _Lookups, pro
     bad: set[str] = set()
     blank: set[str] = set()
     start = len(problems)
-    for key, raw in zip(keys, cells):
+    for i, (key, raw) in enumerate(zip(keys, cells), start=1):
+        if key == "":
+            if raw.strip():
+                problems.append(Problem(line, f"{i} (no name)", f"has the value {_shown(_clean(raw))}",
+                                        "name this column in the first line, or delete the value"))
+            continue
         text = _clean(raw)
         if key in _TEXT_COLUMNS:
             text = unformula(text)
@@ -588,6 +593,8 @@ def _read(desk: Desk, text: IO[str], name: str, update: bool) -> tuple[list[_Row
             start, line = line, reader.line_num + 1
             if not "".join(cells).strip():
                 continue  # blank lines, and rows of empty cells that spreadsheets leave behind
+            if len(cells) < width and not any(keys[len(cells):]):
+                cells = cells + [""] * (width - len(cells))  # only unnamed columns missing
             if len(cells) != width:
                 problems.append(Problem(
                     start, None, f"has {len(cells)} values but the first line names {width} columns",

@@ -498,3 +498,14 @@ def test_the_documentation_describes_every_column() -> None:
     table = {m.group(1): m.group(2).strip() for m in re.finditer(r"^\| `(\w+)` \| ([^|]+) \|", doc, re.M)}
     assert list(table) == list(COLUMN_NAMES)
     assert [c for c, req in table.items() if req == "yes"] == list(households_io.REQUIRED)
+
+
+def test_spreadsheet_leftovers_unnamed_empty_columns(database, manager, tmp_path) -> None:
+    plain = ["HH-1", "Ahmed Sara", *GOOD[2:]]
+    # Unnamed columns at the end of line 1, empty below (or missing from a shorter line): ignored.
+    text = ",".join([*MINIMAL, "", ""]) + "\n" + ",".join([*plain, "", ""]) + "\n" + ",".join(["HH-2", *plain[1:]]) + "\n"
+    assert import_households(manager, write(tmp_path, text)).added == 2
+    text = ",".join([*MINIMAL, ""]) + "\n" + ",".join(["HH-3", *plain[1:], "stray"]) + "\n"
+    assert rejected(manager, write(tmp_path, text, "stray.csv")) == [
+        "line 2, column 11 (no name): has the value 'stray' "
+        "(name this column in the first line, or delete the value)"]
