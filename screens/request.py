@@ -245,14 +245,15 @@ class RequestScreen(DeskScreen):
     CSS_PATH = "request.tcss"
     BINDINGS = [
         Binding("s", "search", "Search", tooltip="Run the match and save it with the request", id="request.search"),
+        # The four contact outcomes are listed on the screen itself (the footer is too narrow at 80 columns).
         Binding("a", "outcome('accepted')", "Accepted", tooltip="The highlighted carer accepted",
-                id="request.accepted"),
+                show=False, id="request.accepted"),
         Binding("d", "outcome('declined')", "Declined", tooltip="The highlighted carer declined (reason)",
-                id="request.declined"),
+                show=False, id="request.declined"),
         Binding("n", "outcome('no_answer')", "No answer", tooltip="No answer from the highlighted carer",
-                id="request.no_answer"),
-        Binding("r", "outcome('ruled_out')", "Rule out", tooltip="You ruled the highlighted carer out (reason)",
-                id="request.ruled_out"),
+                show=False, id="request.no_answer"),
+        Binding("r", "outcome('ruled_out')", "Ruled out", tooltip="You ruled the highlighted carer out (reason)",
+                show=False, id="request.ruled_out"),
         Binding("p", "propose", "Propose", tooltip="Propose a decision with its rationale", id="request.propose"),
         Binding("l", "place", "Place", tooltip="Place with the household of the decision", id="request.place"),
         Binding("c", "close_unmet", "Close unmet", tooltip="Close as unmet need", id="request.close"),
@@ -295,8 +296,14 @@ class RequestScreen(DeskScreen):
                 yield Static("", id="criteria-body", markup=False)
             with VerticalScroll(id="decisions"):
                 yield Static("", id="decisions-body", markup=False)
-        yield Static("1 carers  2 timeline  3 criteria & searches  4 decisions", id="request-views-hint",
-                     markup=False)
+        yield Static(
+            Content.assemble(
+                "Carer: ", ("a", "bold"), " accepted  ", ("d", "bold"), " declined  ", ("n", "bold"),
+                " no answer  ", ("r", "bold"), " ruled out\nView:  ", ("1", "bold"), " carers  ", ("2", "bold"),
+                " timeline  ", ("3", "bold"), " criteria & searches  ", ("4", "bold"), " decisions",
+            ),
+            id="request-views-hint",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -338,8 +345,8 @@ class RequestScreen(DeskScreen):
         if current is not None:
             decision = f"  decision: {current.kind.value.replace('_', ' ')} {current.status.value.replace('_', ' ')}"
             if current.retrospective and current.status.value == "proposed":
-                decision += " (awaiting retrospective sign-off)"
-        searches = f"{len(d.searches)} search(es)" if d.searches else "no search yet: press s"
+                decision += ", placed: awaiting sign-off"
+        searches = (f"searched {when(d.searches[-1].run_at)}" if d.searches else "no search yet: press s")
         text = Text()
         text.append(d.reference, style="bold")
         text.append(f"  {STATE_WORDS.get(d.state.value, d.state.value)}", style="bold")
