@@ -95,7 +95,9 @@ def _from_row(row: Any, from_on, until_on, R, I_FREE, I_LOAD, I_MASK, I_PLACES, 
     if mask & R.BIT["status"]:
         blocked, note = "status", f"No places: household is {R.STATUS_LABELS.get(row[I_STATUS], row[I_STATUS])}"
     elif mask & R.BIT["expired"]:
-        blocked, note = "expired", f"No places: temporary approval ended on {row[I_EXPIRES]:%d %b %Y}"
+        from dutydesk.matching.engine import _as_date
+
+        blocked, note = "expired", f"No places: temporary approval ended on {_as_date(row[I_EXPIRES]):%d %b %Y}"
     elif mask & R.BIT["unavailable"]:
         blocked, note = "unavailable", "No places: declared unavailable during these dates"
     else:

@@ -179,7 +179,7 @@ def test_household_limits(database, base):
     household(database, "H-EMPTY")
     res = run(database, crit(ages=(8,), no_younger_children=True, no_smokers=True))
     assert codes(res, "H-TODDLER") == ["younger"]
-    assert labels(database, res, "H-TODDLER") == ["A younger child lives there (aged 2)"]
+    assert labels(database, res, "H-TODDLER") == ["A younger child lives there (own children aged 2, 12)"]
     assert codes(res, "H-TEEN") is None
     assert codes(res, "H-SMOKE") == ["smoker"]
     res2 = run(database, crit(ages=(8,), no_other_children=True))
@@ -378,3 +378,32 @@ def test_shortlist_copies_score_and_reasons(database, base, people):
         shortlist(desk, rid, yes)
     with pytest.raises(InvalidInput, match="ruled out"):
         shortlist(desk, rid, no)
+
+
+def test_saved_reasons_built_by_the_database_match_the_live_explanation(database, base, people):
+    """Exclusions are saved by one INSERT ... SELECT; what it stores must say what the finder says."""
+    uid = people["worker"].user_id
+    full = household(database, "H-FULL", places=1)
+    placement(database, child(database, "C-IN"), full, uid, starts_on=TODAY - dt.timedelta(days=3))
+    household(database, "H-HOLD", status=HouseholdStatus.ON_HOLD, age_min=0, age_max=4)
+    household(database, "H-KIN", kind=HouseholdKind.CONNECTED_PERSON, approval_expires_on=TODAY - dt.timedelta(days=2))
+    away = household(database, "H-AWAY", place="Sevenoaks", other_children_ages="1, 3", smoker=True)
+    unavailable(database, away, TODAY, TODAY + dt.timedelta(days=2))
+    household(database, "H-BOYS", gender_terms=GenderTerms.MALE, placement_types=frozenset({PlacementType.REMAND}))
+    household(database, "H-OK", place="Ramsgate", specialisms=frozenset({Specialism.TEENAGERS}))
+    kids = [child(database, f"C-SIS-{i}", age=13 + i, gender=Gender.FEMALE, family_key="SIS",
+                  needs=frozenset({Specialism.TEENAGERS}), school_place_id=base["Margate"]) for i in range(2)]
+    rid = request(database, uid, kids, placement_type=PlacementType.SHORT_TERM, no_younger_children=True,
+                  no_smokers=True, max_distance_km=40, near_place_id=base["Margate"])
+    saved = run_and_save(Desk(database, people["worker"]), rid)
+    with database.read() as s:
+        res = match(s, criteria_for_request(s, rid), weights=W)
+        live = res.explain(s, list(res.excluded))
+        assert saved.excluded_count == len(res.excluded) == 5
+        for e in res.excluded:
+            stored = stored_outcome(s, saved.search_id, e.household_id)
+            assert [label for _c, label in stored.rules] == [R.rule_label(c, a) for c, a in live[e.household_id]]
+    away_rules = [R.rule_label(c, a) for c, a in live[away]]
+    assert "Declared unavailable during the dates (1 declared period)" in away_rules
+    assert any(r.startswith("A younger child") for r in away_rules)
+    assert any("km away, beyond the distance limit" in r for r in away_rules)

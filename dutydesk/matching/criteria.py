@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -86,7 +87,7 @@ class MatchCriteria:
             return 1
         return self.children
 
-    @property
+    @cached_property
     def need_mask(self) -> int:
         return mask_of(Specialism, self.needs)
 

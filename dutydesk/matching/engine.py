@@ -117,6 +117,7 @@ class _Context:
     sibling_homes: set[int]
     alleged: set[int]
     today_ordinal: int
+    with_details: bool = False
 
 
 class MatchResult:
@@ -198,22 +199,35 @@ class MatchResult:
         if not items:
             return {}
         details = household_details(session, self.criteria, self.today, [e.household_id for e in items])
+        getters = _arg_getters(self.criteria, self.ctx.km_by_place)
         out = {}
         for e in items:
             d = details.get(e.household_id)
-            out[e.household_id] = [(code, _rule_arg(code, d, self.criteria, self.ctx.km_by_place) if d else None)
-                                   for code in R.codes_of(e.mask)]
+            out[e.household_id] = [(code, getters[code](d) if d else None) for code in R.codes_of(e.mask)]
         return out
 
-    def explain_all(self, session: Session) -> dict[int, list[tuple[str, Any]]]:
-        """Every excluded household's rules with details (one query over all households)."""
-        details = household_details(session, self.criteria, self.today, None)
+    def explain_all(self, session: Session) -> dict[int, tuple[tuple[str, Any], ...]]:
+        """Every excluded household's rules with details (read with the match when it ran
+        ``with_details``, else in one more query over all households)."""
         km = self.ctx.km_by_place
         crit = self.criteria
+        if self.ctx.with_details:
+            get = None
+        else:
+            details = household_details(session, self.criteria, self.today, None)
+            get = details.get
         out = {}
+        getters = _arg_getters(crit, km)
+        codes_cache: dict[int, list[tuple[str, Callable[[Any], Any]]]] = {}
         for mask, row in self._excluded_raw:
-            d = details.get(row[I_ID])
-            out[row[I_ID]] = [(code, _rule_arg(code, d, crit, km) if d else None) for code in R.codes_of(mask)]
+            d = row[DETAILS_AT:] if get is None else get(row[I_ID])
+            pairs = codes_cache.get(mask)
+            if pairs is None:
+                pairs = codes_cache[mask] = [(code, getters[code]) for code in R.codes_of(mask)]
+            if d is None:
+                out[row[I_ID]] = tuple((code, None) for code, _g in pairs)
+            else:
+                out[row[I_ID]] = tuple([(code, g(d)) for code, g in pairs])
         return out
 
     def rank_of(self, household_id: int) -> int | None:
@@ -275,35 +289,60 @@ def warning_labels(bits: int, expires: dt.date | None = None) -> list[str]:
     return out
 
 
-def _rule_arg(code: str, d: Any, c: MatchCriteria, km_by_place: dict[int, float] | None = None) -> Any:
-    if code == "status":
-        return d[D_STATUS]
-    if code == "expired":
-        exp = d[D_EXPIRES]
-        return exp.isoformat() if exp else None
-    if code == "unavailable":
-        n = d[D_UNAV] or 0
-        return f"{n} declared period{'s' if n != 1 else ''}" if n else None
-    if code == "vacancy":
-        return (d[D_PLACES], d[D_LOAD])
-    if code == "siblings":
-        return (d[D_FREE], c.places_needed)
-    if code == "age":
-        return (d[D_AGEMIN], d[D_AGEMAX])
-    if code == "gender":
-        return d[D_GENDER]
-    if code == "type":
-        return c.placement_type.value if c.placement_type else None
-    if code == "needs":
-        return c.need_mask & ~(d[D_SPECS] or 0)
-    if code == "younger":
-        ages = _other_ages(d[D_OTHERS])
-        return min(ages) if ages else None
-    if code == "distance":
+def _as_date(value: Any) -> dt.date | None:
+    """A date column read raw: a string on SQLite, a date on PostgreSQL."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _unav_arg(d: Any) -> Any:
+    n = d[D_UNAV] or 0
+    return f"{n} declared period{'s' if n != 1 else ''}" if n else None
+
+
+def _younger_arg(d: Any) -> Any:
+    return d[D_OTHERS] or None
+
+
+def _arg_getters(c: MatchCriteria, km_by_place: dict[int, float] | None) -> dict[str, Callable[[Any], Any]]:
+    """For each rule, how to read its detail (for the label) from a details row."""
+    ptype = c.placement_type.value if c.placement_type else None
+    need = c.need_mask
+    wanted = c.places_needed
+    km = km_by_place or {}
+
+    def distance(d: Any) -> Any:
         pid = d[D_PLACE]
-        km = (km_by_place or {}).get(pid) if pid is not None else None
-        return round(km, 1) if km is not None else None
-    return None
+        value = km.get(pid) if pid is not None else None
+        return round(value, 1) if value is not None else None
+
+    def expired(d: Any) -> Any:
+        exp = _as_date(d[D_EXPIRES])
+        return exp.isoformat() if exp else None
+
+    return {
+        "status": lambda d: d[D_STATUS],
+        "expired": expired,
+        "connected": lambda d: None,
+        "unavailable": _unav_arg,
+        "vacancy": lambda d: (d[D_PLACES], d[D_LOAD]),
+        "siblings": lambda d: (d[D_FREE], wanted),
+        "age": lambda d: (d[D_AGEMIN], d[D_AGEMAX]),
+        "gender": lambda d: d[D_GENDER],
+        "type": lambda d: ptype,
+        "needs": lambda d: need & ~(d[D_SPECS] or 0),
+        "wheelchair": lambda d: None,
+        "others": lambda d: None,
+        "younger": _younger_arg,
+        "pets": lambda d: None,
+        "smoker": lambda d: None,
+        "distance": distance,
+    }
+
+
+def _rule_arg(code: str, d: Any, c: MatchCriteria, km_by_place: dict[int, float] | None = None) -> Any:
+    return _arg_getters(c, km_by_place)[code](d)
 
 
 def _other_ages(text: str | None) -> list[int]:
@@ -414,6 +453,10 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
         checks.append((H.c.wheelchair_access.is_(False), R.BIT["wheelchair"]))
     if c.no_other_children:
         checks.append((H.c.other_children_ages != "", R.BIT["others"]))
+    if c.no_younger_children and c.ages and min(c.ages) > 0:
+        # Own children's ages are stored "3,7": look for any age below the youngest child's.
+        ages = sa.literal(",") + sa.func.replace(H.c.other_children_ages, " ", "") + sa.literal(",")
+        checks.append((sa.or_(*[ages.like(f"%,{a},%") for a in range(min(c.ages))]), R.BIT["younger"]))
     if c.no_pets:
         checks.append((H.c.pets.is_(True), R.BIT["pets"]))
     if c.no_smokers:
@@ -435,28 +478,90 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
 
 
 def candidate_select(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float],
-                     continuity_ids: Iterable[int] = (), *, household_ids: Iterable[int] | None = None) -> sa.Select:
-    """The one query: every household with its free places for the dates and its rule mask (0: eligible)."""
+                     continuity_ids: Iterable[int] = (), *, household_ids: Iterable[int] | None = None,
+                     with_details: bool = False) -> sa.Select:
+    """The one query: every household with its free places for the dates and its rule mask (0: eligible).
+
+    ``with_details`` adds the columns the rule labels need (laid out as ``details_select``'s,
+    from position 13), for saving a search without a second pass."""
     source, x = _parts(c, today, km_by_place, continuity_ids)
-    stmt = sa.select(
+    cols = [
         H.c.id, H.c.reference, H.c.name, x["kind"], x["mask"].label("mask"), H.c.place_id,
         x["free"].label("free"), x["load"].label("load"), type_coerce(H.c.vacant_since, String), x["warn"].label("warn"),
         H.c.languages if c.language else sa.null(), H.c.religion if c.religion else sa.null(),
         H.c.ethnicity if c.ethnicity else sa.null(),
-    ).select_from(source)
+    ]
+    if with_details:
+        cols += _detail_columns(x)
+    stmt = sa.select(*cols).select_from(source)
     if household_ids is not None:
         stmt = stmt.where(H.c.id.in_(sorted(set(household_ids))))
     return stmt
 
 
+def _text(expr: Any) -> Any:
+    return sa.cast(expr, String)
+
+
+def excluded_reasons_select(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float],
+                            continuity_ids: Iterable[int], search_id: int) -> sa.Select:
+    """(search_id, household_id, rank, score, reasons) for every excluded household, the reasons
+    JSON built by the database itself (``{"x": [[code, detail], ...]}``, as ``saved.parse_reasons``
+    reads), so saving 50,000 exclusions needs no Python per household."""
+    source, x = _parts(c, today, km_by_place, continuity_ids)
+    lit = sa.literal
+    ptype = c.placement_type.value if c.placement_type else None
+    need = c.need_mask
+    km_case = sa.case(*[(H.c.place_id == pid, lit(f"{km:.1f}")) for pid, km in sorted(km_by_place.items())],
+                      else_=lit("null")) if km_by_place else lit("null")
+    detail: dict[str, Any] = {
+        "status": lit('["status","') + x["status"] + lit('"]'),
+        "expired": lit('["expired","') + sa.func.coalesce(_text(H.c.approval_expires_on), "") + lit('"]'),
+        "connected": lit('["connected"]'),
+        "unavailable": lit('["unavailable","') + _text(sa.func.coalesce(x["unav"], 0))
+        + sa.case((x["unav"] == 1, lit(' declared period"]')), else_=lit(' declared periods"]')),
+        "vacancy": lit('["vacancy",[') + _text(H.c.places) + lit(",") + _text(x["load"]) + lit("]]"),
+        "siblings": lit('["siblings",[') + _text(x["free"]) + lit(f",{c.places_needed}]]"),
+        "age": lit('["age",[') + _text(H.c.age_min) + lit(",") + _text(H.c.age_max) + lit("]]"),
+        "gender": lit('["gender","') + type_coerce(H.c.gender_terms, String) + lit('"]'),
+        "type": lit(f'["type","{ptype}"]' if ptype else '["type"]'),
+        "needs": lit('["needs",') + _text(lit(need) - x["specs"].op("&")(need)) + lit("]"),
+        "wheelchair": lit('["wheelchair"]'),
+        "others": lit('["others"]'),
+        "younger": lit('["younger","') + sa.func.replace(H.c.other_children_ages, '"', "") + lit('"]'),
+        "pets": lit('["pets"]'),
+        "smoker": lit('["smoker"]'),
+        "distance": lit('["distance",') + km_case + lit("]"),
+    }
+    mask = x["mask"]
+    parts = [sa.case((mask.op("&")(rule.bit) != 0, detail[rule.code] + lit(",")), else_=lit(""))
+             for rule in R.RULES]
+    joined = parts[0]
+    for p in parts[1:]:
+        joined = joined + p
+    reasons = lit('{"x":[') + sa.func.rtrim(joined, ",") + lit("]}")
+    return (
+        sa.select(lit(search_id), H.c.id, sa.null(), sa.null(), reasons)
+        .select_from(source)
+        .where(mask != 0)
+    )
+
+
+def _detail_columns(x: dict[str, Any]) -> list[Any]:
+    return [
+        H.c.id, x["status"], H.c.places, x["load"], x["free"], H.c.age_min, H.c.age_max,
+        type_coerce(H.c.gender_terms, String), x["specs"], H.c.other_children_ages,
+        type_coerce(H.c.approval_expires_on, String), x["unav"], H.c.place_id, x["mask"],
+    ]
+
+
+DETAILS_AT = 13
+
+
 def details_select(c: MatchCriteria, today: dt.date, household_ids: Iterable[int] | None) -> sa.Select:
     """What the rule labels need (status, places taken, terms ...), for the households being explained."""
     source, x = _parts(c, today, {})
-    stmt = sa.select(
-        H.c.id, x["status"], H.c.places, x["load"], x["free"], H.c.age_min, H.c.age_max,
-        type_coerce(H.c.gender_terms, String), x["specs"], H.c.other_children_ages, H.c.approval_expires_on,
-        x["unav"], H.c.place_id, x["mask"],
-    ).select_from(source)
+    stmt = sa.select(*_detail_columns(x)).select_from(source)
     if household_ids is not None:
         stmt = stmt.where(H.c.id.in_(sorted(set(household_ids))))
     return stmt
@@ -540,7 +645,8 @@ def open_allegations(session: Session, household_ids: Iterable[int] | None = Non
 # ---------------------------------------------------------------------------
 
 def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None = None,
-          today: dt.date | None = None, household_ids: Iterable[int] | None = None) -> MatchResult:
+          today: dt.date | None = None, household_ids: Iterable[int] | None = None,
+          with_details: bool = False) -> MatchResult:
     """Rank every household that passes the hard rules; keep every other with its failed rules."""
     w = weights or load_weights()
     today = today or clock.today()
@@ -549,7 +655,8 @@ def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None 
     child_homes, sibling_homes = continuity(session, c.child_ids, c.family_keys)
     exp = experience_counts(session, c.need_mask, today)
     alleged = open_allegations(session)
-    stmt = candidate_select(c, today, km_by_place, child_homes | sibling_homes, household_ids=household_ids)
+    stmt = candidate_select(c, today, km_by_place, child_homes | sibling_homes, household_ids=household_ids,
+                            with_details=with_details)
     rows = session.execute(stmt).all()
 
     ranked: list[tuple[float, Any]] = []
@@ -567,21 +674,12 @@ def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None 
     kind_w = {"in_house": w.kind_in_house, "connected_person": w.kind_connected_person, "ifa": w.kind_ifa}
     load_w = w.load_per_child
     lang, rel, eth = c.language, c.religion, c.ethnicity
-    check_younger = c.no_younger_children and bool(c.ages)
-    youngest = min(c.ages) if c.ages else 0
-    younger_bit = R.BIT["younger"]
     use_km = bool(km_by_place)
     ordinal = today.toordinal()
-    if check_younger:
-        younger = _younger_ids(session, youngest, household_ids)
-    else:
-        younger = ()
 
     for row in rows:
         m = row[4]
         hid = row[0]
-        if check_younger and hid in younger:
-            m |= younger_bit
         if m:
             x_append((m, row))
             continue
@@ -615,7 +713,7 @@ def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None 
 
     # Ties in score are broken by household reference.
     ranked.sort(key=_rank_key)
-    ctx = _Context(km_by_place, exp, child_homes, sibling_homes, alleged, ordinal)
+    ctx = _Context(km_by_place, exp, child_homes, sibling_homes, alleged, ordinal, with_details)
     return MatchResult(c, w, today, ranked, excluded, ctx)
 
 

@@ -72,7 +72,9 @@ def _needs(arg: Any) -> str:
 
 
 def _younger(arg: Any) -> str:
-    return f"A younger child lives there (aged {arg})" if arg is not None else "A younger child lives there"
+    if arg is None or arg == "":
+        return "A younger child lives there"
+    return f"A younger child lives there (own children aged {str(arg).replace(',', ', ')})"
 
 
 def _distance(arg: Any) -> str:

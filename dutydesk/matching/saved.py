@@ -26,7 +26,7 @@ from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.identity import Permission, require
 from dutydesk.matching import rules as R
 from dutydesk.matching.criteria import MatchCriteria, criteria_for_request
-from dutydesk.matching.engine import MatchResult, match, warning_labels
+from dutydesk.matching.engine import MatchResult, excluded_reasons_select, match, warning_labels
 from dutydesk.matching.factors import as_json
 from dutydesk.matching.weights import Weights
 from dutydesk.transitions import LABELS, move
@@ -51,8 +51,8 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def result_rows(session: Session, result: MatchResult, search_id: int) -> list[dict[str, Any]]:
-    """One row per household: ranked with its contributions, or excluded with its rules."""
+def result_rows(session: Session, result: MatchResult, search_id: int, *, excluded: bool = True) -> list[dict[str, Any]]:
+    """One row per household: ranked with its contributions, or (``excluded``) excluded with its rules."""
     rows: list[dict[str, Any]] = []
     append = rows.append
     for rank, r in enumerate(result.ranked, start=1):
@@ -62,12 +62,38 @@ def result_rows(session: Session, result: MatchResult, search_id: int) -> list[d
             reasons["w"] = warn
         append({"search_id": search_id, "household_id": r.household_id, "rank": rank, "score": r.score,
                 "reasons": _dumps(reasons)})
+    if not excluded:
+        return rows
     explained = result.explain_all(session)
-    for e in result.excluded:
-        rules = explained.get(e.household_id, [(code, None) for code in e.codes])
-        append({"search_id": search_id, "household_id": e.household_id, "rank": None, "score": None,
-                "reasons": _dumps({"x": [[code, arg] if arg is not None else [code] for code, arg in rules]})})
+    cache: dict[Any, str] = {}
+    for hid, rules in explained.items():
+        text = cache.get(rules)
+        if text is None:
+            text = cache[rules] = _dumps({"x": [[code, arg] if arg is not None else [code] for code, arg in rules]})
+        append({"search_id": search_id, "household_id": hid, "rank": None, "score": None, "reasons": text})
     return rows
+
+
+def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert the result rows with the driver's executemany (50,000 rows per search on a big county)."""
+    conn = session.connection()
+    dialect = conn.dialect
+    cols = ("search_id", "household_id", "rank", "score", "reasons")
+    if dialect.paramstyle == "qmark":
+        marks = ", ".join("?" for _ in cols)
+    elif dialect.paramstyle in ("format", "pyformat"):
+        marks = ", ".join("%s" for _ in cols)
+    else:  # pragma: no cover - other drivers: SQLAlchemy's own executemany
+        session.execute(sa.insert(SR), rows)
+        return
+    sql = f"INSERT INTO {SR.name} ({', '.join(cols)}) VALUES ({marks})"
+    data = [(r["search_id"], r["household_id"], r["rank"], r["score"], r["reasons"]) for r in rows]
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        for i in range(0, len(data), 10000):
+            cur.executemany(sql, data[i:i + 10000])
+    finally:
+        cur.close()
 
 
 def save_result(session: Session, result: MatchResult, *, run_by_id: int, request_id: int | None = None,
@@ -84,9 +110,18 @@ def save_result(session: Session, result: MatchResult, *, run_by_id: int, reques
     )
     session.add(search)
     session.flush()
-    rows = result_rows(session, result, search.id)
-    for i in range(0, len(rows), 5000):
-        session.execute(sa.insert(SR), rows[i:i + 5000])
+    _bulk_insert(session, result_rows(session, result, search.id, excluded=False))
+    # The exclusions: built and inserted by the database in one statement. Households
+    # ranked above are skipped, in case the records changed since the match ran.
+    sel = excluded_reasons_select(result.criteria, result.today, result.km_by_place,
+                                  result.ctx.child_homes | result.ctx.sibling_homes, search.id)
+    if result.ranked:
+        sel = sel.where(Household.__table__.c.id.not_in(
+            sa.select(SR.c.household_id).where(SR.c.search_id == search.id).scalar_subquery()))
+    n = session.execute(sa.insert(SR).from_select(["search_id", "household_id", "rank", "score", "reasons"], sel)).rowcount
+    if n is not None and n >= 0 and n != search.excluded_count:
+        search.excluded_count = n
+        session.add(search)
     return search
 
 
