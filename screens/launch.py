@@ -55,6 +55,16 @@ def _shown(url: Any) -> str:
         return str(url)
 
 
+def _safe_url(url: str) -> str:
+    """The URL as given, with any password hidden."""
+    try:
+        import sqlalchemy as sa
+
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not even a URL: show it without anything after '@'
+        return repr(url.split("@")[-1])
+
+
 def _first_line(err: BaseException) -> str:
     orig = getattr(err, "orig", None) or err
     return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
@@ -100,10 +110,17 @@ def _open(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
         return DeskOpenFailed(missing)
     try:
         db = Database(url)
+    except ImportError as err:
+        return DeskOpenFailed(StartProblem(
+            "The store could not be opened",
+            f"The database driver for {_safe_url(url)} is not installed ({err.name or err}).",
+            "For PostgreSQL install dutydesk with its postgres extra: pip install 'dutydesk[postgres]'.",
+            exit_code=2,
+        ))
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError, OSError) as err:
         return DeskOpenFailed(StartProblem(
             "The store could not be opened",
-            f"{url!r} is not a store dutydesk can open: {_first_line(err)}",
+            f"{_safe_url(url)} is not a store dutydesk can open: {_first_line(err)}",
             "Give a SQLite file path or a database URL with --db, or set DUTYDESK_DATABASE_URL.",
             exit_code=2,
         ))

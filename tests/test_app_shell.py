@@ -602,3 +602,14 @@ async def test_an_unreadable_key_file_is_a_warning(store, tmp_path, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
         assert any("could not be read" in str(n.message) for n in app._notifications)
+
+
+async def test_a_bad_url_is_named_without_its_password(tmp_path):
+    app = desk_app("nosuchdialect://ann:s3cret@host/db")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        text = flat_text(app)
+        assert "could not be opened" in text
+        assert "s3cret" not in text
+        await pilot.press("q")
+    assert app.return_code == 2
