@@ -244,6 +244,11 @@ class RequestScreen(DeskScreen):
 
     CSS_PATH = "request.tcss"
     BINDINGS = [
+        # Shown first when they apply (a manager, a proposal waiting), so the narrow footer keeps them.
+        Binding("o", "sign_off", "Sign off", tooltip="Manager: sign off the proposed decision",
+                id="request.sign_off"),
+        Binding("b", "send_back", "Return", tooltip="Manager: return the proposal with comments",
+                id="request.return"),
         Binding("s", "search", "Search", tooltip="Run the match and save it with the request", id="request.search"),
         # The four contact outcomes are listed on the screen itself (the footer is too narrow at 80 columns).
         Binding("a", "outcome('accepted')", "Accepted", tooltip="The highlighted carer accepted",
@@ -330,6 +335,7 @@ class RequestScreen(DeskScreen):
 
     def on_request_screen_loaded(self, message: Loaded) -> None:
         self.detail = message.detail
+        self.refresh_bindings()
         self.rows = message.rows
         self._show_head()
         self._show_carers()
@@ -502,6 +508,12 @@ class RequestScreen(DeskScreen):
                 msg = process.close_unmet(desk, self.request_id, kw["needs"], kw["resolution"], kw["note"]).message
             elif name == "withdraw":
                 msg = process.withdraw(desk, self.request_id, kw["reason"]).message
+            elif name == "sign_off":
+                dv = process.sign_off(desk, kw["decision_id"], kw["comment"])
+                msg = f"Decision {dv.id} signed off" + (" retrospectively." if dv.retrospective else ".")
+            elif name == "return":
+                dv = process.return_decision(desk, kw["decision_id"], kw["comment"])
+                msg = f"Decision {dv.id} returned to {dv.proposed_by}."
             else:  # pragma: no cover
                 raise ValueError(name)
         except DeskError as err:
@@ -579,6 +591,38 @@ class RequestScreen(DeskScreen):
                 self.act("withdraw", reason=reason)
 
         self.app.push_screen(ReasonDialog("Withdraw the request", "Why is it withdrawn?"), callback=got)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("sign_off", "send_back"):
+            if getattr(self.app, "role", None) != "manager":
+                return False
+            current = self.detail.current_decision if self.detail is not None else None
+            return current is not None and current.status.value == "proposed"
+        return True
+
+    def action_sign_off(self) -> None:
+        current = self.detail.current_decision if self.detail is not None else None
+        if current is None:
+            return
+
+        def got(comment: str | None) -> None:
+            if comment is not None:
+                self.act("sign_off", decision_id=current.id, comment=comment)
+
+        self.app.push_screen(ReasonDialog(f"Sign off {self.detail.reference}",
+                                          "Comment (optional; Enter signs off):", required=False), callback=got)
+
+    def action_send_back(self) -> None:
+        current = self.detail.current_decision if self.detail is not None else None
+        if current is None:
+            return
+
+        def got(comment: str | None) -> None:
+            if comment:
+                self.act("return", decision_id=current.id, comment=comment)
+
+        self.app.push_screen(ReasonDialog(f"Return {self.detail.reference}", "What should the worker do? (needed)"),
+                             callback=got)
 
     def action_view(self, name: str) -> None:
         self.query_one("#request-views", ContentSwitcher).current = name

@@ -330,3 +330,34 @@ async def test_own_decision_cannot_be_signed_from_the_screen(tmp_path, monkeypat
         await pilot.press("enter")
         await settle(pilot)
         assert "nobody signs off their own decision" in said(app)
+
+
+async def test_manager_signs_off_from_the_dashboard_item(tmp_path, monkeypatch):
+    """Waiting for you -> Enter opens the request -> o signs off (the same service and guards)."""
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-23T11:00:00")
+    monkeypatch.setenv("DUTYDESK_USER", "maya")
+    url, ids = scenario1_store(tmp_path)
+    rid, Desk, dana = _request(url, "dana")
+    from dutydesk import process
+    from process_support import save_search
+
+    db = Database(url)
+    save_search(db, dana, rid, [ids["Brown, Jo"]])
+    process.propose(Desk(db, dana), rid, "place", "Accepted and nearest.", household_id=ids["Brown, Jo"])
+    db.dispose()
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        app.open_request(rid)
+        await settle(pilot)
+        assert "o Sign off" in flat_text(app)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "signed off" in flat_text(app)
+        assert "o Sign off" not in flat_text(app)  # nothing left to sign
+    db = Database(url)
+    with db.read() as s:
+        assert s.exec(select(Decision)).one().signed_off_at is not None
+    db.dispose()
