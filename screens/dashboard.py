@@ -30,6 +30,10 @@ from screens.base import DeskScreen
 REFRESH_S = 4.0
 
 URGENCY_SHORT = {"emergency": "EMERG", "urgent": "URGENT", "planned": "plan"}
+CALLER_SHORT = {
+    "childs_social_worker": "child's SW", "police": "police", "out_of_hours": "OOH", "carer": "carer",
+    "ifa": "IFA", "other_authority": "other LA", "hospital": "hospital", "parent": "parent", "other": "other",
+}
 
 
 class DashboardLoaded(Message):
@@ -51,13 +55,14 @@ class Panel(DataTable):
     HELP_NAME = "list"
 
     def __init__(self, title: str, columns: list[tuple[str, str]], *, header: bool = False, empty_column: int = 0,
-                 id: str) -> None:
+                 flex_column: int = -1, id: str) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_header=header,
                          cursor_foreground_priority="renderable")
         self.base_title = title
         self.column_spec = columns
         self.border_title = title
         self.empty_column = empty_column
+        self.flex_column = flex_column % len(columns)
 
     def on_mount(self) -> None:
         for key, label in self.column_spec:
@@ -84,11 +89,11 @@ class Panel(DataTable):
         for _key, cells in rows:
             for i, cell in enumerate(cells):
                 widths[i] = max(widths[i], cell.cell_len if isinstance(cell, Text) else len(str(cell)))
-        flex = len(widths) - 1
+        flex = self.flex_column
         room = self.scrollable_content_region.width or self.size.width
         if room:
             fixed = sum(w + 2 * self.cell_padding for i, w in enumerate(widths) if i != flex)
-            widths[flex] = max(6, room - fixed - 2 * self.cell_padding - 1)
+            widths[flex] = max(6, room - fixed - 2 * self.cell_padding)
         self.clear(columns=True)
         for (key, label), width in zip(self.column_spec, widths):
             self.add_column(label, key=key, width=width)
@@ -141,7 +146,7 @@ class DashboardScreen(DeskScreen):
         with Grid(id="dash"):
             yield Panel("Open requests", [("urg", "Urgency"), ("ref", "Request"), ("kids", "Child"),
                                           ("state", "State"), ("who", "Worker"), ("wait", "Waited")],
-                        header=True, empty_column=2, id="p-requests")
+                        header=True, empty_column=2, flex_column=2, id="p-requests")
             yield Panel("Callbacks", [("due", "Due"), ("left", "Left"), ("what", "What")], id="p-callbacks")
             yield Panel("Waiting for you", [("what", "What"), ("detail", "Detail")], id="p-waiting")
             yield Panel("Vacancies", [("name", "Household"), ("free", "Free"), ("days", "Waiting")],
@@ -178,7 +183,6 @@ class DashboardScreen(DeskScreen):
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         from dutydesk import clock
-        from dutydesk.calls import CALLER_LABELS
         from dutydesk.dashboard import fmt_left, fmt_wait
         from dutydesk.transitions import LABELS
 
@@ -235,7 +239,7 @@ class DashboardScreen(DeskScreen):
         calls.border_title = f"Calls today, {d.team_name or 'your team'} ({d.calls_today_count})"
         calls.fill([
             (f"call:{c.id}", [
-                Text(clock.fmt_local(c.received_at, "%H:%M")), Text(CALLER_LABELS[c.caller_type]),
+                Text(clock.fmt_local(c.received_at, "%H:%M")), Text(CALLER_SHORT.get(c.caller_type.value, "")),
                 Text(c.summary, no_wrap=True, overflow="ellipsis"),
             ])
             for c in d.calls_today
