@@ -33,6 +33,7 @@ from dutydesk.process import RequestDetail, find_request, load_detail
 RANKED_LIMIT = 200
 EXCLUDED_LIST_LIMIT = 50
 FULL_EXCLUSION_LIST_UPTO = 200  # list every ruled-out household when there are this few
+MANY_RULES = "A household may fail several rules, so these counts add up to more than the households ruled out."
 
 
 # --------------------------------------------------------------------------- reasons
@@ -363,6 +364,9 @@ def render_markdown(rec: DecisionRecord) -> str:
             for rule, n in srch.exclusion_counts:
                 w(f"| {md(rule)} | {n} |")
             w("")
+            if sum(n for _r, n in srch.exclusion_counts) > srch.excluded_total:
+                w(MANY_RULES)
+                w("")
         if srch.excluded:
             w("Every household ruled out, and why:" if srch.excluded_listed_all
               else "Households contacted, and those ruled out by a single rule (the nearest misses):")
@@ -480,6 +484,8 @@ def render_html(rec: DecisionRecord) -> str:
         w("<h3>Ruled out</h3>")
         if srch.exclusion_counts:
             table(["rule", "households"], [[r, str(n)] for r, n in srch.exclusion_counts])
+            if sum(n for _r, n in srch.exclusion_counts) > srch.excluded_total:
+                para(MANY_RULES)
         if srch.excluded:
             para("Every household ruled out, and why:" if srch.excluded_listed_all
                  else "Households contacted, and those ruled out by a single rule (the nearest misses):")

@@ -90,7 +90,8 @@ def test_large_exclusions_are_summarised(database, people):
     assert listed["H5"].contacted
     assert len(sr.excluded) <= decision_record.EXCLUDED_LIST_LIMIT + 1
     assert all(len(e.reasons) == 1 for e in sr.excluded if not e.contacted)
-    assert "nearest misses" in decision_record.render_markdown(rec)
+    text = decision_record.render_markdown(rec)
+    assert "nearest misses" in text and "fail several rules" in text
 
 
 def test_reason_shapes():
