@@ -108,3 +108,35 @@ def test_fmt():
     assert dashboard.fmt_wait(dt.timedelta(minutes=5)) == "5m"
     assert dashboard.fmt_wait(dt.timedelta(hours=50, minutes=3)) == "2d2h"
     assert dashboard.fmt_left(dt.timedelta(hours=2, minutes=30)) == "in 2h30m"
+
+
+# ---------------------------------------------------------------- handover (scenario 11)
+
+
+def test_handover_at_shift_change(database, people):
+    from dutydesk import handover
+    from dutydesk.errors import InvalidInput
+
+    day, ooh = people["worker"], people["ooh"]
+    req(database, day, Urgency.URGENT, at("09:00"))
+    req(database, day, Urgency.PLANNED, at("11:00"))
+    add_callback(Desk(database, day), CallbackInput(due_at=at("19:30"), summary="Ring SW [/] back",
+                                                    team_id=ooh.team_id))
+    with database.write() as s:
+        hh(s, "H9", 2, 0, None, status=HouseholdStatus.ON_HOLD)
+        s.flush()
+        h = s.exec(__import__("sqlmodel").select(Household).where(Household.reference == "H9")).one()
+        h.status_changed_at = at("12:00")
+        s.add(h)
+    note = handover.write_note(Desk(database, day), "Two open requests.\nH9 on hold since noon.",
+                               to_team_id=ooh.team_id)
+    assert note.to_team.lower().startswith("ooh")
+    with pytest.raises(InvalidInput, match="needs some text"):
+        handover.write_note(Desk(database, day), "  \n\t ")
+
+    ho = handover.summary(Desk(database, ooh), since=at("08:00"))
+    assert len(ho.open_requests) == 2
+    assert [c.summary for c in ho.callbacks_due] == ["Ring SW [/] back"]
+    assert [h.title for h in ho.households_on_hold] == ["Household H9"]
+    assert "since 12:00" in ho.households_on_hold[0].detail
+    assert [n.body for n in ho.notes] == ["Two open requests.\nH9 on hold since noon."]

@@ -1,0 +1,146 @@
+"""Handover: what the next shift must know, gathered from the records, plus a written note.
+
+``summary(desk, since=...)`` lists open placement requests, callbacks due in
+the next hours, placements made, households put on hold and allegations
+raised since the shift began. ``write_note`` saves the outgoing worker's note
+(for their team, or addressed to another, e.g. out of hours), audited;
+``notes_for`` reads the latest ones addressed to a team.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from db.enums import CallbackStatus, HouseholdStatus
+from db.models import Allegation, Callback, Child, HandoverNote, Household, Placement, Team, User
+from dutydesk import audit, clock
+from dutydesk.calls import CallbackView, callback_views
+from dutydesk.dashboard import RequestLine, _requests
+from dutydesk.desk import Desk
+from dutydesk.errors import InvalidInput, NotFound
+from dutydesk.identity import Permission, require
+from dutydesk.text import clean
+
+LIST_MAX = 30
+NOTE_MAX = 8000
+
+
+@dataclass(frozen=True)
+class Line:
+    id: int
+    title: str
+    detail: str
+    at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class HandoverNoteView:
+    id: int
+    written_at: dt.datetime
+    written_by: str
+    team: str
+    to_team: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Handover:
+    since: dt.datetime
+    until: dt.datetime
+    open_requests: list[RequestLine] = field(default_factory=list)
+    callbacks_due: list[CallbackView] = field(default_factory=list)
+    placements_made: list[Line] = field(default_factory=list)
+    households_on_hold: list[Line] = field(default_factory=list)
+    allegations_raised: list[Line] = field(default_factory=list)
+    notes: list[HandoverNoteView] = field(default_factory=list)
+
+
+def summary(desk: Desk, *, since: dt.datetime | None = None, hours_ahead: int = 16,
+            team_id: int | None = None) -> Handover:
+    """The handover for a team (default the actor's) covering ``since`` (default 12 hours ago) to now."""
+    require(desk.actor, Permission.READ, "read the handover")
+    now = clock.now()
+    since = since or now - dt.timedelta(hours=12)
+    team_id = team_id if team_id is not None else desk.actor.team_id
+    with desk.db.read() as s:
+        requests, _total = _requests(s, clock.local(now).date())
+        due = sa.and_(
+            sa.type_coerce(Callback.status, sa.String) == CallbackStatus.OPEN.value,
+            Callback.due_at < now + dt.timedelta(hours=hours_ahead),
+        )
+        callbacks = callback_views(s, due, limit=LIST_MAX)
+        placed = s.execute(
+            sa.select(Placement.id, Placement.reference, Child.first_name, Child.last_name, Household.name,
+                      Placement.created_at, Placement.emergency)
+            .join(Child, Child.id == Placement.child_id).join(Household, Household.id == Placement.household_id)
+            .where(Placement.created_at >= since).order_by(Placement.created_at).limit(LIST_MAX)
+        ).all()
+        holds = s.execute(
+            sa.select(Household.id, Household.name, Household.reference, Household.status_changed_at)
+            .where(sa.type_coerce(Household.status, sa.String) == HouseholdStatus.ON_HOLD.value,
+                   Household.status_changed_at >= since)
+            .order_by(Household.status_changed_at).limit(LIST_MAX)
+        ).all()
+        raised = s.execute(
+            sa.select(Allegation.id, Allegation.reference, Household.name, Allegation.raised_at)
+            .join(Household, Household.id == Allegation.household_id)
+            .where(Allegation.raised_at >= since).order_by(Allegation.raised_at).limit(LIST_MAX)
+        ).all()
+        notes = _notes(s, team_id, since)
+    return Handover(
+        since=since, until=now, open_requests=requests, callbacks_due=callbacks,
+        placements_made=[Line(pid, f"{ref}: {f} {la}".strip(), f"with {hh}" + (" (emergency)" if em else ""), at)
+                         for pid, ref, f, la, hh, at, em in placed],
+        households_on_hold=[Line(hid, name, f"{ref}, on hold since {clock.fmt_local(at, '%H:%M')}", at)
+                            for hid, name, ref, at in holds],
+        allegations_raised=[Line(aid, ref, f"against {hh}", at) for aid, ref, hh, at in raised],
+        notes=notes,
+    )
+
+
+def _notes(s, team_id: int | None, since: dt.datetime) -> list[HandoverNoteView]:  # noqa: ANN001
+    if team_id is None:
+        return []
+    writer = aliased(User)
+    from_team, to_team = aliased(Team), aliased(Team)
+    rows = s.execute(
+        sa.select(HandoverNote, writer.full_name, from_team.name, to_team.name)
+        .join(writer, writer.id == HandoverNote.written_by_id)
+        .join(from_team, from_team.id == HandoverNote.team_id)
+        .join(to_team, to_team.id == HandoverNote.to_team_id, isouter=True)
+        .where(sa.or_(HandoverNote.to_team_id == team_id,
+                      sa.and_(HandoverNote.team_id == team_id, HandoverNote.to_team_id.is_(None))),
+               HandoverNote.written_at >= since)
+        .order_by(HandoverNote.written_at.desc()).limit(10)
+    ).all()
+    return [HandoverNoteView(n.id, n.written_at, who, frm, to or frm, n.body) for n, who, frm, to in rows]
+
+
+def write_note(desk: Desk, body: str, *, to_team_id: int | None = None) -> HandoverNoteView:
+    """Save the outgoing shift's note; audited."""
+    actor = desk.actor
+    require(actor, Permission.LOG, "write a handover note")
+    text = clean(body, multiline=True)
+    if not text:
+        raise InvalidInput("A handover note needs some text: what must the next shift know?")
+    if len(text) > NOTE_MAX:
+        raise InvalidInput(f"The note is {len(text)} characters long; shorten it to {NOTE_MAX} or fewer.")
+    if actor.team_id is None:
+        raise InvalidInput("Your account has no team; ask an administrator to put you in a team first.")
+    with desk.db.write() as s:
+        if to_team_id is not None and s.get(Team, to_team_id) is None:
+            raise NotFound(f"There is no team number {to_team_id}; choose a team from the list.")
+        note = HandoverNote(team_id=actor.team_id, to_team_id=to_team_id, written_by_id=actor.user_id,
+                            written_at=clock.now(), body=text)
+        s.add(note)
+        s.flush()
+        audit.record(s, actor, "handover.write", "handover_notes", note.id, {"to_team_id": to_team_id})
+        nid = note.id
+        team = s.get(Team, actor.team_id).name
+        to = s.get(Team, to_team_id).name if to_team_id else team
+        at = note.written_at
+    return HandoverNoteView(nid, at, actor.full_name, team, to, text)
