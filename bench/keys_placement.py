@@ -27,6 +27,7 @@ AIM = 60
 async def run() -> int:
     os.environ["DUTYDESK_NOW"] = "2026-11-22T02:10:00"
     os.environ["DUTYDESK_USER"] = "oliver"
+    os.environ["DUTYDESK_KEYS"] = os.devnull + ".none"  # not the runner's own key file
     from sqlmodel import select
 
     from db.engine import Database

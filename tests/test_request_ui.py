@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import pytest
 from sqlmodel import select
 
 from db.engine import Database
@@ -31,6 +32,12 @@ from ui_helpers import desk_app, flat_text, open_desk, seed_store, settle
 
 NIGHT = "2026-11-22T02:10:00"  # Sunday night, London
 MORNING = "2026-11-23T08:45:00"  # Monday morning
+
+
+@pytest.fixture(autouse=True)
+def _no_personal_keys(monkeypatch, tmp_path):
+    monkeypatch.setenv("DUTYDESK_KEYS", str(tmp_path / "no-keys.toml"))  # not the tester's own key file
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # crash files, if any
 
 
 def said(app) -> str:
@@ -361,3 +368,51 @@ async def test_manager_signs_off_from_the_dashboard_item(tmp_path, monkeypatch):
     with db.read() as s:
         assert s.exec(select(Decision)).one().signed_off_at is not None
     db.dispose()
+
+
+# ---------------------------------------------------------------- snapshots (fixed clock and data)
+
+
+def _snapshot_store(tmp_path, monkeypatch):
+    """Scenario 1 at night: searched, two tries at the first carer, the second accepted and proposed, placed."""
+    monkeypatch.setenv("DUTYDESK_NOW", NIGHT)
+    url, ids = scenario1_store(tmp_path)
+    rid, Desk, oliver = _request(url, "oliver", children=(("Amy O'Brien [Jr]", 13, Gender.FEMALE),))
+    from dutydesk import placements, process
+    from process_support import save_search
+
+    db = Database(url)
+    d = Desk(db, oliver)
+    save_search(db, oliver, rid, [ids["Akhtar, Samina [Jr]"], ids["Brown, Jo"], ids["Carter, Lee"]])
+    process.record_contact(d, rid, ids["Akhtar, Samina [Jr]"], "no_answer")
+    process.record_contact(d, rid, ids["Akhtar, Samina [Jr]"], "no_answer")
+    process.record_contact(d, rid, ids["Brown, Jo"], "accepted", "[bold red]can collect[/]")
+    process.propose(d, rid, "place", "First carer did not answer twice; Jo accepted.", household_id=ids["Brown, Jo"])
+    placements.place(d, rid)
+    db.dispose()
+    return url, rid
+
+
+def test_snapshot_request_screen(snap_compare, tmp_path, monkeypatch):
+    monkeypatch.setenv("DUTYDESK_USER", "oliver")
+    url, rid = _snapshot_store(tmp_path, monkeypatch)
+
+    async def opened(pilot) -> None:
+        await open_desk(pilot)
+        pilot.app.open_request(rid)
+        await settle(pilot)
+
+    assert snap_compare(desk_app(url), terminal_size=(80, 24), run_before=opened)
+
+
+def test_snapshot_oversight_screen(snap_compare, tmp_path, monkeypatch):
+    url, _rid = _snapshot_store(tmp_path, monkeypatch)
+    monkeypatch.setenv("DUTYDESK_USER", "maya")
+    monkeypatch.setenv("DUTYDESK_NOW", MORNING)
+
+    async def opened(pilot) -> None:
+        await open_desk(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+
+    assert snap_compare(desk_app(url), terminal_size=(80, 24), run_before=opened)
