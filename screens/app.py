@@ -363,6 +363,18 @@ class DutyDeskApp(App[int]):
 
         self.push_screen(RequestScreen(request_id))
 
+    def open_household(self, household_id: int) -> None:
+        """Open one household's profile (the finder, requests and calls call this)."""
+        from screens.household import HouseholdScreen
+
+        self.push_screen(HouseholdScreen(household_id))
+
+    def open_finder(self, request_id: int | None = None) -> None:
+        """Open the carer finder, with the criteria of a request when one is given."""
+        from screens.finder import FinderScreen
+
+        self.push_screen(FinderScreen(request_id))
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
@@ -373,6 +385,10 @@ class DutyDeskApp(App[int]):
         self.push_screen(HelpScreen(screen_title(self, screen), collect_keys(self, screen)))
 
     async def action_quit(self) -> None:
+        problem = next((s for s in self.screen_stack if isinstance(s, ProblemScreen)), None)
+        if problem is not None:
+            self.exit(return_code=problem.problem.exit_code)
+            return
         reasons = [r for s in self.screen_stack if (r := _unsaved(s))]
         if not reasons:
             self.exit(0)

@@ -4,8 +4,9 @@ One provider, whose commands depend on the screen the palette was opened on
 (posting's pattern):
 
 1. anything the screen offers through ``palette_commands(self) -> Iterable[PaletteCommand]``;
-2. every key binding of that screen (and its focused widget) that has a
-   description, so each screen action is in the palette without extra code;
+2. every key binding of that screen that has a description (and those of the
+   focused widget that are shown in the footer), so each screen action is in
+   the palette without extra code;
 3. the app-wide desk actions from ``screens.actions.DESK_ACTIONS`` the user's role may use;
 4. help (the keys of this screen), theme and quit.
 """
@@ -42,6 +43,8 @@ class DeskCommands(Provider):
             if (active.node is app or not binding.description or not active.enabled
                     or binding.action in _NOT_COMMANDS):
                 continue
+            if active.node is not screen and not binding.show:
+                continue  # a widget's own navigation (cursor keys and the like): F1 lists it
             key = app.get_key_display(binding)
             yield PaletteCommand(binding.description, binding.tooltip or f"Key: {key}",
                                  partial(app.run_action, binding.action, active.node))

@@ -158,7 +158,7 @@ async def test_unknown_login_is_told_to_ask_an_administrator(store_url, tmp_path
         assert "There is no dutydesk user called 'nobody'." in text
         assert "Ask an administrator to add you" in text
         assert "Traceback" not in text
-        await pilot.press("q")
+        await pilot.press("ctrl+q")
     assert app.return_code == 6
 
 
@@ -613,3 +613,32 @@ async def test_a_bad_url_is_named_without_its_password(tmp_path):
         assert "s3cret" not in text
         await pilot.press("q")
     assert app.return_code == 2
+
+
+async def test_palette_leaves_out_a_widgets_navigation_keys(store):
+    from textual.widgets import DataTable
+
+    class WithTable(DeskScreen):
+        BINDINGS = [Binding("x", "noop", "Export the list", show=False, id="t.export")]
+
+        def compose(self) -> ComposeResult:
+            table = DataTable()
+            table.add_column("Name")
+            table.add_row("Ann")
+            yield table
+            yield Footer()
+
+        def action_noop(self) -> None:
+            pass
+
+    app = desk_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await app.push_screen(WithTable())
+        await pilot.pause()
+        assert isinstance(app.focused, DataTable)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Export the list" in text  # the screen's own command, even though hidden in the footer
+        assert "Cursor up" not in text and "Page down" not in text
