@@ -373,6 +373,22 @@ async def test_manager_signs_off_from_the_dashboard_item(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- snapshots (fixed clock and data)
 
 
+@pytest.fixture
+def fixed_actions():
+    """A fixed desk-action registry, so these snapshots do not change as other screens are added."""
+    from screens import actions
+
+    saved = list(actions.DESK_ACTIONS)
+    actions.DESK_ACTIONS[:] = [
+        actions.DeskAction("home", "f9", "Dashboard", "Back to the dashboard",
+                           screen="screens.dashboard:DashboardScreen", show=False),
+        actions.DeskAction("oversight", "f6", "Oversight", "Decisions waiting for sign-off",
+                           screen="screens.oversight:OversightScreen", roles=actions.MANAGER_ROLES),
+    ]
+    yield
+    actions.DESK_ACTIONS[:] = saved
+
+
 def _snapshot_store(tmp_path, monkeypatch):
     """Scenario 1 at night: searched, two tries at the first carer, the second accepted and proposed, placed."""
     monkeypatch.setenv("DUTYDESK_NOW", NIGHT)
@@ -393,7 +409,7 @@ def _snapshot_store(tmp_path, monkeypatch):
     return url, rid
 
 
-def test_snapshot_request_screen(snap_compare, tmp_path, monkeypatch):
+def test_snapshot_request_screen(snap_compare, tmp_path, monkeypatch, fixed_actions):
     monkeypatch.setenv("DUTYDESK_USER", "oliver")
     url, rid = _snapshot_store(tmp_path, monkeypatch)
 
@@ -405,7 +421,7 @@ def test_snapshot_request_screen(snap_compare, tmp_path, monkeypatch):
     assert snap_compare(desk_app(url), terminal_size=(80, 24), run_before=opened)
 
 
-def test_snapshot_oversight_screen(snap_compare, tmp_path, monkeypatch):
+def test_snapshot_oversight_screen(snap_compare, tmp_path, monkeypatch, fixed_actions):
     url, _rid = _snapshot_store(tmp_path, monkeypatch)
     monkeypatch.setenv("DUTYDESK_USER", "maya")
     monkeypatch.setenv("DUTYDESK_NOW", MORNING)
