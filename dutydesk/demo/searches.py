@@ -1,9 +1,10 @@
 """Saved searches for the demo county, so the file and the household profiles have history.
 
 ``add_searches(database, progress)`` is called by the demo builder at the end.
-It always runs and saves the match for the scenario requests (``PR-S..``) and
-for every request a carer who rang about availability in the last three days
-was considered for (the Thanet carer vacant 47 days, scenario 3, sees why);
+It always runs and saves the match for every request considered for a carer
+who rang about availability in the last three days with a place empty for 30
+days or more (the Thanet carer vacant 47 days, scenario 3, sees why), and for
+the scenario requests (``PR-S..``);
 then for open requests past ``logged``, newest first, then historic ones,
 while a time budget lasts (a search on 50,000 households saves 50,000 result
 rows, about a second), so a big demo stays inside its minute and a small one
@@ -22,7 +23,7 @@ from sqlalchemy import String, type_coerce
 
 from db.engine import Database
 from db.enums import CallCategory, RequestState, Role
-from db.models import Call, Candidate, PlacementRequest, RequestTransition, User
+from db.models import Call, Candidate, Household, PlacementRequest, RequestTransition, User
 from dutydesk import clock
 from dutydesk.matching.criteria import criteria_for_request
 from dutydesk.matching.engine import match
@@ -33,7 +34,9 @@ Progress = Callable[[str, int, int], None]
 LABEL = "Saved searches"
 # The searches the scenarios need are always run (at most MUST_MAX); others, open
 # requests newest first then historic ones, only while the budget lasts.
-MUST_MAX = 24
+MUST_MAX = 16
+# A carer who rang about availability with a place empty at least this long (scenario 3).
+EMPTY_DAYS = 30
 REST_MAX = 400
 BUDGET_S = 15.0
 
@@ -67,15 +70,17 @@ def _plan(session) -> tuple[list[int], list[int]]:
     if latest_call is not None:
         callers = (
             sa.select(Call.household_id)
+            .join(Household, Household.id == Call.household_id)
             .where(type_coerce(Call.category, String) == CallCategory.CARER_AVAILABILITY.value,
-                   Call.household_id.is_not(None), Call.received_at >= latest_call - dt.timedelta(days=3))
+                   Call.received_at >= latest_call - dt.timedelta(days=3),
+                   Household.vacant_since <= latest_call.date() - dt.timedelta(days=EMPTY_DAYS))
         )
         asked = list(session.execute(
             sa.select(PlacementRequest.id).where(
                 past_logged,
                 PlacementRequest.id.in_(sa.select(Candidate.request_id).where(Candidate.household_id.in_(callers))))
             .order_by(*newest).limit(MUST_MAX)).scalars())
-    must = list(dict.fromkeys(scenario + asked))[:MUST_MAX]
+    must = list(dict.fromkeys(asked + scenario))[:MUST_MAX]
     taken = set(must)
     rest = [rid for rid in session.execute(
         sa.select(PlacementRequest.id).where(state.in_(open_states)).order_by(*newest).limit(REST_MAX)).scalars()

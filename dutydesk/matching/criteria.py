@@ -245,3 +245,106 @@ def criteria_for_request(session: Session, request_id: int) -> MatchCriteria:
         child_ids=tuple(c.id for c in children),
         family_keys=tuple(sorted({c.family_key for c in children if c.family_key})),
     )
+
+
+# ---------------------------------------------------------------------------
+# Typed criteria (the finder's criteria form)
+# ---------------------------------------------------------------------------
+
+def fields_of(c: MatchCriteria | None) -> dict[str, str]:
+    """The criteria as the form's text fields."""
+    if c is None:
+        return {}
+    return {
+        "ages": ",".join(str(a) for a in c.ages),
+        "gender": c.genders[0].value if c.genders and len(set(c.genders)) == 1 else "",
+        "type": c.placement_type.value if c.placement_type else "",
+        "near": c.near_label,
+        "within": f"{c.max_distance_km:g}" if c.max_distance_km else "",
+        "from_on": c.from_on.isoformat(),
+        "until_on": c.until_on.isoformat() if c.until_on else "",
+        "needs": ",".join(sorted(n.value for n in c.needs)),
+        "language": c.language,
+    }
+
+
+def criteria_from_fields(session: Session, values: dict[str, str], base: MatchCriteria | None = None) -> MatchCriteria:
+    """Criteria from the form's text, each field checked with a message saying what to type.
+
+    Fields left as they were keep the request's own details (children, household limits)."""
+    from db.models import Place
+    from dutydesk import clock
+
+    def text(key: str) -> str:
+        return clean(values.get(key, "")).strip()
+
+    ages: list[int] = []
+    for part in text("ages").replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.isdigit():
+            raise InvalidInput(f"Ages: {part!r} is not a number; type ages like 13 or 9,7,4.")
+        ages.append(int(part))
+    gender_text = text("gender").lower()
+    genders: tuple[Gender, ...] = ()
+    if gender_text:
+        try:
+            g = Gender(gender_text.replace(" ", "_").replace("-", "_"))
+        except ValueError:
+            raise InvalidInput("Gender: type female, male, non_binary or unknown, or leave it empty.") from None
+        genders = (g,) * max(1, len(ages))
+    type_text = text("type").lower().replace(" ", "_").replace("-", "_")
+    ptype = None
+    if type_text:
+        try:
+            ptype = PlacementType(type_text)
+        except ValueError:
+            raise InvalidInput("Type: type one of " + ", ".join(t.value for t in PlacementType) + ".") from None
+    near_text = text("near")
+    near_id, near_label = None, ""
+    if near_text:
+        row = session.execute(sa.select(Place.id, Place.name)
+                              .where(sa.func.lower(Place.name) == near_text.lower())).first()
+        if row is None:
+            raise InvalidInput(f"Near: dutydesk does not know {near_text!r}; type a town such as Margate.")
+        near_id, near_label = row
+    within = None
+    if text("within"):
+        try:
+            within = float(text("within"))
+        except ValueError:
+            raise InvalidInput("Within km: type a number of kilometres, or leave it empty.") from None
+
+    def day(key: str, label: str) -> dt.date | None:
+        v = text(key)
+        if not v:
+            return None
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            raise InvalidInput(f"{label}: type a date as YYYY-MM-DD, or leave it empty.") from None
+
+    needs: set[Specialism] = set()
+    for part in text("needs").lower().replace(" ", "").split(","):
+        if part:
+            try:
+                needs.add(Specialism(part.replace("-", "_")))
+            except ValueError:
+                raise InvalidInput("Needs: type any of " + ", ".join(s.value for s in Specialism) + ".") from None
+    keep: dict[str, Any] = {}
+    if base is not None:
+        keep = dict(
+            wheelchair=base.wheelchair, no_younger_children=base.no_younger_children,
+            no_other_children=base.no_other_children, no_pets=base.no_pets, no_smokers=base.no_smokers,
+            religion=base.religion, ethnicity=base.ethnicity, request_id=base.request_id,
+            request_reference=base.request_reference, child_ids=base.child_ids, family_keys=base.family_keys,
+        )
+        if ages == list(base.ages):
+            keep["siblings"] = base.siblings
+            if not gender_text:
+                genders = base.genders
+    return MatchCriteria(
+        from_on=day("from_on", "From") or clock.today(), until_on=day("until_on", "Until"), placement_type=ptype,
+        ages=tuple(ages), genders=genders, needs=frozenset(needs), near_place_id=near_id, near_label=near_label,
+        max_distance_km=within, language=text("language"), **{"siblings": max(1, len(ages)), **keep},
+    )

@@ -402,9 +402,13 @@ def _gender_rule(genders: tuple[Gender, ...]) -> sa.ColumnElement[bool] | None:
 def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], continuity_ids: Iterable[int] = ()):
     """The FROM clause and the computed expressions shared by the match and the details."""
     from_on, until_on, unav_end = _window(c)
+    occ_where = overlapping_placements(from_on, until_on, today)
+    if c.request_id is not None:
+        # A placement made for this very request is its outcome, not a reason against it.
+        occ_where = sa.and_(occ_where, sa.or_(PL.c.request_id.is_(None), PL.c.request_id != c.request_id))
     occ = (
         sa.select(PL.c.household_id.label("hid"), sa.func.count().label("n"))
-        .where(overlapping_placements(from_on, until_on, today))
+        .where(occ_where)
         .group_by(PL.c.household_id)
         .subquery("occ")
     )
@@ -509,42 +513,50 @@ def excluded_reasons_select(c: MatchCriteria, today: dt.date, km_by_place: dict[
     JSON built by the database itself (``{"x": [[code, detail], ...]}``, as ``saved.parse_reasons``
     reads), so saving 50,000 exclusions needs no Python per household."""
     source, x = _parts(c, today, km_by_place, continuity_ids)
+    # Materialised once, so the database does not recompute the rule mask for every fragment.
+    cand = (
+        sa.select(H.c.id.label("id"), x["mask"].label("m"), x["status"].label("status"),
+                  _text(H.c.approval_expires_on).label("expires"), x["unav"].label("unav"),
+                  H.c.places.label("places"), x["load"].label("load"), x["free"].label("free"),
+                  H.c.age_min.label("age_min"), H.c.age_max.label("age_max"),
+                  type_coerce(H.c.gender_terms, String).label("gender"), x["specs"].label("specs"),
+                  H.c.other_children_ages.label("others"), H.c.place_id.label("place_id"))
+        .select_from(source)
+        .cte("cand")
+        .prefix_with("MATERIALIZED")
+    )
+    k = cand.c
     lit = sa.literal
     ptype = c.placement_type.value if c.placement_type else None
     need = c.need_mask
-    km_case = sa.case(*[(H.c.place_id == pid, lit(f"{km:.1f}")) for pid, km in sorted(km_by_place.items())],
+    km_case = sa.case(*[(k.place_id == pid, lit(f"{km:.1f}")) for pid, km in sorted(km_by_place.items())],
                       else_=lit("null")) if km_by_place else lit("null")
     detail: dict[str, Any] = {
-        "status": lit('["status","') + x["status"] + lit('"]'),
-        "expired": lit('["expired","') + sa.func.coalesce(_text(H.c.approval_expires_on), "") + lit('"]'),
+        "status": lit('["status","') + k.status + lit('"]'),
+        "expired": lit('["expired","') + sa.func.coalesce(k.expires, "") + lit('"]'),
         "connected": lit('["connected"]'),
-        "unavailable": lit('["unavailable","') + _text(sa.func.coalesce(x["unav"], 0))
-        + sa.case((x["unav"] == 1, lit(' declared period"]')), else_=lit(' declared periods"]')),
-        "vacancy": lit('["vacancy",[') + _text(H.c.places) + lit(",") + _text(x["load"]) + lit("]]"),
-        "siblings": lit('["siblings",[') + _text(x["free"]) + lit(f",{c.places_needed}]]"),
-        "age": lit('["age",[') + _text(H.c.age_min) + lit(",") + _text(H.c.age_max) + lit("]]"),
-        "gender": lit('["gender","') + type_coerce(H.c.gender_terms, String) + lit('"]'),
+        "unavailable": lit('["unavailable","') + _text(sa.func.coalesce(k.unav, 0))
+        + sa.case((k.unav == 1, lit(' declared period"]')), else_=lit(' declared periods"]')),
+        "vacancy": lit('["vacancy",[') + _text(k.places) + lit(",") + _text(k.load) + lit("]]"),
+        "siblings": lit('["siblings",[') + _text(k.free) + lit(f",{c.places_needed}]]"),
+        "age": lit('["age",[') + _text(k.age_min) + lit(",") + _text(k.age_max) + lit("]]"),
+        "gender": lit('["gender","') + k.gender + lit('"]'),
         "type": lit(f'["type","{ptype}"]' if ptype else '["type"]'),
-        "needs": lit('["needs",') + _text(lit(need) - x["specs"].op("&")(need)) + lit("]"),
+        "needs": lit('["needs",') + _text(lit(need) - k.specs.op("&")(need)) + lit("]"),
         "wheelchair": lit('["wheelchair"]'),
         "others": lit('["others"]'),
-        "younger": lit('["younger","') + sa.func.replace(H.c.other_children_ages, '"', "") + lit('"]'),
+        "younger": lit('["younger","') + sa.func.replace(k.others, '"', "") + lit('"]'),
         "pets": lit('["pets"]'),
         "smoker": lit('["smoker"]'),
         "distance": lit('["distance",') + km_case + lit("]"),
     }
-    mask = x["mask"]
-    parts = [sa.case((mask.op("&")(rule.bit) != 0, detail[rule.code] + lit(",")), else_=lit(""))
+    parts = [sa.case((k.m.op("&")(rule.bit) != 0, detail[rule.code] + lit(",")), else_=lit(""))
              for rule in R.RULES]
     joined = parts[0]
     for p in parts[1:]:
         joined = joined + p
     reasons = lit('{"x":[') + sa.func.rtrim(joined, ",") + lit("]}")
-    return (
-        sa.select(lit(search_id), H.c.id, sa.null(), sa.null(), reasons)
-        .select_from(source)
-        .where(mask != 0)
-    )
+    return sa.select(lit(search_id), k.id, sa.null(), sa.null(), reasons).where(k.m != 0)
 
 
 def _detail_columns(x: dict[str, Any]) -> list[Any]:

@@ -106,7 +106,7 @@ def save_result(session: Session, result: MatchResult, *, run_by_id: int, reques
         criteria=_dumps(result.criteria.to_json()),
         weights=_dumps(result.weights.to_dict()),
         ranked_count=len(result.ranked),
-        excluded_count=len(result.excluded),
+        excluded_count=len(result._excluded_raw),
     )
     session.add(search)
     session.flush()
@@ -116,7 +116,7 @@ def save_result(session: Session, result: MatchResult, *, run_by_id: int, reques
     sel = excluded_reasons_select(result.criteria, result.today, result.km_by_place,
                                   result.ctx.child_homes | result.ctx.sibling_homes, search.id)
     if result.ranked:
-        sel = sel.where(Household.__table__.c.id.not_in(
+        sel = sel.where(sel.selected_columns[1].not_in(
             sa.select(SR.c.household_id).where(SR.c.search_id == search.id).scalar_subquery()))
     n = session.execute(sa.insert(SR).from_select(["search_id", "household_id", "rank", "score", "reasons"], sel)).rowcount
     if n is not None and n >= 0 and n != search.excluded_count:

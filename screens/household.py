@@ -1,0 +1,198 @@
+"""A household's profile: terms, placements, free places week by week, unavailable periods,
+allegations, warnings, and every request it was considered for with what decided it
+(so the worker can answer a carer's "why not me?", scenario 3).
+
+Loaded in a thread worker from ``dutydesk.household_profile``; all user text goes
+through ``rich.text.Text`` (never markup).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from screens.base import DeskScreen
+
+
+class HouseholdScreen(DeskScreen):
+    """One household, for answering its carer and for checking it before a placement."""
+
+    CSS_PATH = "household.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="household.back"),
+        Binding("r", "reload", "Refresh", tooltip="Read the household again", id="household.reload"),
+        Binding("h", "jump('history')", "History", tooltip="Requests it was considered for", id="household.history"),
+        Binding("t", "jump('top')", "Top", show=False, id="household.top"),
+        Binding("down", "scroll(1)", "Down", show=False, id="household.down"),
+        Binding("up", "scroll(-1)", "Up", show=False, id="household.up"),
+    ]
+
+    class ProfileLoaded(Message):
+        def __init__(self, profile: Any) -> None:
+            super().__init__()
+            self.profile = profile
+
+    def __init__(self, household_id: int | str) -> None:
+        super().__init__()
+        self.household_id = household_id
+        self.profile: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Opening the household…", id="household-title", markup=False)
+        with VerticalScroll(id="household-body"):
+            yield Static("", id="household-summary", markup=False)
+            yield Static("", id="household-history", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#household-body").focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        from dutydesk.household_profile import household_profile
+
+        profile = household_profile(self.desk.db, self.household_id)
+        self.post_message(self.ProfileLoaded(profile))
+
+    @on(ProfileLoaded)
+    def _loaded(self, message: ProfileLoaded) -> None:
+        p = self.profile = message.profile
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(f"{p.reference} ", style="bold")
+        title.append(Text(p.name))
+        title.append(f"  {p.kind_label}, {p.status.replace('_', ' ')}")
+        self.query_one("#household-title", Static).update(title)
+        self.query_one("#household-summary", Static).update(summary_text(p))
+        self.query_one("#household-history", Static).update(history_text(p))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    def action_scroll(self, delta: int) -> None:
+        body = self.query_one("#household-body", VerticalScroll)
+        body.scroll_relative(y=delta, animate=False)
+
+    def action_jump(self, where: str) -> None:
+        body = self.query_one("#household-body", VerticalScroll)
+        if where == "history":
+            body.scroll_to_widget(self.query_one("#household-history"), top=True, animate=False)
+        else:
+            body.scroll_home(animate=False)
+
+
+def _section(out: Text, title: str) -> None:
+    if out.plain:
+        out.append("\n\n")
+    out.append(title, style="bold underline")
+
+
+def summary_text(p: Any) -> Text:
+    out = Text()
+    if p.warnings:
+        _section(out, "Warnings")
+        for w in p.warnings:
+            out.append("\n! ", style="bold")
+            out.append(Text(w))
+    _section(out, "Terms of approval")
+    out.append(f"\n{p.places} place{'s' if p.places != 1 else ''}, ages {p.age_min}-{p.age_max}, "
+               f"gender {p.gender_terms}")
+    out.append("\nTypes: " + (", ".join(t.replace("_", " ") for t in p.placement_types) or "none"))
+    out.append("\nSpecialisms: " + (", ".join(t.replace("_", " ") for t in p.specialisms) or "none"))
+    facts = [f"{p.bedrooms} bedrooms", "pets" if p.pets else "no pets", "smoker" if p.smoker else "no smokers",
+             "wheelchair access" if p.wheelchair_access else "no wheelchair access",
+             f"own children aged {p.other_children_ages}" if p.other_children_ages else "no other children"]
+    out.append("\n" + "; ".join(facts))
+    out.append("\nSpeaks ")
+    out.append(Text(p.languages or "-"))
+    if p.religion:
+        out.append("; ")
+        out.append(Text(p.religion))
+    where = Text("\n")
+    where.append(Text(p.place or "place not recorded"))
+    if p.postcode:
+        where.append(" ")
+        where.append(Text(p.postcode))
+    if p.phone:
+        where.append("  tel ")
+        where.append(Text(p.phone))
+    if p.supervising_social_worker:
+        where.append("  SSW ")
+        where.append(Text(p.supervising_social_worker))
+    out.append_text(where)
+    dates = []
+    if p.annual_review_due:
+        dates.append(f"review due {p.annual_review_due:%d %b %Y}")
+    if p.dbs_expires_on:
+        dates.append(f"DBS to {p.dbs_expires_on:%d %b %Y}")
+    if p.approval_expires_on:
+        dates.append(f"temporary approval to {p.approval_expires_on:%d %b %Y}")
+    if dates:
+        out.append("\n" + "; ".join(dates))
+
+    _section(out, f"Placements now ({p.occupied_places} of {p.places})")
+    if not p.placements:
+        out.append("\nNone")
+    for pl in p.placements:
+        out.append(f"\n{pl.reference}  ")
+        out.append(Text(pl.child_name))
+        age = f", {pl.age}" if pl.age is not None else ""
+        end = f" until {pl.planned_end_on:%d %b %Y}" if pl.planned_end_on else ""
+        out.append(f" ({pl.case_reference}{age}) {pl.placement_type} since {pl.starts_on:%d %b %Y}{end}")
+    if p.vacant_days is not None:
+        out.append(f"\nPlace empty since {p.vacant_since:%d %b %Y}: {p.vacant_days} days", style="bold")
+
+    _section(out, "Free places, week by week")
+    line = "  ".join(f"{w.from_on:%d %b} {w.free if not w.blocked else '-'}" for w in p.weeks)
+    out.append("\n" + line)
+    blocked = next((w for w in p.weeks if w.blocked), None)
+    if blocked:
+        out.append("\n")
+        out.append(Text(blocked.note))
+
+    _section(out, "Unavailable")
+    if not p.unavailable:
+        out.append("\nNo periods declared")
+    for u in p.unavailable:
+        out.append(f"\n{u.kind} {u.starts_on:%d %b %Y} to {u.ends_on:%d %b %Y} ")
+        out.append(Text(u.reason))
+
+    _section(out, "Allegations")
+    if not p.allegations:
+        out.append("\nNone recorded")
+    for a in p.allegations:
+        outcome = f", {a.outcome}" if a.outcome else ""
+        out.append(f"\n{a.reference} {a.status}{outcome}, raised {a.raised_on:%d %b %Y}, {a.days_open} days: ")
+        out.append(Text(a.summary))
+    return out
+
+
+def history_text(p: Any) -> Text:
+    out = Text()
+    out.append("\n")
+    _section(out, f"Considered for ({len(p.history)} searches, newest first)")
+    if not p.history:
+        out.append("\nNot yet in any saved search.")
+    from dutydesk.clock import fmt_local
+
+    for h in p.history:
+        out.append(f"\n{fmt_local(h.run_at, '%d %b %Y %H:%M')} ", style="dim")
+        out.append(f"{h.request_reference}", style="bold")
+        if h.request_state:
+            out.append(f" ({h.request_state})")
+        out.append(" ")
+        out.append(Text(h.request_summary))
+        style = "bold" if h.excluded else ""
+        out.append("\n  ")
+        out.append(Text(h.decided, style=style))
+    return out
