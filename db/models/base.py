@@ -7,6 +7,7 @@ constraints by name (see PITFALLS.md).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -76,8 +77,13 @@ class EnumSet(TypeDecorator[frozenset]):
         return members_of(self.enum_cls, value or 0)
 
 
+@functools.cache
+def _bits(enum_cls: type[Enum]) -> dict[Enum, int]:
+    return {m: 1 << i for i, m in enumerate(enum_cls)}
+
+
 def bit_of(member: Enum) -> int:
-    return 1 << list(type(member)).index(member)
+    return _bits(type(member))[member]
 
 
 def mask_of(enum_cls: type[Enum], members: Any) -> int:
@@ -88,7 +94,7 @@ def mask_of(enum_cls: type[Enum], members: Any) -> int:
 
 
 def members_of(enum_cls: type[E], mask: int) -> frozenset[E]:
-    return frozenset(m for i, m in enumerate(enum_cls) if mask & (1 << i))
+    return frozenset(m for m, bit in _bits(enum_cls).items() if mask & bit)
 
 
 def enum_column(enum_cls: type[Enum], *, nullable: bool = False, index: bool = False, **kw: Any) -> Any:
