@@ -22,6 +22,7 @@ EXTRA_DDL: list[ExtraDDL] = []
 from db import call_search  # noqa: E402 - registers the calls' full-text search
 
 EXTRA_DDL.append((call_search.FTS_TABLE, call_search.create, call_search.drop))
+EXTRA_DDL.append((call_search.VACANCY_INDEX, call_search.vacancy_create, call_search.vacancy_drop))
 
 
 def create_schema(database: Database, *, stamp: bool = True) -> None:

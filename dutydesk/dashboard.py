@@ -114,8 +114,10 @@ def _requests(s: Session, today: dt.date) -> tuple[list[RequestLine], int]:
         value=sa.type_coerce(PlacementRequest.urgency, sa.String), else_=2,
     )
     worker = aliased(User)
+    P = PlacementRequest
     q = (
-        sa.select(PlacementRequest, worker.full_name, Team.name)
+        sa.select(P.id, P.reference, P.urgency, P.state, P.placement_type, P.needed_from, P.created_at,
+                  worker.full_name, Team.name)
         .join(worker, worker.id == PlacementRequest.worker_id, isouter=True)
         .join(Team, Team.id == PlacementRequest.team_id)
         .where(sa.type_coerce(PlacementRequest.state, sa.String).in_(open_states))
@@ -127,7 +129,7 @@ def _requests(s: Session, today: dt.date) -> tuple[list[RequestLine], int]:
         sa.select(sa.func.count()).select_from(PlacementRequest)
         .where(sa.type_coerce(PlacementRequest.state, sa.String).in_(open_states))
     ).scalar_one()
-    ids = [r[0].id for r in rows]
+    ids = [r[0] for r in rows]
     kids: dict[int, list[str]] = {i: [] for i in ids}
     if ids:
         for rid, first, last, dob in s.execute(
@@ -138,37 +140,63 @@ def _requests(s: Session, today: dt.date) -> tuple[list[RequestLine], int]:
         ).all():
             kids[rid].append((first, last, dob))  # type: ignore[arg-type]
     out = []
-    for req, who, team in rows:
-        names = kids.get(req.id, [])
+    for rid, ref, urgency, state, ptype, needed_from, created_at, who, team in rows:
+        names = kids.get(rid, [])
         if len(names) == 1:
             f, last, dob = names[0]  # type: ignore[misc]
             text = f"{f} {last}".strip() + f" ({age_text(dob, today)})"
         else:
             text = ", ".join(f"{f} ({age_text(dob, today)})" for f, _l, dob in names)  # type: ignore[misc]
         out.append(RequestLine(
-            id=req.id, reference=req.reference, urgency=req.urgency, state=req.state,
-            placement_type=req.placement_type.value, worker_name=who or "", team_name=team, children=text,
-            child_count=len(names), needed_from=req.needed_from, created_at=req.created_at,
+            id=rid, reference=ref, urgency=urgency, state=state, placement_type=ptype.value,
+            worker_name=who or "", team_name=team, children=text, child_count=len(names),
+            needed_from=needed_from, created_at=created_at,
         ))
     return out, total
 
 
 def _vacancies(s: Session) -> tuple[list[VacancyLine], int, int]:
-    cond = sa.and_(
-        sa.type_coerce(Household.status, sa.String) == HouseholdStatus.APPROVED.value,
-        Household.occupied_places < Household.places,
-    )
-    count, places = s.execute(
-        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Household.places - Household.occupied_places), 0))
-        .where(cond)
-    ).one()
-    rows = s.execute(
-        sa.select(Household.id, Household.reference, Household.name,
-                  Household.places - Household.occupied_places, Household.vacant_since)
-        .where(cond)
-        .order_by(Household.vacant_since.is_(None), Household.vacant_since, Household.id)
-        .limit(LIST_MAX)
-    ).all()
+    """Households with a free place: how many, how many places, the longest waiting.
+
+    The condition is literal SQL matching the partial index ``ix_households_vacancy``
+    (db.call_search), so both queries read that small index instead of every
+    household. SQLite's planner, without ANALYZE statistics, prefers the status
+    index, so on SQLite the index is named (INDEXED BY); a store made before the
+    index existed falls back to the plain table.
+    """
+    from db.call_search import VACANCY_INDEX, VACANCY_WHERE
+
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    try:
+        return _vacancy_queries(s, f"households INDEXED BY {VACANCY_INDEX}" if sqlite else "households",
+                                VACANCY_WHERE)
+    except sa.exc.OperationalError as err:
+        if not sqlite or "no such index" not in str(err):
+            raise
+        return _vacancy_queries(s, "households", VACANCY_WHERE)
+
+
+def _vacancy_queries(s: Session, from_: str, where: str) -> tuple[list[VacancyLine], int, int]:
+    count, places = s.execute(sa.text(
+        f"SELECT count(*), coalesce(sum(households.places - households.occupied_places), 0) FROM {from_} "
+        f"WHERE {where}"
+    )).one()
+    cols = sa.text(
+        f"SELECT households.id, households.reference, households.name, "
+        f"households.places - households.occupied_places AS free, households.vacant_since FROM {from_} "
+        f"WHERE {where} AND households.vacant_since IS NOT NULL ORDER BY households.vacant_since, households.id "
+        f"LIMIT :n"
+    ).columns(sa.column("id", sa.Integer), sa.column("reference", sa.String), sa.column("name", sa.String),
+              sa.column("free", sa.Integer), sa.column("vacant_since", sa.Date))
+    rows = list(s.execute(cols, {"n": LIST_MAX}).all())
+    if len(rows) < LIST_MAX:  # households with a free place but no date recorded come last
+        nulls = sa.text(
+            f"SELECT households.id, households.reference, households.name, "
+            f"households.places - households.occupied_places AS free, households.vacant_since FROM households "
+            f"WHERE {where} AND households.vacant_since IS NULL ORDER BY households.id LIMIT :n"
+        ).columns(sa.column("id", sa.Integer), sa.column("reference", sa.String), sa.column("name", sa.String),
+                  sa.column("free", sa.Integer), sa.column("vacant_since", sa.Date))
+        rows += s.execute(nulls, {"n": LIST_MAX - len(rows)}).all()
     return [VacancyLine(*r) for r in rows], int(count), int(places)
 
 

@@ -1,4 +1,4 @@
-"""call search: full-text search over calls' summary and notes
+"""call search: full-text search over calls' summary and notes; the dashboard's vacancy index
 
 Revision ID: 0002
 Revises: 0001
@@ -47,6 +47,12 @@ PG_UP = [
     "((to_tsvector('english', coalesce(summary, '') || ' ' || coalesce(notes, ''))))",
 ]
 PG_DOWN = ["DROP INDEX IF EXISTS ix_calls_search"]
+# Both stores: households with a free place, for the dashboard's vacancy figures.
+VACANCY_UP = [
+    "CREATE INDEX IF NOT EXISTS ix_households_vacancy ON households (vacant_since, id, (places - occupied_places)) "
+    "WHERE status = 'approved' AND occupied_places < places",
+]
+VACANCY_DOWN = ["DROP INDEX IF EXISTS ix_households_vacancy"]
 
 
 def _run(statements: dict[str, list[str]]) -> None:
@@ -56,8 +62,8 @@ def _run(statements: dict[str, list[str]]) -> None:
 
 
 def upgrade() -> None:
-    _run({"sqlite": SQLITE_UP, "postgresql": PG_UP})
+    _run({"sqlite": SQLITE_UP + VACANCY_UP, "postgresql": PG_UP + VACANCY_UP})
 
 
 def downgrade() -> None:
-    _run({"sqlite": SQLITE_DOWN, "postgresql": PG_DOWN})
+    _run({"sqlite": VACANCY_DOWN + SQLITE_DOWN, "postgresql": VACANCY_DOWN + PG_DOWN})
