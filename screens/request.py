@@ -263,6 +263,10 @@ class RequestScreen(DeskScreen):
         Binding("l", "place", "Place", tooltip="Place with the household of the decision", id="request.place"),
         Binding("c", "close_unmet", "Close unmet", tooltip="Close as unmet need", id="request.close"),
         Binding("w", "withdraw", "Withdraw", tooltip="Withdraw the request (reason)", id="request.withdraw"),
+        Binding("f", "finder", "Finder", tooltip="Open the carer finder on this request (ranked and ruled out)",
+                show=False, id="request.finder"),
+        Binding("h", "household", "Household", tooltip="Open the highlighted household's profile",
+                show=False, id="request.household"),
         Binding("1", "view('carers')", "Carers", show=False, id="request.view_carers"),
         Binding("2", "view('timeline')", "Timeline", show=False, id="request.view_timeline"),
         Binding("3", "view('criteria')", "Criteria", show=False, id="request.view_criteria"),
@@ -304,8 +308,9 @@ class RequestScreen(DeskScreen):
         yield Static(
             Content.assemble(
                 "Carer: ", ("a", "bold"), " accepted  ", ("d", "bold"), " declined  ", ("n", "bold"),
-                " no answer  ", ("r", "bold"), " ruled out\nView:  ", ("1", "bold"), " carers  ", ("2", "bold"),
-                " timeline  ", ("3", "bold"), " criteria & searches  ", ("4", "bold"), " decisions",
+                " no answer  ", ("r", "bold"), " ruled out\nView:  ", ("1", "bold"), " carers ", ("2", "bold"),
+                " timeline ", ("3", "bold"), " criteria ", ("4", "bold"), " decisions  ", ("f", "bold"), " finder  ",
+                ("h", "bold"), " household",
             ),
             id="request-views-hint",
         )
@@ -623,6 +628,22 @@ class RequestScreen(DeskScreen):
 
         self.app.push_screen(ReasonDialog(f"Return {self.detail.reference}", "What should the worker do? (needed)"),
                              callback=got)
+
+    def action_finder(self) -> None:
+        from screens.finder import FinderScreen
+
+        self.app.push_screen(FinderScreen(request_id=self.request_id))
+
+    def action_household(self) -> None:
+        row = self._needs_carer()
+        if row is not None:
+            from screens.household import HouseholdScreen
+
+            self.app.push_screen(HouseholdScreen(row.household_id))
+
+    def on_screen_resume(self) -> None:
+        if self.detail is not None:
+            self.load()  # a shortlist made in the finder, or a change elsewhere
 
     def action_view(self, name: str) -> None:
         self.query_one("#request-views", ContentSwitcher).current = name

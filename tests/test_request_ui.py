@@ -432,3 +432,28 @@ def test_snapshot_oversight_screen(snap_compare, tmp_path, monkeypatch, fixed_ac
         await settle(pilot)
 
     assert snap_compare(desk_app(url), terminal_size=(80, 24), run_before=opened)
+
+
+async def test_finder_and_household_open_from_the_request(tmp_path, monkeypatch):
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-23T11:00:00")
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    url, ids = scenario1_store(tmp_path)
+    rid, _Desk, _actor = _request(url, "dana")
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        app.open_request(rid)
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HouseholdScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FinderScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RequestScreen"
