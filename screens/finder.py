@@ -12,7 +12,7 @@ rule of the highlighted household. ``s`` shortlists it for the request, ``o``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -29,11 +29,31 @@ from screens.base import DeskScreen
 PAGE = 50
 
 
-@dataclass(frozen=True, slots=True)
 class ResultRow:
-    household_id: int
-    line: Text
-    detail: Text
+    """One household in the list; its line and detail are made only when first drawn."""
+
+    __slots__ = ("household_id", "_make", "_line", "_detail")
+
+    def __init__(self, household_id: int, make: Any) -> None:
+        self.household_id = household_id
+        self._make = make
+        self._line: Text | None = None
+        self._detail: Text | None = None
+
+    def _build(self) -> None:
+        self._line, self._detail = self._make()
+
+    @property
+    def line(self) -> Text:
+        if self._line is None:
+            self._build()
+        return self._line  # type: ignore[return-value]
+
+    @property
+    def detail(self) -> Text:
+        if self._detail is None:
+            self._build()
+        return self._detail  # type: ignore[return-value]
 
 
 def open_household(app: Any, household_id: int) -> None:
@@ -208,13 +228,15 @@ class FinderScreen(DeskScreen):
             self.indexes[view] = index_for(_RefNames(result, view))
         page = self.indexes[view].page(typed, offset, PAGE)
         if view == "ranked":
-            rows = [_ranked_row(result, offset + k + 1 if not typed else None, result.ranked[i])
-                    for k, i in enumerate(page.indexes)]
+            # Only the index positions now; each row's text is made when it is first drawn.
+            rows = [ResultRow(result.ranked[i].household_id, partial(_ranked_row, result, i + 1, i))
+                    for i in page.indexes]
         else:
             items = [result.excluded[i] for i in page.indexes]
             with self.desk.db.read() as s:
                 rules = result.explain(s, items)
-            rows = [_excluded_row(e, rules.get(e.household_id, [])) for e in items]
+            rows = [ResultRow(e.household_id, partial(_excluded_row, e, rules.get(e.household_id, [])))
+                    for e in items]
         self.post_message(self.PageFetched(rows, page.total, page.capped, offset, token, cursor))
 
     @on(PageFetched)
@@ -362,12 +384,15 @@ class _RefNames:
         return self.items[i]
 
 
-def _ranked_row(result: Any, rank: int | None, r: Any) -> ResultRow:
+def _ranked_row(result: Any, pos: int, index: int) -> tuple[Text, Text]:
     from dutydesk.matching.engine import warning_labels
 
-    top = "; ".join(c.label for c in result.top_reasons(r, 2))
+    r = result.ranked[index]
+    contribs = result.contributions(r)
+    from dutydesk.matching.factors import top_reasons
+
+    top = "; ".join(c.label for c in top_reasons(contribs, 2))
     line = Text(no_wrap=True, overflow="ellipsis")
-    pos = rank if rank is not None else result.rank_of(r.household_id)
     line.append(f"{pos:>5} ", style="dim")
     line.append(f"{r.reference:<10} ")
     line.append(f"{r.score:>6.1f} ", style="bold")
@@ -378,14 +403,13 @@ def _ranked_row(result: Any, rank: int | None, r: Any) -> ResultRow:
     detail.append(f"{r.reference} ", style="bold")
     detail.append(Text(r.name))
     detail.append(f"  score {r.score:g}, {r.free} free place{'s' if r.free != 1 else ''}\n")
-    contribs = result.contributions(r)
     detail.append("  ".join(f"{c.points:+.1f} {c.label}" for c in contribs))
     for w in warning_labels(r.warnings):
         detail.append(f"\n! {w}", style="bold")
-    return ResultRow(r.household_id, line, detail)
+    return line, detail
 
 
-def _excluded_row(e: Any, rules: list[tuple[str, Any]]) -> ResultRow:
+def _excluded_row(e: Any, rules: list[tuple[str, Any]]) -> tuple[Text, Text]:
     from dutydesk.matching.rules import rule_label, rule_title
 
     line = Text(no_wrap=True, overflow="ellipsis")
@@ -398,7 +422,7 @@ def _excluded_row(e: Any, rules: list[tuple[str, Any]]) -> ResultRow:
     detail.append(" ruled out:")
     for code, arg in rules:
         detail.append(f"\nx {rule_label(code, arg)}")
-    return ResultRow(e.household_id, line, detail)
+    return line, detail
 
 
 # --------------------------------------------------------------------------- criteria
