@@ -91,7 +91,7 @@ def contributions(i: Inputs, w: Weights, near_label: str = "", language: str = "
         out.append(Contribution("vacancy", vacancy_points(i.vacant_days, w),
                                 f"Place empty for {i.vacant_days} day{'s' if i.vacant_days != 1 else ''}"))
     out.append(Contribution("kind", kind_points(i.kind, w), KIND_LABELS.get(i.kind, i.kind)))
-    out.append(Contribution("load", w.load_per_child * i.load,
+    out.append(Contribution("load", (w.load_per_child * i.load) or 0.0,
                             f"{i.load} child{'ren' if i.load != 1 else ''} already placed" if i.load else "No children placed now"))
     return out
 
