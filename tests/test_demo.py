@@ -523,3 +523,45 @@ def test_prepare_store_refuses_data_without_force(tmp_path):
     build(fresh, households=30, searches=False)
     assert has_data(fresh)
     fresh.dispose()
+
+
+def test_new_rows_after_the_demo_get_fresh_ids(county):
+    """Ids were assigned by the builder; the store's own sequences must carry on past them."""
+    db, _ = county
+    with db.write() as s:
+        team = Team(code="TEST", name="Test team")
+        s.add(team)
+        s.flush()
+        assert team.id > 5
+        hh_max = s.execute(sa.select(sa.func.max(Household.id))).scalar_one()
+        h = Household(reference="HH-NEW", name="New, Household", kind=HouseholdKind.IN_HOUSE,
+                      status=HouseholdStatus.IN_ASSESSMENT)
+        s.add(h)
+        s.flush()
+        assert h.id == hh_max + 1
+
+
+def test_fast_sqlite_conversions_match_sqlalchemys():
+    """The demo's bulk writer converts values itself on SQLite; it must store exactly what SQLAlchemy would."""
+    from sqlalchemy.dialects import sqlite
+
+    from db.models import metadata
+    from dutydesk.demo.county import fast_converter
+
+    dialect = sqlite.dialect()
+    samples = {
+        "households": {"status": HouseholdStatus.ON_HOLD, "approved_on": dt.date(2019, 3, 4),
+                       "placement_types": frozenset({PlacementType.EMERGENCY, PlacementType.REMAND}),
+                       "status_changed_at": dt.datetime(2026, 6, 1, 11, 0, 5, 120, tzinfo=dt.UTC),
+                       "pets": True, "smoker": False, "places": 3, "name": "O'Brien [Jr]"},
+        "calls": {"received_at": dt.datetime(2026, 3, 29, 1, 30, tzinfo=clock.LOCAL_TZ),
+                  "caller_type": CallerType.POLICE},
+    }
+    for table, values in samples.items():
+        for key, value in values.items():
+            column = metadata.tables[table].c[key]
+            fast = fast_converter(column.type, dialect)
+            slow = column.type.dialect_impl(dialect).bind_processor(dialect)
+            expected = slow(value) if slow else value
+            got = fast(value) if fast else value
+            assert got == expected and type(got) in (type(expected), type(value)), (table, key, got, expected)

@@ -26,6 +26,7 @@ from db.enums import (
 )
 from dutydesk.demo import names
 from dutydesk.working_days import add_working_days
+from dutydesk.demo.rand import choice, randint, randrange  # noqa: F401
 from dutydesk.demo.county import HH, County, Kid, PlaceInfo
 from dutydesk.demo.households import pick
 
@@ -74,7 +75,7 @@ def case_reference(cid: int) -> str:
 
 
 def dob_for(rng: random.Random, today: dt.date, age: int) -> dt.date:
-    return today - dt.timedelta(days=age * 365 + rng.randrange(0, 365) + age // 4)
+    return today - dt.timedelta(days=age * 365 + randrange(rng, 0, 365) + age // 4)
 
 
 def new_child(county: County, age: int, gender: Gender, home: PlaceInfo, *, bg: dict | None = None,
@@ -85,7 +86,7 @@ def new_child(county: County, age: int, gender: Gender, home: PlaceInfo, *, bg: 
     if uasc:
         bg = UASC_BACKGROUND
     bg = bg or names.background(rng)
-    first = rng.choice(bg["female"] if gender == Gender.FEMALE else bg["male"])
+    first = choice(rng, bg["female"] if gender == Gender.FEMALE else bg["male"])
     day = ref_day or county.today
     needs: set[Specialism] = set()
     wheelchair = False
@@ -105,23 +106,23 @@ def new_child(county: County, age: int, gender: Gender, home: PlaceInfo, *, bg: 
             needs.add(Specialism.TEENAGERS)
     school = None
     if age >= 4:
-        school = home if rng.random() < 0.7 else county.rng.choice(county.places_by_area.get(home.area, county.places))
+        school = home if rng.random() < 0.7 else choice(county.rng, county.places_by_area.get(home.area, county.places))
     kid = Kid(
         id=cid, case_reference=case_reference(cid), first_name=first,
-        last_name=last_name or rng.choice(bg["surnames"]),
+        last_name=last_name or choice(rng, bg["surnames"]),
         dob=dob_for(rng, day, age), gender=gender, home=home, school=school, needs=frozenset(needs),
         wheelchair=wheelchair,
         legal_status=L.SECTION_20 if uasc else pick(rng, LEGAL),
-        placing_authority=names.HOME_AUTHORITY if rng.random() < 0.93 else rng.choice(names.OTHER_AUTHORITIES),
-        social_worker=rng.choice(county.social_workers),
-        languages=rng.choice(bg["languages"]), religion=rng.choice(bg["religions"]),
-        ethnicity=rng.choice(bg["ethnicities"]),
+        placing_authority=names.HOME_AUTHORITY if rng.random() < 0.93 else choice(rng, names.OTHER_AUTHORITIES),
+        social_worker=choice(rng, county.social_workers),
+        languages=choice(rng, bg["languages"]), religion=choice(rng, bg["religions"]),
+        ethnicity=choice(rng, bg["ethnicities"]),
     )
     if uasc:
         kid.placing_authority = names.HOME_AUTHORITY
     for key, value in over.items():
         setattr(kid, key, value)
-    kid.created_at = county.past(county.at(min(created_day or day, county.today), 9, rng.randrange(60)))
+    kid.created_at = county.past(county.at(min(created_day or day, county.today), 9, randrange(rng, 60)))
     county.kids.append(kid)
     county.writer.add("children", kid.row())
     return kid
@@ -142,7 +143,7 @@ def placement_type_for(rng: random.Random, hh: HH) -> PlacementType:
                          PlacementType.REMAND) if t in hh.types]
     if not usual:
         return next(iter(sorted(hh.types))) if hh.types else PlacementType.SHORT_TERM
-    return rng.choice(usual)
+    return choice(rng, usual)
 
 
 def plan_occupancy(county: County, budget: int) -> None:
@@ -173,7 +174,7 @@ def plan_occupancy(county: County, budget: int) -> None:
 def vacancy_day(county: County, hh: HH) -> dt.date:
     rng = county.rng
     roll = rng.random()
-    days = rng.randrange(1, 15) if roll < 0.25 else rng.randrange(15, 61) if roll < 0.65 else rng.randrange(61, 241)
+    days = randrange(rng, 1, 15) if roll < 0.25 else randrange(rng, 15, 61) if roll < 0.65 else randrange(rng, 61, 241)
     day = county.today - dt.timedelta(days=days)
     if hh.approved_on and day < hh.approved_on:
         day = hh.approved_on
@@ -194,7 +195,7 @@ def start_for(county: County, hh: HH, kid: Kid, ptype: PlacementType) -> dt.date
     if hh.kind == HouseholdKind.CONNECTED_PERSON and hh.approved_on:
         day = hh.approved_on
     elif ptype == PlacementType.LONG_TERM:
-        day = today - dt.timedelta(days=rng.randrange(30, 6 * 365))
+        day = today - dt.timedelta(days=randrange(rng, 30, 6 * 365))
     else:
         day = today - dt.timedelta(days=min(900, int(rng.expovariate(1 / 170)) + 1))
     floor = max(kid.dob, hh.approved_on or kid.dob)
@@ -219,10 +220,10 @@ def generate(county: County, children_total: int) -> None:
             continue
         siblings = free >= 2 and rng.random() < 0.35
         bg = names.background(rng) if siblings else None
-        surname = rng.choice(bg["surnames"]) if bg else None
+        surname = choice(rng, bg["surnames"]) if bg else None
         family = f"F{hh.id:05d}" if siblings else None
         for number in range(hh.reserved + 1, hh.occupied + 1):
-            age = rng.randint(hh.age_min, hh.age_max)
+            age = randint(rng, hh.age_min, hh.age_max)
             uasc = Specialism.UASC in hh.specialisms and age >= 14 and not siblings and rng.random() < 0.4
             gender = Gender.MALE if uasc and rng.random() < 0.9 else gender_for(rng, hh.gender_terms, age)
             kid = new_child(county, age, gender, hh.place, bg=bg, last_name=surname, uasc=uasc,
@@ -239,14 +240,14 @@ def generate(county: County, children_total: int) -> None:
         if hh.scenario or not hh.can_hold_children or hh.occupied >= hh.places:
             continue
         if hh.vacant_since and hh.approved_on and (hh.vacant_since - hh.approved_on).days > 20 and spare_used < spare_budget - reserve:
-            length = rng.randrange(7, 400)
+            length = randrange(rng, 7, 400)
             start = max(hh.approved_on, hh.vacant_since - dt.timedelta(days=length))
-            age = rng.randint(hh.age_min, hh.age_max)
+            age = randint(rng, hh.age_min, hh.age_max)
             kid = new_child(county, age, gender_for(rng, hh.gender_terms, age), hh.place,
                             ref_day=hh.vacant_since, created_day=start)
             spare_used += 1
             reason, note = ended_reason(rng)
-            stay(county, kid, hh, rng.randint(1, hh.places), placement_type_for(rng, hh), start,
+            stay(county, kid, hh, randint(rng, 1, hh.places), placement_type_for(rng, hh), start,
                  ended_on=hh.vacant_since, end_reason=reason, end_note=note)
 
     # Moves: some children now placed came from another household in the last eighteen months.
@@ -257,35 +258,35 @@ def generate(county: County, children_total: int) -> None:
             continue
         pool = by_area.get(s.hh.place.area) or []
         for _ in range(5):
-            other = rng.choice(pool) if pool else None
+            other = choice(rng, pool) if pool else None
             if other is None or other is s.hh:
                 continue
             age_then = s.kid.age_on(s.starts_on)
             if other.age_min <= age_then <= other.age_max and other.approved_on and other.approved_on < s.starts_on:
-                start = max(other.approved_on, s.starts_on - dt.timedelta(days=rng.randrange(14, 300)), s.kid.dob)
+                start = max(other.approved_on, s.starts_on - dt.timedelta(days=randrange(rng, 14, 300)), s.kid.dob)
                 if start >= s.starts_on:
                     break
                 reason = PlacementEndReason.BREAKDOWN if rng.random() < 0.5 else PlacementEndReason.MOVE
                 note = ("Carers gave notice after escalating behaviour; disruption meeting held."
                         if reason == PlacementEndReason.BREAKDOWN else "Planned move to a longer-term home.")
-                stay(county, s.kid, other, rng.randint(1, other.places), placement_type_for(rng, other),
+                stay(county, s.kid, other, randint(rng, 1, other.places), placement_type_for(rng, other),
                      start, ended_on=s.starts_on, end_reason=reason, end_note=note)
                 break
 
     # Children at home now, or waiting: the rest of the budget (open and closed requests use them).
     while spare_used < spare_budget:
-        home = rng.choice(county.places)
+        home = choice(rng, county.places)
         size = 1
         if spare_budget - spare_used >= 3 and rng.random() < 0.12:
-            size = rng.choice((2, 2, 3, 3, 4))
+            size = choice(rng, (2, 2, 3, 3, 4))
         if size == 1:
-            age = rng.randint(0, 17)
+            age = randint(rng, 0, 17)
             county.waiting.append([new_child(county, age, gender_for(rng, GenderTerms.ANY, age), home)])
         else:
             bg = names.background(rng)
-            surname = rng.choice(bg["surnames"])
+            surname = choice(rng, bg["surnames"])
             family = f"G{county.ids.get('children', 0) + 1:06d}"
-            ages = sorted({rng.randint(0, 15) for _ in range(size)}, reverse=True)
+            ages = sorted({randint(rng, 0, 15) for _ in range(size)}, reverse=True)
             group = [new_child(county, a, gender_for(rng, GenderTerms.ANY, a), home, bg=bg,
                                last_name=surname, family_key=family) for a in ages]
             county.waiting.append(group)
@@ -297,14 +298,14 @@ def generate(county: County, children_total: int) -> None:
 def ended_reason(rng: random.Random) -> tuple[PlacementEndReason, str]:
     roll = rng.random()
     if roll < 0.5:
-        return PlacementEndReason.PLANNED_END, rng.choice([
+        return PlacementEndReason.PLANNED_END, choice(rng, [
             "Returned home to parents under a care plan.", "Moved to live with extended family.",
             "Planned end: child's care plan changed.", "Turned 18; moved to supported lodgings.",
         ])
     if roll < 0.75:
         return PlacementEndReason.MOVE, "Moved to a long-term match."
     if roll < 0.93:
-        return PlacementEndReason.BREAKDOWN, rng.choice([
+        return PlacementEndReason.BREAKDOWN, choice(rng, [
             "Carers gave 28 days' notice after repeated missing episodes.",
             "Placement ended after an incident at home; disruption meeting held.",
             "Carers unable to manage aggression towards their own children.",
@@ -330,11 +331,11 @@ def working_days_after(day: dt.date, n: int) -> dt.date:
 
 
 def placement_row(county: County, s: Stay) -> dict:
-    created = s.created_at or county.past(county.at(s.starts_on, 14, county.rng.randrange(60)))
+    created = s.created_at or county.past(county.at(s.starts_on, 14, randrange(county.rng, 60)))
     ended_at = None
     ended_by = None
     if s.ended_on is not None:
-        ended_at = county.past(county.at(s.ended_on, 16, county.rng.randrange(60)))
+        ended_at = county.past(county.at(s.ended_on, 16, randrange(county.rng, 60)))
         ended_by = s.created_by_id
     return {
         "id": s.id, "reference": f"PL-{s.id:06d}", "child_id": s.kid.id, "household_id": s.hh.id,

@@ -9,7 +9,9 @@ rows can point at each other before anything reaches the database.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
+from enum import Enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +20,9 @@ import sqlalchemy as sa
 
 from db.enums import Area, GenderTerms, HouseholdKind, HouseholdStatus, Role
 from db.models import metadata
+from db.models.base import EnumSet, UTCDateTime, mask_of
 from dutydesk.clock import LOCAL_TZ
+from dutydesk.demo.rand import choice
 
 UTC = dt.UTC
 Progress = Callable[[str, int, int], None]
@@ -30,6 +34,44 @@ HISTORY_DAYS = 548  # eighteen months
 
 def _no_progress(label: str, done: int, total: int) -> None:
     return None
+
+
+def _utc_text(value: dt.datetime) -> str:
+    """An aware datetime as SQLAlchemy's SQLite DATETIME text, in UTC (as ``UTCDateTime`` stores it)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    v = value.astimezone(UTC)
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (
+        v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+
+
+def _enum_value(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def fast_converter(type_: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The bind conversion for one column on SQLite, quicker than the generic processor
+    for the column types the demo writes in bulk; a test holds it equal to SQLAlchemy's."""
+    if isinstance(type_, UTCDateTime):
+        return _utc_text
+    if isinstance(type_, EnumSet):
+        cache: dict[Any, int] = {}
+        enum_cls = type_.enum_cls
+
+        def to_mask(value: Any) -> int:
+            mask = cache.get(value)
+            if mask is None:
+                mask = cache[value] = mask_of(enum_cls, value)
+            return mask
+
+        return to_mask
+    if isinstance(type_, sa.Enum) and issubclass(type_.enum_class or str, str):
+        return _enum_value if type_.enum_class is None else None  # StrEnum members bind as their text
+    if isinstance(type_, sa.Boolean):
+        return None  # bool binds as 0/1
+    if type(type_) is sa.Date:
+        return dt.date.isoformat
+    return type_.dialect_impl(dialect).bind_processor(dialect)
 
 
 class Writer:
@@ -44,7 +86,7 @@ class Writer:
         # processor (the same conversion SQLAlchemy applies), skipping per-row
         # statement compilation; PostgreSQL uses Core's batched executemany.
         self.fast = conn.dialect.name == "sqlite"
-        self._statements: dict[str, tuple[str, list[tuple[str, Any, bool]]]] = {}
+        self._statements: dict[str, Any] = {}
         self.progress = progress or _no_progress
         self.label = "Building the county"
         self.done = 0
@@ -60,7 +102,7 @@ class Writer:
         for row in rows:
             self.add(table, row)
 
-    def _prepared(self, name: str) -> tuple[str, list[tuple[str, Any, bool]]]:
+    def _prepared(self, name: str) -> tuple[str, list[str], list[tuple[int, Callable[[Any], Any]]]]:
         """A plain ``INSERT ... VALUES (?, ...)`` and each column's bind processor (SQLite fast path)."""
         got = self._statements.get(name)
         if got is None:
@@ -70,26 +112,23 @@ class Writer:
             cols = list(table.columns)
             sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in cols)}) "
                    f"VALUES ({', '.join('?' for _ in cols)})")
-            procs = [(c.key, c.type.dialect_impl(dialect).bind_processor(dialect), c.nullable) for c in cols]
-            got = self._statements[name] = (sql, procs)
+            convs = [fast_converter(c.type, dialect) for c in cols]
+            got = self._statements[name] = (sql, [c.key for c in cols],
+                                            [(i, f) for i, f in enumerate(convs) if f is not None])
         return got
 
     def _write(self, name: str, rows: list[dict[str, Any]]) -> None:
         if not self.fast:
             self.conn.execute(sa.insert(metadata.tables[name]), rows)
             return
-        sql, procs = self._prepared(name)
+        sql, keys, converted = self._prepared(name)
         params = []
         for row in rows:
-            values = []
-            for key, proc, nullable in procs:
-                try:
-                    value = row[key]
-                except KeyError:
-                    if not nullable:
-                        raise ValueError(f"demo row for {name} has no {key}") from None
-                    value = None
-                values.append(proc(value) if proc is not None and value is not None else value)
+            values = [row.get(k) for k in keys]  # a missing NOT NULL column fails loudly in SQLite
+            for i, conv in converted:
+                v = values[i]
+                if v is not None:
+                    values[i] = conv(v)
             params.append(tuple(values))
         self.conn.exec_driver_sql(sql, params)
 
@@ -109,6 +148,12 @@ class Writer:
         self.flush()
         self.label = label
         self.progress(label, self.done, self.total)
+
+
+@functools.lru_cache(maxsize=None)
+def _london_offset(day: dt.date, hour: int) -> dt.timedelta:
+    """London's offset from UTC at ``hour`` on ``day`` (the same answer as attaching the zone)."""
+    return LOCAL_TZ.utcoffset(dt.datetime(day.year, day.month, day.day, hour)) or dt.timedelta()
 
 
 @dataclass(slots=True)
@@ -265,6 +310,7 @@ class County:
     scenario_notes: list[tuple[int, str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._pools: dict[Any, list[UserInfo]] = {}
         self.today: dt.date = self.now.astimezone(LOCAL_TZ).date()
         self.start: dt.date = self.today - dt.timedelta(days=HISTORY_DAYS)
 
@@ -275,7 +321,7 @@ class County:
 
     def at(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
         """A local wall-clock time on ``day``, as aware UTC."""
-        return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL_TZ).astimezone(UTC)
+        return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC) - _london_offset(day, hour)
 
     def local(self, value: dt.datetime) -> dt.datetime:
         return value.astimezone(LOCAL_TZ)
@@ -286,12 +332,16 @@ class County:
         return value if value <= limit else limit
 
     def users_with(self, role: Role, team: str | None = None) -> list[UserInfo]:
-        return [u for u in self.users.values() if u.role == role and (team is None or u.team == team)]
+        key = (role, team)
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._pools[key] = [u for u in self.users.values()
+                                       if u.role == role and (team is None or u.team == team)]
+        return pool
 
     def worker(self, team: str) -> UserInfo:
-        pool = self.users_with(Role.DUTY_WORKER, team)
-        return self.rng.choice(pool)
+        return choice(self.rng, self.users_with(Role.DUTY_WORKER, team))
 
     def manager(self, not_id: int | None = None) -> UserInfo:
         pool = [u for u in self.users_with(Role.MANAGER) if u.id != not_id]
-        return self.rng.choice(pool)
+        return choice(self.rng, pool)

@@ -39,6 +39,7 @@ from db.enums import (
 )
 from dutydesk.demo import names
 from dutydesk.demo.children import Stay, placement_row
+from dutydesk.demo.rand import choice, randint, randrange  # noqa: F401
 from dutydesk.demo.county import HH, County, Kid, UserInfo
 from dutydesk.demo.people import AREA_TEAM
 
@@ -79,7 +80,7 @@ def working_time_before(county: County, when: dt.datetime) -> dt.datetime:
         day -= DAY
     while day.weekday() >= 5:
         day -= DAY
-    return county.at(day, county.rng.randrange(9, 16), county.rng.randrange(60))
+    return county.at(day, randrange(county.rng, 9, 16), randrange(county.rng, 60))
 
 
 def team_for(county: County, kid: Kid, when: dt.datetime) -> str:
@@ -134,7 +135,7 @@ def write_request(county: County, r: Req, *, needed_until: dt.date | None = None
         "needed_from": r.needed_from, "needed_until": needed_until,
         "needs": req["needs"], "needs_wheelchair_access": req["needs_wheelchair_access"],
         "near_place_id": req["near_place_id"],
-        "max_distance_km": max_km if max_km is not None else rng.choice((None, 15.0, 20.0, 30.0)),
+        "max_distance_km": max_km if max_km is not None else choice(rng, (None, 15.0, 20.0, 30.0)),
         "no_younger_children": req.get("no_younger_children", False),
         "no_other_children": req.get("no_other_children", False),
         "no_pets": req.get("no_pets", any(Specialism.COMPLEX_HEALTH in k.needs for k in r.kids)),
@@ -222,7 +223,7 @@ def others(county: County, area, exclude: set[int], k: int) -> list[HH]:
     for _ in range(k * 3):
         if len(out) >= k or not pool:
             break
-        h = rng.choice(pool)
+        h = choice(rng, pool)
         if h.id not in seen:
             seen.add(h.id)
             out.append(h)
@@ -242,12 +243,12 @@ def candidates(county: County, r: Req, chosen: HH | None, start: dt.datetime, en
     for h in picks:
         roll = rng.random()
         if ruled_out_only or roll < 0.4:
-            reason = rng.choice(RULED_OUT).format(lo=h.age_min, hi=h.age_max, age=age,
-                                                  ptype=r.ptype.value.replace("_", " "), km=rng.choice((15, 20, 30)))
+            reason = choice(rng, RULED_OUT).format(lo=h.age_min, hi=h.age_max, age=age,
+                                                  ptype=r.ptype.value.replace("_", " "), km=choice(rng, (15, 20, 30)))
             entries.append((h, CS.RULED_OUT, reason))
         elif roll < 0.7:
-            entries.append((h, CS.DECLINED_BY_CARER if final else rng.choice((CS.DECLINED_BY_CARER, CS.CONTACTED)),
-                            rng.choice(DECLINED)))
+            entries.append((h, CS.DECLINED_BY_CARER if final else choice(rng, (CS.DECLINED_BY_CARER, CS.CONTACTED)),
+                            choice(rng, DECLINED)))
         elif roll < 0.9:
             entries.append((h, CS.NO_ANSWER, "No answer after two tries; message left."))
         else:
@@ -270,7 +271,7 @@ def candidates(county: County, r: Req, chosen: HH | None, start: dt.datetime, en
             outcome = {CS.CHOSEN: CS.ACCEPTED, CS.OFFERED: CS.CONTACTED}.get(status, status)
             w.add("candidate_contacts", {
                 "id": county.next_id("candidate_contacts"), "candidate_id": cid,
-                "at": at - dt.timedelta(minutes=(tries - i) * rng.randrange(5, 40)), "by_user_id": r.worker.id,
+                "at": at - dt.timedelta(minutes=(tries - i) * randrange(rng, 5, 40)), "by_user_id": r.worker.id,
                 "outcome": outcome, "note": reason if i == tries - 1 else "No answer.",
             })
 
@@ -298,7 +299,7 @@ def decision(county: County, r: Req, kind: DecisionKind, hh: HH | None, proposed
     signer = county.manager(not_id=r.worker.id)
     row = {
         "id": did, "request_id": r.id, "kind": kind, "household_id": hh.id if hh else None,
-        "rationale": rng.choice(RATIONALES[kind]).format(age=r.kids[0].age_on(r.needed_from)),
+        "rationale": choice(rng, RATIONALES[kind]).format(age=r.kids[0].age_on(r.needed_from)),
         "status": status, "proposed_by_id": r.worker.id, "proposed_at": proposed_at,
         "outside_terms": False, "exemption_reason": "", "retrospective": retrospective,
         "signed_off_by_id": None, "signed_off_at": None, "signoff_comment": "",
@@ -306,7 +307,7 @@ def decision(county: County, r: Req, kind: DecisionKind, hh: HH | None, proposed
     }
     if status == DecisionStatus.SIGNED_OFF:
         row.update(signed_off_by_id=signer.id, signed_off_at=signed_at,
-                   signoff_comment=comment or rng.choice(("Agreed.", "Agreed; review at 72 hours.",
+                   signoff_comment=comment or choice(rng, ("Agreed.", "Agreed; review at 72 hours.",
                                                           "Agreed. Please complete delegated authority today.")))
     elif status == DecisionStatus.RETURNED:
         row.update(returned_by_id=signer.id, returned_at=returned_at,
@@ -350,7 +351,7 @@ def callback(county: County, *, due: dt.datetime, team: str, summary: str, creat
     done_at = None
     done_by = None
     if status == CallbackStatus.DONE:
-        done_at = county.past(due - dt.timedelta(minutes=rng.randrange(-30, 90)))
+        done_at = county.past(due - dt.timedelta(minutes=randrange(rng, -30, 90)))
         done_at = max(done_at, created_at + MIN)
         done_by = (assigned or created_by).id
     cbid = county.next_id("callbacks")
@@ -395,10 +396,10 @@ def placed_request(county: County, s: Stay) -> None:
                else Urgency.URGENT if ptype in (PlacementType.SHORT_TERM, PlacementType.REMAND) and rng.random() < 0.6
                else Urgency.PLANNED)
     if urgency == Urgency.EMERGENCY and rng.random() < 0.45:
-        hour = rng.choice((18, 19, 20, 21, 22, 23, 0, 1, 2))
+        hour = choice(rng, (18, 19, 20, 21, 22, 23, 0, 1, 2))
     else:
-        hour = rng.randrange(10, 17)
-    placed_at = county.past(county.at(s.starts_on, hour, rng.randrange(60)), 5)
+        hour = randrange(rng, 10, 17)
+    placed_at = county.past(county.at(s.starts_on, hour, randrange(rng, 60)), 5)
     if county.local(placed_at).date() != s.starts_on:  # started today, before this hour: earlier today
         midnight = county.at(s.starts_on, 0, 0)
         placed_at = (midnight + (county.now - midnight) / 2).replace(microsecond=0)
@@ -424,15 +425,15 @@ def placed_request(county: County, s: Stay) -> None:
         r.steps[3:5] = [(RS.PROPOSED, p, worker.id), (RS.CONTACTING, mid[1], signer.id),
                         (RS.PROPOSED, mid[2], worker.id), (RS.SIGNED_OFF, so, signer.id)]
     write_request(county, r)
-    call_at = t[0] - dt.timedelta(minutes=rng.randrange(3, 25))
+    call_at = t[0] - dt.timedelta(minutes=randrange(rng, 3, 25))
     request_call(county, r, call_at)
-    candidates(county, r, s.hh, t[1], t[3] if not returned else r.steps[4][1], rng.randrange(1, 5))
+    candidates(county, r, s.hh, t[1], t[3] if not returned else r.steps[4][1], randrange(rng, 1, 5))
     if returned:
         decision(county, r, DecisionKind.PLACE, s.hh, t[3], DecisionStatus.RETURNED, returned_at=r.steps[4][1])
         did = decision(county, r, DecisionKind.PLACE, s.hh, r.steps[5][1], DecisionStatus.SIGNED_OFF, r.steps[6][1])
     elif retro:
         morning = county.at(s.starts_on + (DAY if county.local(placed_at).hour >= 12 else dt.timedelta()), 9, 40)
-        morning += dt.timedelta(minutes=rng.randrange(0, 90))
+        morning += dt.timedelta(minutes=randrange(rng, 0, 90))
         if morning < county.now:
             did = decision(county, r, DecisionKind.PLACE, s.hh, t[3], DecisionStatus.SIGNED_OFF, morning,
                            retrospective=True, comment="Agreed retrospectively; emergency placement out of hours.")
@@ -459,9 +460,9 @@ def closed_request(county: County, kids: list[Kid], state: RequestState, end: dt
     elif age >= 16 and rng.random() < 0.15:
         ptype = PlacementType.REMAND
     else:
-        ptype = rng.choice((PlacementType.SHORT_TERM, PlacementType.SHORT_TERM, PlacementType.EMERGENCY,
+        ptype = choice(rng, (PlacementType.SHORT_TERM, PlacementType.SHORT_TERM, PlacementType.EMERGENCY,
                             PlacementType.LONG_TERM))
-    urgency = Urgency.EMERGENCY if ptype == PlacementType.EMERGENCY else rng.choice((Urgency.URGENT, Urgency.PLANNED))
+    urgency = Urgency.EMERGENCY if ptype == PlacementType.EMERGENCY else choice(rng, (Urgency.URGENT, Urgency.PLANNED))
     r = new_request(county, kids, team, worker, ptype, urgency, day)
     signer = county.manager(not_id=worker.id)
     if state == RS.CLOSED_UNMET:
@@ -469,7 +470,7 @@ def closed_request(county: County, kids: list[Kid], state: RequestState, end: dt
         states = ([RS.LOGGED, RS.SEARCHING, RS.CONTACTING, RS.PROPOSED, RS.SIGNED_OFF, RS.CLOSED_UNMET] if full
                   else [RS.LOGGED, RS.SEARCHING, RS.CLOSED_UNMET])
     else:
-        cut = rng.randrange(1, 5)
+        cut = randrange(rng, 1, 5)
         states = [RS.LOGGED, RS.SEARCHING, RS.CONTACTING, RS.PROPOSED][:cut] + [RS.WITHDRAWN]
     t = backwards(county, end, GAPS[urgency][: len(states) - 1])
     t = [x.replace(microsecond=0) for x in t]
@@ -486,24 +487,24 @@ def closed_request(county: County, kids: list[Kid], state: RequestState, end: dt
             unmet.add(UnmetNeed.AGE_BAND)
         if not unmet:
             unmet.add(UnmetNeed.OTHER)
-        resolution = rng.choice((UnmetResolution.IFA_COMMISSIONED, UnmetResolution.IFA_COMMISSIONED,
+        resolution = choice(rng, (UnmetResolution.IFA_COMMISSIONED, UnmetResolution.IFA_COMMISSIONED,
                                  UnmetResolution.IFA_COMMISSIONED, UnmetResolution.ESCALATED, UnmetResolution.OTHER))
         reason = {UnmetResolution.IFA_COMMISSIONED: "No in-house household could meet the need; IFA placement commissioned.",
                   UnmetResolution.ESCALATED: "Escalated to the head of service; residential placement agreed.",
                   UnmetResolution.OTHER: "Child stayed with a family friend under a safety plan."}[resolution]
         write_request(county, r, unmet=frozenset(unmet), resolution=resolution, closed_reason=reason)
     else:
-        reason = rng.choice(("Child returned home with a safety plan.",
+        reason = choice(rng, ("Child returned home with a safety plan.",
                              "A grandparent came forward; connected person assessment started.",
                              "Court did not grant the interim care order.",
                              "Placing authority found a placement in its own area."))
         write_request(county, r, closed_reason=reason)
-    request_call(county, r, t[0] - dt.timedelta(minutes=rng.randrange(3, 25)))
+    request_call(county, r, t[0] - dt.timedelta(minutes=randrange(rng, 3, 25)))
     if len(states) > 2:
-        candidates(county, r, None, t[1], t[min(3, len(t) - 1)], rng.randrange(2, 6),
+        candidates(county, r, None, t[1], t[min(3, len(t) - 1)], randrange(rng, 2, 6),
                    ruled_out_only=state == RS.CLOSED_UNMET)
     elif state == RS.CLOSED_UNMET:
-        candidates(county, r, None, t[1], t[-1], rng.randrange(3, 7), ruled_out_only=True)
+        candidates(county, r, None, t[1], t[-1], randrange(rng, 3, 7), ruled_out_only=True)
     if state == RS.CLOSED_UNMET and RS.PROPOSED in states:
         kind = (DecisionKind.SPLIT_SIBLINGS if len(kids) > 1 and rng.random() < 0.4
                 else DecisionKind.ESCALATE if resolution == UnmetResolution.ESCALATED else DecisionKind.COMMISSION_IFA)
@@ -515,7 +516,7 @@ def vacant_household(county: County, kid: Kid, ptype: PlacementType) -> HH | Non
     pool = area_pool(county, kid.home.area)
     age = kid.age_on(county.today)
     for i in range(60):
-        h = rng.choice(pool)
+        h = choice(rng, pool)
         if (h.occupied < h.places and h.age_min <= age <= h.age_max and not h.scenario
                 and (ptype in h.types or i > 40)):
             return h
@@ -528,11 +529,11 @@ def open_request(county: County, kids: list[Kid], state: RequestState) -> None:
     now = county.now
     path = [RS.LOGGED, RS.SEARCHING, RS.CONTACTING, RS.PROPOSED, RS.SIGNED_OFF]
     states = path[: path.index(state) + 1]
-    urgency = rng.choice((Urgency.URGENT, Urgency.URGENT, Urgency.PLANNED, Urgency.EMERGENCY))
+    urgency = choice(rng, (Urgency.URGENT, Urgency.URGENT, Urgency.PLANNED, Urgency.EMERGENCY))
     if state == RS.SIGNED_OFF:
         urgency = Urgency.PLANNED
     ptype = (PlacementType.EMERGENCY if urgency == Urgency.EMERGENCY
-             else rng.choice((PlacementType.SHORT_TERM, PlacementType.SHORT_TERM, PlacementType.LONG_TERM)))
+             else choice(rng, (PlacementType.SHORT_TERM, PlacementType.SHORT_TERM, PlacementType.LONG_TERM)))
     if len(kids) > 1:
         ptype = PlacementType.SHORT_TERM
     span_h = {Urgency.EMERGENCY: 10, Urgency.URGENT: 72, Urgency.PLANNED: 240}[urgency]
@@ -541,19 +542,19 @@ def open_request(county: County, kids: list[Kid], state: RequestState) -> None:
         start = working_time_before(county, start)
     team = team_for(county, kid, start)
     worker = county.worker(team)
-    needed = county.today + dt.timedelta(days={Urgency.EMERGENCY: 0, Urgency.URGENT: rng.randrange(1, 5),
-                                              Urgency.PLANNED: rng.randrange(7, 35)}[urgency])
+    needed = county.today + dt.timedelta(days={Urgency.EMERGENCY: 0, Urgency.URGENT: randrange(rng, 1, 5),
+                                              Urgency.PLANNED: randrange(rng, 7, 35)}[urgency])
     r = new_request(county, kids, team, worker, ptype, urgency, needed)
     t = forwards(county, start, now - 10 * MIN, len(states))
     signer = county.manager(not_id=worker.id)
     r.steps = [(st, at, signer.id if st == RS.SIGNED_OFF else worker.id) for st, at in zip(states, t)]
     write_request(county, r)
-    cid = request_call(county, r, t[0] - dt.timedelta(minutes=rng.randrange(3, 25)))
+    cid = request_call(county, r, t[0] - dt.timedelta(minutes=randrange(rng, 3, 25)))
     chosen = vacant_household(county, kid, ptype) if state in (RS.PROPOSED, RS.SIGNED_OFF) else None
     if state == RS.CONTACTING:
-        candidates(county, r, None, t[1], t[2] + 5 * MIN, rng.randrange(2, 5), final=False)
+        candidates(county, r, None, t[1], t[2] + 5 * MIN, randrange(rng, 2, 5), final=False)
     elif state in (RS.PROPOSED, RS.SIGNED_OFF):
-        candidates(county, r, chosen, t[1], t[3], rng.randrange(1, 4),
+        candidates(county, r, chosen, t[1], t[3], randrange(rng, 1, 4),
                    chosen_status=CS.ACCEPTED if state == RS.PROPOSED else CS.CHOSEN)
     if state == RS.PROPOSED:
         decision(county, r, DecisionKind.PLACE if chosen else DecisionKind.COMMISSION_IFA, chosen, t[3],
@@ -562,7 +563,7 @@ def open_request(county: County, kids: list[Kid], state: RequestState) -> None:
         decision(county, r, DecisionKind.PLACE if chosen else DecisionKind.COMMISSION_IFA, chosen, t[3],
                  DecisionStatus.SIGNED_OFF, t[4])
     # The worker promised to ring back.
-    due = t[-1] + dt.timedelta(hours=rng.choice((1, 2, 3, 4, 20)))
+    due = t[-1] + dt.timedelta(hours=choice(rng, (1, 2, 3, 4, 20)))
     callback(county, due=due, team=team, summary=f"Ring {kid.social_worker} back about {r.reference}.",
              created_by=worker, assigned=worker, call_id=cid, request_id=r.id, created_at=t[-1])
 
@@ -593,9 +594,9 @@ def generate(county: County, request_cap: int) -> dict[str, int]:
     big = [g for g in groups if len(g) > 1]
     for i in range(unmet_n + withdrawn_n):
         state = RS.CLOSED_UNMET if i < unmet_n else RS.WITHDRAWN
-        kids = rng.choice(big) if (state == RS.CLOSED_UNMET and big and rng.random() < 0.3) else rng.choice(groups)
-        end = county.at(county.start + dt.timedelta(days=rng.randrange(2, (county.today - county.start).days - 2)),
-                        rng.randrange(9, 20), rng.randrange(60))
+        kids = choice(rng, big) if (state == RS.CLOSED_UNMET and big and rng.random() < 0.3) else choice(rng, groups)
+        end = county.at(county.start + dt.timedelta(days=randrange(rng, 2, (county.today - county.start).days - 2)),
+                        randrange(rng, 9, 20), randrange(rng, 60))
         closed_request(county, kids, state, county.past(end))
 
     # Open requests at every stage of the duty process.
@@ -606,7 +607,7 @@ def generate(county: County, request_cap: int) -> dict[str, int]:
     open_n = 0
     for state in (RS.LOGGED, RS.SEARCHING, RS.CONTACTING, RS.PROPOSED, RS.SIGNED_OFF):
         for _ in range(per_stage):
-            kids = waiting.pop() if waiting else rng.choice(groups)
+            kids = waiting.pop() if waiting else choice(rng, groups)
             open_request(county, kids, state)
             open_n += 1
 
@@ -651,8 +652,8 @@ def background_calls(county: County, n: int) -> int:
     hhs = [h for h in county.households if h.status != HouseholdStatus.IN_ASSESSMENT]
     span = (county.today - county.start).days
     for _ in range(n):
-        day = county.start + dt.timedelta(days=rng.randrange(1, span + 1))
-        at = county.at(day, rng.randrange(0, 24), rng.randrange(60))
+        day = county.start + dt.timedelta(days=randrange(rng, 1, span + 1))
+        at = county.at(day, randrange(rng, 0, 24), randrange(rng, 60))
         if rng.random() < 0.7:
             at = working_time_before(county, at)
         at = county.past(at, 3).replace(microsecond=0)
@@ -661,42 +662,42 @@ def background_calls(county: County, n: int) -> int:
         hh = None
         pid = None
         if roll < 0.25 and active:
-            s = rng.choice(active)
+            s = choice(rng, active)
             hh, kid = s.hh, s.kid
             ctype = CallerType.CARER if hh.kind != HouseholdKind.IFA else CallerType.IFA
             cat = CallCategory.CARER_SUPPORT
-            summary = rng.choice(SUPPORT).format(child=kid.first_name)
+            summary = choice(rng, SUPPORT).format(child=kid.first_name)
             if county.local(at).date() < s.starts_on:
                 at = county.past(county.at(s.starts_on, 15))
         elif roll < 0.45:
-            hh = rng.choice(hhs)
+            hh = choice(rng, hhs)
             ctype = CallerType.IFA if hh.kind == HouseholdKind.IFA else CallerType.CARER
             cat = CallCategory.CARER_AVAILABILITY
-            summary = rng.choice(AVAILABILITY)
+            summary = choice(rng, AVAILABILITY)
         elif roll < 0.65 and active:
-            s = rng.choice(active)
+            s = choice(rng, active)
             hh, kid, pid = s.hh, s.kid, s.id
-            ctype = rng.choice((CallerType.CHILDS_SOCIAL_WORKER, CallerType.CARER, CallerType.OUT_OF_HOURS))
+            ctype = choice(rng, (CallerType.CHILDS_SOCIAL_WORKER, CallerType.CARER, CallerType.OUT_OF_HOURS))
             cat = CallCategory.PLACEMENT_UPDATE
             summary = f"Update on {kid.first_name}'s placement: settling; plan review booked."
             if county.local(at).date() < s.starts_on:
                 at = county.past(county.at(s.starts_on, 15))
         elif roll < 0.9:
-            ctype = rng.choice((CallerType.OTHER_AUTHORITY, CallerType.HOSPITAL, CallerType.POLICE,
+            ctype = choice(rng, (CallerType.OTHER_AUTHORITY, CallerType.HOSPITAL, CallerType.POLICE,
                                 CallerType.OTHER, CallerType.IFA, CallerType.OUT_OF_HOURS))
             cat = CallCategory.INFORMATION
-            summary = rng.choice(INFO)
+            summary = choice(rng, INFO)
         else:
-            ctype = rng.choice((CallerType.PARENT, CallerType.CARER, CallerType.OTHER))
+            ctype = choice(rng, (CallerType.PARENT, CallerType.CARER, CallerType.OTHER))
             cat = CallCategory.COMPLAINT
-            summary = rng.choice(COMPLAINT)
+            summary = choice(rng, COMPLAINT)
         team = "OOH" if not in_hours(county, at) else (AREA_TEAM.get(hh.place.area, "EAST") if hh else
-                                                        rng.choice(("NORTH", "EAST", "SOUTH", "WEST")))
+                                                        choice(rng, ("NORTH", "EAST", "SOUTH", "WEST")))
         taker = county.worker(team)
         cid = call(county, at=at, taker=taker, team=team, caller_type=ctype, category=cat, summary=summary,
                    caller_name=names.person(rng), child=kid, hh=hh, placement_id=pid)
         if rng.random() < 0.2:
-            due = at + dt.timedelta(hours=rng.choice((1, 2, 4, 24, 48)))
+            due = at + dt.timedelta(hours=choice(rng, (1, 2, 4, 24, 48)))
             status = None
             if due < county.now - 2 * HOUR:
                 status = CallbackStatus.OPEN if rng.random() < 0.01 else (
@@ -707,7 +708,7 @@ def background_calls(county: County, n: int) -> int:
     # Breakdown calls: the carer rang before each broken-down placement ended.
     for s in county.stays:
         if s.end_reason == PlacementEndReason.BREAKDOWN and s.ended_on and not s.scripted:
-            at = county.at(s.ended_on - dt.timedelta(days=rng.randrange(1, 28)), rng.randrange(9, 17))
+            at = county.at(s.ended_on - dt.timedelta(days=randrange(rng, 1, 28)), randrange(rng, 9, 17))
             at = max(at, county.at(s.starts_on, 17))
             team = AREA_TEAM.get(s.hh.place.area, "EAST")
             call(county, at=county.past(at), taker=county.worker(team), team=team,
@@ -726,13 +727,13 @@ def unavailable(county: County) -> None:
     for h in county.households:
         if h.status != HouseholdStatus.APPROVED or h.scenario or rng.random() > 0.08:
             continue
-        kind = rng.choice((UnavailableKind.HOLIDAY, UnavailableKind.HOLIDAY, UnavailableKind.BREAK,
+        kind = choice(rng, (UnavailableKind.HOLIDAY, UnavailableKind.HOLIDAY, UnavailableKind.BREAK,
                            UnavailableKind.OTHER))
-        start = today + dt.timedelta(days=rng.randrange(-120, 60))
-        end = start + dt.timedelta(days=rng.randrange(3, 21))
+        start = today + dt.timedelta(days=randrange(rng, -120, 60))
+        end = start + dt.timedelta(days=randrange(rng, 3, 21))
         reason = {UnavailableKind.HOLIDAY: "Family holiday abroad.", UnavailableKind.BREAK: "Break after a long placement.",
                   UnavailableKind.OTHER: "Carer's operation and recovery."}[kind]
-        created = county.past(county.at(min(start, today) - dt.timedelta(days=rng.randrange(5, 30)), 11))
+        created = county.past(county.at(min(start, today) - dt.timedelta(days=randrange(rng, 5, 30)), 11))
         county.writer.add("unavailable_periods", {
             "id": county.next_id("unavailable_periods"), "household_id": h.id, "kind": kind, "starts_on": start,
             "ends_on": end, "reason": reason, "created_by_id": creator.id, "created_at": created,
@@ -754,24 +755,24 @@ def closed_allegations(county: County, n: int) -> None:
     if not active:
         return
     for _ in range(n):
-        s = rng.choice(active)
+        s = choice(rng, active)
         lo = max(county.start, s.starts_on) + DAY
         hi = min(county.today - dt.timedelta(days=25), s.ended_on or county.today)
         if hi <= lo:
             continue
-        day = lo + dt.timedelta(days=rng.randrange(0, (hi - lo).days))
-        raised = county.at(day, rng.randrange(9, 17), rng.randrange(60))
+        day = lo + dt.timedelta(days=randrange(rng, 0, (hi - lo).days))
+        raised = county.at(day, randrange(rng, 9, 17), randrange(rng, 60))
         team = AREA_TEAM.get(s.hh.place.area, "EAST")
         worker = county.worker(team)
-        summary = rng.choice(ALLEGATION_SUMMARIES)
-        cid = call(county, at=raised - dt.timedelta(minutes=rng.randrange(5, 40)), taker=worker, team=team,
-                   caller_type=rng.choice((CallerType.CHILDS_SOCIAL_WORKER, CallerType.OTHER, CallerType.PARENT)),
+        summary = choice(rng, ALLEGATION_SUMMARIES)
+        cid = call(county, at=raised - dt.timedelta(minutes=randrange(rng, 5, 40)), taker=worker, team=team,
+                   caller_type=choice(rng, (CallerType.CHILDS_SOCIAL_WORKER, CallerType.OTHER, CallerType.PARENT)),
                    category=CallCategory.ALLEGATION, summary=summary, caller_name=names.person(rng),
                    child=s.kid, hh=s.hh)
         referred = raised + dt.timedelta(hours=rng.uniform(1, 20))
         meeting = raised + dt.timedelta(days=rng.uniform(2, 9))
         closed = min(county.past(raised + dt.timedelta(days=rng.uniform(20, 120))), county.now - DAY)
-        outcome = rng.choice((AllegationOutcome.UNSUBSTANTIATED, AllegationOutcome.UNSUBSTANTIATED,
+        outcome = choice(rng, (AllegationOutcome.UNSUBSTANTIATED, AllegationOutcome.UNSUBSTANTIATED,
                               AllegationOutcome.UNFOUNDED, AllegationOutcome.SUBSTANTIATED,
                               AllegationOutcome.FALSE, AllegationOutcome.MALICIOUS))
         aid = county.next_id("allegations")
@@ -829,14 +830,14 @@ def handovers(county: County) -> None:
         slots = []
         if day.weekday() < 5:
             for team in ("NORTH", "EAST", "SOUTH", "WEST"):
-                slots.append((team, "OOH", county.at(day, 17, rng.randrange(0, 10))))
-        slots.append(("OOH", None, county.at(day, 8, 30 + rng.randrange(0, 10))))
+                slots.append((team, "OOH", county.at(day, 17, randrange(rng, 0, 10))))
+        slots.append(("OOH", None, county.at(day, 8, 30 + randrange(rng, 0, 10))))
         for team, to, at in slots:
             if at > county.now - 2 * HOUR or (team, day) in county.skip_handover:
                 continue
             lines = rng.sample(HANDOVER_LINES, 2)
-            body = "\n".join(line.format(n=rng.randrange(0, 4), sw=rng.choice(county.social_workers),
-                                         town=rng.choice(county.places).name) for line in lines)
+            body = "\n".join(line.format(n=randrange(rng, 0, 4), sw=choice(rng, county.social_workers),
+                                         town=choice(rng, county.places).name) for line in lines)
             w.add("handover_notes", {
                 "id": county.next_id("handover_notes"), "team_id": county.teams[team],
                 "to_team_id": county.teams[to] if to else None, "written_by_id": county.worker(team).id,

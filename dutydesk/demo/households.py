@@ -14,6 +14,7 @@ from typing import Any
 
 from db.enums import GenderTerms, HouseholdKind, HouseholdStatus, PlacementType, Specialism
 from dutydesk.demo import names
+from dutydesk.demo.rand import choice, randint, randrange  # noqa: F401
 from dutydesk.demo.county import HH, County, PlaceInfo
 from dutydesk.demo.people import AREA_TEAM
 
@@ -74,12 +75,14 @@ def place_picker(county: County):
 
 
 def postcode(rng: random.Random, place: PlaceInfo) -> str:
-    return f"{place.postcode_district} {rng.randrange(1, 10)}{rng.choice(_LETTERS)}{rng.choice(_LETTERS)}"
+    return f"{place.postcode_district} {randrange(rng, 1, 10)}{choice(rng, _LETTERS)}{choice(rng, _LETTERS)}"
 
 
 def anniversary_after(day: dt.date, after: dt.date, years: int = 1) -> dt.date:
     """The first ``years``-yearly anniversary of ``day`` on or after ``after``."""
     year = day.year + years
+    if year < after.year - years:  # jump close, then step
+        year += ((after.year - years - year) // years) * years
     while True:
         try:
             cand = day.replace(year=year)
@@ -106,11 +109,11 @@ def new_household(county: County, kind: HouseholdKind, place: PlaceInfo, **over:
     )
     # Terms of approval
     if kind == HouseholdKind.CONNECTED_PERSON:
-        lo = rng.randrange(0, 16)
-        hh.age_min, hh.age_max = lo, min(17, lo + rng.randrange(1, 6))
+        lo = randrange(rng, 0, 16)
+        hh.age_min, hh.age_max = lo, min(17, lo + randrange(rng, 1, 6))
         hh.places = pick(rng, [(1, 70), (2, 25), (3, 5)])
         hh.types = frozenset({P.SHORT_TERM} | ({P.LONG_TERM} if rng.random() < 0.4 else set()))
-        hh.ssw = rng.choice(county.ssws)
+        hh.ssw = choice(rng, county.ssws)
     else:
         hh.age_min, hh.age_max = pick(rng, AGE_RANGES)
         hh.places = pick(rng, PLACES)
@@ -146,56 +149,56 @@ def new_household(county: County, kind: HouseholdKind, place: PlaceInfo, **over:
             specs.add(S.BABIES)
         hh.specialisms = frozenset(specs)
         if ifa:
-            hh.agency = rng.choice(names.AGENCIES)
+            hh.agency = choice(rng, names.AGENCIES)
             hh.ssw = f"{names.person(rng)} ({hh.agency})"
         else:
-            hh.ssw = rng.choice(county.ssws)
+            hh.ssw = choice(rng, county.ssws)
     roll = rng.random()
     hh.gender_terms = GenderTerms.ANY if roll < 0.88 else (GenderTerms.FEMALE if roll < 0.94 else GenderTerms.MALE)
 
     # Household facts
     if rng.random() < 0.45:
-        own = sorted(rng.randrange(0, 18) for _ in range(rng.choice((1, 1, 2, 2, 3))))
+        own = sorted(randrange(rng, 0, 18) for _ in range(choice(rng, (1, 1, 2, 2, 3))))
         hh.other_children_ages = ",".join(str(a) for a in own)
     own_count = len(hh.other_children_ages.split(",")) if hh.other_children_ages else 0
     hh.bedrooms = min(7, 1 + hh.places + max(0, own_count - 1) + (1 if rng.random() < 0.3 else 0))
     hh.pets = rng.random() < 0.4
     hh.smoker = hh.age_min >= 5 and rng.random() < 0.06
-    langs = rng.choice(bg["languages"])
+    langs = choice(rng, bg["languages"])
     if rng.random() < 0.03:
-        langs += "," + rng.choice(("french", "spanish", "portuguese", "turkish", "bsl"))
+        langs += "," + choice(rng, ("french", "spanish", "portuguese", "turkish", "bsl"))
     hh.languages = langs
-    hh.religion = rng.choice(bg["religions"])
-    hh.ethnicity = rng.choice(bg["ethnicities"]) if rng.random() > 0.08 else rng.choice(names.MIXED_ETHNICITIES)
+    hh.religion = choice(rng, bg["religions"])
+    hh.ethnicity = choice(rng, bg["ethnicities"]) if rng.random() > 0.08 else choice(rng, names.MIXED_ETHNICITIES)
     hh.wheelchair = rng.random() < 0.04
 
     # Dates
     if kind == HouseholdKind.CONNECTED_PERSON:
-        hh.approved_on = today - dt.timedelta(days=rng.randrange(1, 150))
+        hh.approved_on = today - dt.timedelta(days=randrange(rng, 1, 150))
         hh.approval_extended = (today - hh.approved_on).days > 100 or rng.random() < 0.1
         weeks = 24 if hh.approval_extended else 16
         hh.approval_expires_on = hh.approved_on + dt.timedelta(weeks=weeks)
         if hh.approval_expires_on < today:  # extended once already; a full assessment is due
-            hh.approval_expires_on = today + dt.timedelta(days=rng.randrange(3, 40))
+            hh.approval_expires_on = today + dt.timedelta(days=randrange(rng, 3, 40))
         hh.annual_review_due = hh.approval_expires_on
     elif status != HouseholdStatus.IN_ASSESSMENT:
-        hh.approved_on = today - dt.timedelta(days=rng.randrange(60, 15 * 365))
+        hh.approved_on = today - dt.timedelta(days=randrange(rng, 60, 15 * 365))
         due = anniversary_after(hh.approved_on, today - dt.timedelta(days=45))
         if due < today and rng.random() < 0.6:  # most reviews happen on time
             due = anniversary_after(hh.approved_on, today)
         hh.annual_review_due = due
     if status != HouseholdStatus.RESIGNED:
-        base = hh.approved_on or (today - dt.timedelta(days=rng.randrange(10, 200)))
+        base = hh.approved_on or (today - dt.timedelta(days=randrange(rng, 10, 200)))
         dbs = anniversary_after(base, today - dt.timedelta(days=20), years=3)
         if rng.random() < 0.03:
-            dbs = today - dt.timedelta(days=rng.randrange(1, 60))  # lapsed
+            dbs = today - dt.timedelta(days=randrange(rng, 1, 60))  # lapsed
         hh.dbs_expires_on = dbs
     else:
         hh.dbs_expires_on = None
-    created_day = hh.approved_on or (today - dt.timedelta(days=rng.randrange(10, 200)))
-    hh.created_at = county.past(county.at(created_day, 10, rng.randrange(60)))
+    created_day = hh.approved_on or (today - dt.timedelta(days=randrange(rng, 10, 200)))
+    hh.created_at = county.past(county.at(created_day, 10, randrange(rng, 60)))
     if status != HouseholdStatus.APPROVED:
-        hh.status_changed_at = county.past(county.at(today - dt.timedelta(days=rng.randrange(1, 120)), 11))
+        hh.status_changed_at = county.past(county.at(today - dt.timedelta(days=randrange(rng, 1, 120)), 11))
     for key, value in over.items():
         setattr(hh, key, value)
     county.households.append(hh)

@@ -10,6 +10,8 @@ import bisect
 import itertools
 import random
 
+from dutydesk.demo.rand import choice, randint, randrange  # noqa: F401
+
 # (first names female, first names male, surnames, language, religion, ethnicity) by background.
 # Weights are rough shares of the demo's carers and children.
 BACKGROUNDS: list[tuple[float, dict]] = [
@@ -114,20 +116,20 @@ def background(rng: random.Random) -> dict:
 
 
 def first_name(rng: random.Random, bg: dict, gender: str) -> str:
-    return rng.choice(bg["female"] if gender == "female" else bg["male"])
+    return choice(rng, bg["female"] if gender == "female" else bg["male"])
 
 
 def person(rng: random.Random, gender: str | None = None) -> str:
     """A full name, e.g. for a social worker."""
     bg = background(rng)
-    g = gender or rng.choice(("female", "female", "male"))
-    return f"{first_name(rng, bg, g)} {rng.choice(bg['surnames'])}"
+    g = gender or choice(rng, ("female", "female", "male"))
+    return f"{first_name(rng, bg, g)} {choice(rng, bg['surnames'])}"
 
 
 def household(rng: random.Random) -> tuple[str, dict]:
     """A household's name in the desk's form ("Akhtar, Samina and Imran") and its background."""
     bg = background(rng)
-    surname = rng.choice(bg["surnames"])
+    surname = choice(rng, bg["surnames"])
     roll = rng.random()
     if roll < 0.55:
         name = f"{surname}, {first_name(rng, bg, 'female')} and {first_name(rng, bg, 'male')}"
@@ -148,4 +150,4 @@ def household(rng: random.Random) -> tuple[str, dict]:
 
 def phone(rng: random.Random) -> str:
     """A number from Ofcom's range reserved for drama, so no real person is rung."""
-    return f"07700 900{rng.randrange(1000):03d}"
+    return f"07700 900{randrange(rng, 1000):03d}"
