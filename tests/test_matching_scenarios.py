@@ -146,3 +146,74 @@ def test_scenario_7_parent_and_child_only_approved_households(database, people):
                       .where(SearchResult.search_id == saved.search_id)).scalar()
     assert n == 2
     assert out[0][0] == "H-GENERAL" and out[0][2].rules[0][1] == "Not approved for parent and child placements"
+
+
+# -- the command line ---------------------------------------------------------------
+
+def _cli(capsys, monkeypatch, database, *args):
+    from dutydesk.cli import context as cli_context
+    from screens.entry import main
+
+    opened = []
+
+    class Tracked(cli_context.Database):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            opened.append(self)
+
+    monkeypatch.setattr(cli_context, "Database", Tracked)
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    try:
+        main(["--db", database.url.render_as_string(hide_password=False), *args])
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    finally:
+        for d in opened:
+            d.dispose()
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_cli_search_and_show(database, people, capsys, monkeypatch):
+    places(database)
+    uid = people["worker"].user_id
+    household(database, "H-MARGATE", name="O'Brien [Jr]", place="Margate", age_min=10)
+    household(database, "H-DOVER", place="Dover", age_min=10)
+    household(database, "H-TODDLERS", place="Margate", age_max=4)
+    code, out, err = _cli(capsys, monkeypatch, database, "households", "search", "--age", "13", "--gender",
+                          "female", "--type", "emergency", "--near", "margate", "--explain")
+    assert code == 0, err
+    assert "2 households can take the child; 1 are ruled out." in out
+    lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if "H-MARGATE" in line)
+    assert "O'Brien [Jr]" in lines[first] and "1  H-MARGATE" in lines[first]
+    assert "0.0 km from Margate" in out
+    assert "x Child's age is outside the approved range 0-4" in out
+    code, out, err = _cli(capsys, monkeypatch, database, "households", "search", "--age", "13", "--near",
+                          "Margate", "--json")
+    data = json.loads(out)
+    assert [r["reference"] for r in data["ranked"]] == ["H-MARGATE", "H-DOVER"]
+    assert data["excluded"][0]["rules"][0]["rule"] == "age"
+    assert data["ranked"][0]["contributions"][0]["factor"] == "distance"
+    # Mistakes are one line saying what to type.
+    code, out, err = _cli(capsys, monkeypatch, database, "households", "search", "--near", "Atlantis")
+    assert code == 2 and err.startswith("dutydesk: --near 'Atlantis' is not a place") and len(err.splitlines()) == 1
+    code, out, err = _cli(capsys, monkeypatch, database, "households", "search", "--needs", "cats")
+    assert code == 2 and "--needs 'cats' is not a need" in err
+    # A request's criteria, saved with the request.
+    rid = request(database, uid, [child(database, "C-CLI", age=12)], ref="R-CLI")
+    code, out, err = _cli(capsys, monkeypatch, database, "households", "search", "--request", "r-cli", "--save")
+    assert code == 0, err
+    assert "Saved as search" in out and "R-CLI" in out
+    code, out, err = _cli(capsys, monkeypatch, database, "households", "show", "H-DOVER")
+    assert code == 0, err
+    assert "Terms of approval:" in out and "2 places, ages 10-17" in out
+    # No place to measure from: equal scores, so the tie goes to the earlier reference.
+    assert "R-CLI (searching)" in out and "Ranked 1 of 2, score 10 (top of the list)" in out
+    code, out, err = _cli(capsys, monkeypatch, database, "households", "show", "H-DOVER", "--json")
+    data = json.loads(out)
+    assert data["reference"] == "H-DOVER" and data["history"][0]["request_reference"] == "R-CLI"
+    code, out, err = _cli(capsys, monkeypatch, database, "households", "show", "H-NOPE")
+    assert code == 4 and "There is no household H-NOPE" in err
