@@ -399,13 +399,21 @@ def _gender_rule(genders: tuple[Gender, ...]) -> sa.ColumnElement[bool] | None:
     return type_coerce(H.c.gender_terms, String).not_in(allowed)
 
 
-def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], continuity_ids: Iterable[int] = ()):
-    """The FROM clause and the computed expressions shared by the match and the details."""
+def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], continuity_ids: Iterable[int] = (),
+           household_ids: list[int] | None = None):
+    """The FROM clause and the computed expressions shared by the match and the details.
+
+    ``household_ids`` narrows the placement and period aggregates to those households
+    (the profile and the finder's page ask about a few, not 50,000)."""
     from_on, until_on, unav_end = _window(c)
     occ_where = overlapping_placements(from_on, until_on, today)
     if c.request_id is not None:
         # A placement made for this very request is its outcome, not a reason against it.
         occ_where = sa.and_(occ_where, sa.or_(PL.c.request_id.is_(None), PL.c.request_id != c.request_id))
+    unav_where = sa.and_(U.c.starts_on <= unav_end, U.c.ends_on >= from_on)
+    if household_ids is not None:
+        occ_where = sa.and_(occ_where, PL.c.household_id.in_(household_ids))
+        unav_where = sa.and_(unav_where, U.c.household_id.in_(household_ids))
     occ = (
         sa.select(PL.c.household_id.label("hid"), sa.func.count().label("n"))
         .where(occ_where)
@@ -414,7 +422,7 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
     )
     unav = (
         sa.select(U.c.household_id.label("hid"), sa.func.count().label("n"))
-        .where(U.c.starts_on <= unav_end, U.c.ends_on >= from_on)
+        .where(unav_where)
         .group_by(U.c.household_id)
         .subquery("unav")
     )
@@ -488,7 +496,8 @@ def candidate_select(c: MatchCriteria, today: dt.date, km_by_place: dict[int, fl
 
     ``with_details`` adds the columns the rule labels need (laid out as ``details_select``'s,
     from position 13), for saving a search without a second pass."""
-    source, x = _parts(c, today, km_by_place, continuity_ids)
+    ids = None if household_ids is None else sorted(set(household_ids))
+    source, x = _parts(c, today, km_by_place, continuity_ids, ids)
     cols = [
         H.c.id, H.c.reference, H.c.name, x["kind"], x["mask"].label("mask"), H.c.place_id,
         x["free"].label("free"), x["load"].label("load"), type_coerce(H.c.vacant_since, String), x["warn"].label("warn"),
@@ -498,8 +507,8 @@ def candidate_select(c: MatchCriteria, today: dt.date, km_by_place: dict[int, fl
     if with_details:
         cols += _detail_columns(x)
     stmt = sa.select(*cols).select_from(source)
-    if household_ids is not None:
-        stmt = stmt.where(H.c.id.in_(sorted(set(household_ids))))
+    if ids is not None:
+        stmt = stmt.where(H.c.id.in_(ids))
     return stmt
 
 
@@ -572,10 +581,11 @@ DETAILS_AT = 13
 
 def details_select(c: MatchCriteria, today: dt.date, household_ids: Iterable[int] | None) -> sa.Select:
     """What the rule labels need (status, places taken, terms ...), for the households being explained."""
-    source, x = _parts(c, today, {})
+    ids = None if household_ids is None else sorted(set(household_ids))
+    source, x = _parts(c, today, {}, (), ids)
     stmt = sa.select(*_detail_columns(x)).select_from(source)
-    if household_ids is not None:
-        stmt = stmt.where(H.c.id.in_(sorted(set(household_ids))))
+    if ids is not None:
+        stmt = stmt.where(H.c.id.in_(ids))
     return stmt
 
 
@@ -731,16 +741,3 @@ def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None 
 
 def _rank_key(item: tuple[float, Any]) -> tuple[float, str]:
     return (item[0], item[1][1])
-
-
-def _younger_ids(session: Session, youngest: int, household_ids: Iterable[int] | None) -> set[int]:
-    """Households with one of their own children younger than the youngest child to place."""
-    stmt = sa.select(H.c.id, H.c.other_children_ages).where(H.c.other_children_ages != "")
-    if household_ids is not None:
-        stmt = stmt.where(H.c.id.in_(sorted(set(household_ids))))
-    out = set()
-    for hid, text in session.execute(stmt):
-        ages = _other_ages(text)
-        if ages and min(ages) < youngest:
-            out.add(hid)
-    return out
