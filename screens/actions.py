@@ -70,6 +70,10 @@ DESK_ACTIONS: list[DeskAction] = [
                screen="screens.request:RequestListScreen", show=False),
     DeskAction("oversight", "f6", "Oversight", "Decisions waiting for a manager's sign-off",
                screen="screens.oversight:OversightScreen", roles=MANAGER_ROLES),
+    DeskAction("calls", "f7", "Calls", "Find calls: filter by date, team, category, caller; search the notes",
+               screen="screens.calls_list:CallsListScreen", show=False),
+    DeskAction("callbacks", "f5", "Callbacks", "Callbacks due: yours and your team's; done, snooze, reassign",
+               screen="screens.callbacks:CallbacksScreen", show=False),
 ]
 
 

@@ -293,6 +293,11 @@ class KeyChoice(Widget, can_focus=True):
                 if self.advance:
                     self.screen.focus_next()
                 return
+        if char.isalnum() and len(char) == 1 and not event.key.startswith("ctrl"):
+            # A letter that is not a choice here must not reach app keys (q would quit).
+            event.stop()
+            event.prevent_default()
+            self.app.bell()
 
 
 class KeyToggles(Widget, can_focus=True):
@@ -340,3 +345,7 @@ class KeyToggles(Widget, can_focus=True):
                 self.refresh(layout=True)
                 self.post_message(self.Changed(self))
                 return
+        if char.isalnum() and len(char) == 1 and not event.key.startswith("ctrl"):
+            event.stop()
+            event.prevent_default()
+            self.app.bell()

@@ -165,6 +165,9 @@ async def test_validation_as_you_type_and_on_save(tmp_path, night):
         await pilot.press("ctrl+s")  # nothing chosen yet
         await settle(pilot)
         assert "Choose who called" in flat_text(app)
+        await pilot.press("q")  # not a caller key: it must not reach the app (q quits elsewhere)
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CallFormScreen"
         await pilot.press("c", "s")
         await type_text(pilot, "Carer needs support")
         app.screen.query_one("#caller_phone").focus()
