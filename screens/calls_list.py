@@ -62,8 +62,9 @@ class CallsListScreen(DeskScreen):
             yield Input(placeholder="words in summaries and notes", id="calls-search", compact=True)
         with Horizontal(classes="field-row"):
             yield Label("From / to", classes="field-label", markup=False)
-            yield Input(placeholder="DD/MM/YYYY", id="calls-from", compact=True)
-            yield Input(placeholder="DD/MM/YYYY", id="calls-to", compact=True)
+            yield Input(placeholder="from DD/MM/YYYY", id="calls-from", compact=True)
+            yield Input(placeholder="to DD/MM/YYYY", id="calls-to", compact=True)
+            yield Input(placeholder="team code", id="calls-team", compact=True)
         yield Static("", id="calls-filters", markup=False)
         table: DataTable = DataTable(id="calls-table", cursor_type="row")
         yield table
@@ -89,34 +90,41 @@ class CallsListScreen(DeskScreen):
         self.query_one("#calls-filters", Static).update(
             Text(f"{cat} · {caller} · {team} · page {self.page_offset // PAGE + 1}", style="italic"))
 
-    def filters(self) -> Any:
-        from dutydesk.calls import CallFilter, parse_day
-
-        return CallFilter(
-            search=self.query_one("#calls-search", Input).value,
-            date_from=parse_day(self.query_one("#calls-from", Input).value, what="From"),
-            date_to=parse_day(self.query_one("#calls-to", Input).value, what="To"),
-            category=self.category, caller_type=self.caller,
-            team_id=self.desk.actor.team_id if self.my_team else None,
-        )
+    def raw_filters(self) -> dict[str, Any]:
+        return {
+            "search": self.query_one("#calls-search", Input).value,
+            "date_from": self.query_one("#calls-from", Input).value,
+            "date_to": self.query_one("#calls-to", Input).value,
+            "team": self.query_one("#calls-team", Input).value,
+            "category": self.category, "caller_type": self.caller, "my_team": self.my_team,
+        }
 
     def fetch_page(self) -> None:
-        from dutydesk.errors import DeskError
-
-        try:
-            f = self.filters()
-        except DeskError as err:
-            self.query_one("#form-status", Static).update(Text(str(err)))
-            return
-        self.query_one("#form-status", Static).update("")
         self._token += 1
-        self.load(f, self.page_offset, self._token)
+        self.load(self.raw_filters(), self.page_offset, self._token)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="calls-list")
-    def load(self, f: Any, offset: int, token: int) -> None:
-        from dutydesk.calls import list_calls
+    def load(self, raw: dict[str, Any], offset: int, token: int) -> None:
+        from dutydesk.calls import CallFilter, list_calls, parse_day, team_id_for
 
+        team_id = team_id_for(self.desk, raw["team"]) if raw["team"].strip() else (
+            self.desk.actor.team_id if raw["my_team"] else None)
+        f = CallFilter(
+            search=raw["search"], date_from=parse_day(raw["date_from"], what="From"),
+            date_to=parse_day(raw["date_to"], what="To"), category=raw["category"],
+            caller_type=raw["caller_type"], team_id=team_id,
+        )
         self.post_message(CallsFetched(list_calls(self.desk, f, limit=PAGE, offset=offset), token))
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        from textual.worker import WorkerState
+
+        from dutydesk.errors import DeskError
+
+        if event.state == WorkerState.ERROR and isinstance(event.worker.error, DeskError):
+            self.query_one("#form-status", Static).update(Text(str(event.worker.error)))
+            return
+        super().on_worker_state_changed(event)
 
     def on_calls_fetched(self, message: CallsFetched) -> None:
         from dutydesk import clock

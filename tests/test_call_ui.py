@@ -205,7 +205,7 @@ async def test_names_are_shown_literally(tmp_path, night, name):
         await pilot.press("l")  # calls list
         await settle(pilot)
         assert f"Carer {shown} rang" in screen_text(app)
-        await pilot.press("tab", "tab", "tab", "enter")  # to the table, open the call
+        await pilot.press("enter", "enter")  # Enter in the search goes to the table; Enter opens the call
         await settle(pilot)
         assert type(app.screen).__name__ == "CallDetailScreen"
         assert shown in screen_text(app)
@@ -241,6 +241,15 @@ async def test_calls_list_search(tmp_path, night):
         await pilot.press("ctrl+t")  # caller type: child's social worker first
         await settle(pilot)
         assert "No calls match" in screen_text(app)
+        await pilot.press("ctrl+t")  # police
+        app.screen.query_one("#calls-search").value = ""
+        app.screen.query_one("#calls-team").value = "NOPE"
+        await settle(pilot)
+        assert "There is no team 'NOPE'" in flat_text(app)
+        app.screen.query_one("#calls-team").value = "ooh"
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Margate incident" in text and "Respite asked" not in text
 
 
 async def test_callbacks_screen_done_and_snooze(tmp_path, monkeypatch):
