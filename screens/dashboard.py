@@ -63,10 +63,16 @@ class Panel(DataTable):
         self.border_title = title
         self.empty_column = empty_column
         self.flex_column = flex_column % len(columns)
+        self._signature: Any = None
+        self._last: Any = None
 
     def on_mount(self) -> None:
         for key, label in self.column_spec:
             self.add_column(label, key=key)
+
+    def on_resize(self) -> None:
+        if self._last is not None:
+            self.call_after_refresh(self.fill, *self._last)
 
     def fill(self, rows: list[tuple[str, list[Any]]], empty: str) -> None:
         """Replace the rows, keeping the cursor on the same record when it is still there.
@@ -75,6 +81,12 @@ class Panel(DataTable):
         automatic widths only grow), and the widest column (``flex``, the last
         by default) takes the room that is left, so text uses a wide terminal.
         """
+        signature = (self.size.width, tuple((k, tuple(c.plain if isinstance(c, Text) else str(c) for c in cells))
+                                            for k, cells in rows))
+        if signature == self._signature:
+            return  # nothing changed since the last refresh: leave the table (and its cursor) alone
+        self._signature = signature
+        self._last = (rows, empty)
         keep = None
         if self.row_count and self.cursor_row is not None:
             try:
