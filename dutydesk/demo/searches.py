@@ -34,7 +34,8 @@ Progress = Callable[[str, int, int], None]
 LABEL = "Saved searches"
 # The searches the scenarios need are always run (at most MUST_MAX); others, open
 # requests newest first then historic ones, only while the budget lasts.
-MUST_MAX = 16
+MUST_MAX = 12
+ASKED_MAX = 8
 # A carer who rang about availability with a place empty at least this long (scenario 3).
 EMPTY_DAYS = 30
 REST_MAX = 400
@@ -80,7 +81,7 @@ def _plan(session) -> tuple[list[int], list[int]]:
                 past_logged,
                 PlacementRequest.id.in_(sa.select(Candidate.request_id).where(Candidate.household_id.in_(callers))))
             .order_by(*newest).limit(MUST_MAX)).scalars())
-    must = list(dict.fromkeys(asked + scenario))[:MUST_MAX]
+    must = list(dict.fromkeys(asked[:ASKED_MAX] + scenario))[:MUST_MAX]
     taken = set(must)
     rest = [rid for rid in session.execute(
         sa.select(PlacementRequest.id).where(state.in_(open_states)).order_by(*newest).limit(REST_MAX)).scalars()
@@ -116,7 +117,7 @@ def add_searches(database: Database, progress: Progress | None = None, *,
             at = _searched_at(s, rid, req.created_at)
             day = clock.local(at).date() if historic else clock.today()
             crit = criteria_for_request(s, rid)
-            result = match(s, crit, weights=weights, today=day)
+            result = match(s, crit, weights=weights, today=day, ranked_only=True)
         with database.write() as s:
             search = save_result(s, result, run_by_id=runner, request_id=rid, at=at if historic else None)
             s.execute(sa.update(Candidate).where(Candidate.request_id == rid, Candidate.search_id.is_(None))

@@ -491,7 +491,7 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
 
 def candidate_select(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float],
                      continuity_ids: Iterable[int] = (), *, household_ids: Iterable[int] | None = None,
-                     with_details: bool = False) -> sa.Select:
+                     with_details: bool = False, ranked_only: bool = False) -> sa.Select:
     """The one query: every household with its free places for the dates and its rule mask (0: eligible).
 
     ``with_details`` adds the columns the rule labels need (laid out as ``details_select``'s,
@@ -509,6 +509,8 @@ def candidate_select(c: MatchCriteria, today: dt.date, km_by_place: dict[int, fl
     stmt = sa.select(*cols).select_from(source)
     if ids is not None:
         stmt = stmt.where(H.c.id.in_(ids))
+    if ranked_only:
+        stmt = stmt.where(x["mask"] == 0)
     return stmt
 
 
@@ -668,8 +670,11 @@ def open_allegations(session: Session, household_ids: Iterable[int] | None = Non
 
 def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None = None,
           today: dt.date | None = None, household_ids: Iterable[int] | None = None,
-          with_details: bool = False) -> MatchResult:
-    """Rank every household that passes the hard rules; keep every other with its failed rules."""
+          with_details: bool = False, ranked_only: bool = False) -> MatchResult:
+    """Rank every household that passes the hard rules; keep every other with its failed rules.
+
+    ``ranked_only`` leaves the excluded households in the database (for saving a search,
+    whose exclusions are written by ``excluded_reasons_select`` without passing through Python)."""
     w = weights or load_weights()
     today = today or clock.today()
     c = criteria
@@ -678,7 +683,7 @@ def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None 
     exp = experience_counts(session, c.need_mask, today)
     alleged = open_allegations(session)
     stmt = candidate_select(c, today, km_by_place, child_homes | sibling_homes, household_ids=household_ids,
-                            with_details=with_details)
+                            with_details=with_details, ranked_only=ranked_only)
     rows = session.execute(stmt).all()
 
     ranked: list[tuple[float, Any]] = []

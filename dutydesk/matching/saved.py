@@ -118,10 +118,13 @@ def save_result(session: Session, result: MatchResult, *, run_by_id: int, reques
     if result.ranked:
         sel = sel.where(sel.selected_columns[1].not_in(
             sa.select(SR.c.household_id).where(SR.c.search_id == search.id).scalar_subquery()))
-    n = session.execute(sa.insert(SR).from_select(["search_id", "household_id", "rank", "score", "reasons"], sel)).rowcount
-    if n is not None and n >= 0 and n != search.excluded_count:
+    session.execute(sa.insert(SR).from_select(["search_id", "household_id", "rank", "score", "reasons"], sel))
+    n = session.execute(sa.select(sa.func.count()).select_from(SR)
+                        .where(SR.c.search_id == search.id, SR.c.rank.is_(None))).scalar()
+    if n != search.excluded_count:
         search.excluded_count = n
         session.add(search)
+        session.flush()
     return search
 
 
@@ -140,7 +143,8 @@ def run_and_save(desk: Desk, request_id: int, criteria: MatchCriteria | None = N
         crit = criteria or criteria_for_request(s, request_id)
         if crit.request_id is None:
             crit = crit.with_changes(request_id=req.id, request_reference=req.reference)
-        result = match(s, crit, weights=weights)
+        # The exclusions are written by the database at save time; only the ranked come to Python.
+        result = match(s, crit, weights=weights, ranked_only=True)
     with desk.db.write() as s:
         req = s.get(PlacementRequest, request_id)
         if req is None or not req.state.is_open:
