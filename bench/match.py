@@ -207,13 +207,16 @@ def main() -> None:
             uid = s.execute(sa.text("SELECT id FROM users LIMIT 1")).scalar()
         times = []
         for _ in range(3):
-            with db.read() as s:
-                res = match(s, criteria_set(db)[0][1], weights=w)
             t = time.perf_counter()
+            with db.read() as s:
+                res = match(s, criteria_set(db)[0][1], weights=w, ranked_only=True)
             with db.write() as s:
-                save_result(s, res, run_by_id=uid)
+                search = save_result(s, res, run_by_id=uid)
+                rows = search.ranked_count + search.excluded_count
+                s.rollback()  # leave the store as it was
             times.append(time.perf_counter() - t)
-        print(f"save search ({res.total} result rows): median {statistics.median(times) * 1000:.0f} ms")
+        print(f"run and save a search ({rows} result rows, one bulk insert of the ranked, one INSERT ... SELECT "
+              f"of the exclusions): median {statistics.median(times) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
