@@ -100,10 +100,12 @@ class ResultList(Widget, can_focus=True):
         height = max(1, self.size.height)
         if not self.rows:
             return Text(self.empty_text, style="italic")
+        width = max(1, self.content_size.width or self.size.width)
         top = max(0, min(self.cursor - height // 2, len(self.rows) - height))
         out = Text(no_wrap=True, overflow="ellipsis")
         for i in range(top, min(len(self.rows), top + height)):
             line = self.rows[i].line.copy()
+            line.truncate(width, overflow="ellipsis", pad=i == self.cursor)
             if i == self.cursor:
                 line.stylize("reverse")
             if i > top:
