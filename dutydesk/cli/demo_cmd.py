@@ -27,10 +27,15 @@ def demo_cmd(cli: CliContext, seed: int, households: int, children: int | None, 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from dutydesk.demo.build import build, prepare_store
+    from dutydesk.demo.build import build, prepare_store, store_counts
 
     err = Console(stderr=True)
-    database = prepare_store(Database(cli.url), force=force)
+    target = Database(cli.url)
+    before = store_counts(target)
+    database = prepare_store(target, force=force)
+    if any(before.values()):
+        what = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in before.items() if n)
+        err.print(f"--force: wiped the store {_url_text(cli.url)} ({what}).", markup=False, highlight=False)
     bar = Progress(TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("rows"), TimeElapsedColumn(), console=err, transient=False)
     with bar:

@@ -80,7 +80,7 @@ def dob_for(rng: random.Random, today: dt.date, age: int) -> dt.date:
 
 def new_child(county: County, age: int, gender: Gender, home: PlaceInfo, *, bg: dict | None = None,
               last_name: str | None = None, uasc: bool = False, ref_day: dt.date | None = None,
-              created_day: dt.date | None = None, **over) -> Kid:
+              created_day: dt.date | None = None, write: bool = True, **over) -> Kid:
     rng = county.rng
     cid = county.next_id("children")
     if uasc:
@@ -124,7 +124,8 @@ def new_child(county: County, age: int, gender: Gender, home: PlaceInfo, *, bg: 
         setattr(kid, key, value)
     kid.created_at = county.past(county.at(min(created_day or day, county.today), 9, randrange(rng, 60)))
     county.kids.append(kid)
-    county.writer.add("children", kid.row())
+    if write:
+        county.writer.add("children", kid.row())
     return kid
 
 
@@ -214,6 +215,7 @@ def generate(county: County, children_total: int) -> None:
             by_area.setdefault(h.place.area, []).append(h)
 
     # Children in the places filled now.
+    placed_now: list[Kid] = []
     for hh in county.households:
         free = hh.occupied - hh.reserved
         if free <= 0:
@@ -227,9 +229,14 @@ def generate(county: County, children_total: int) -> None:
             uasc = Specialism.UASC in hh.specialisms and age >= 14 and not siblings and rng.random() < 0.4
             gender = Gender.MALE if uasc and rng.random() < 0.9 else gender_for(rng, hh.gender_terms, age)
             kid = new_child(county, age, gender, hh.place, bg=bg, last_name=surname, uasc=uasc,
-                            family_key=family)
+                            family_key=family, write=False)
             ptype = placement_type_for(rng, hh)
-            stay(county, kid, hh, number, ptype, start_for(county, hh, kid, ptype))
+            start = start_for(county, hh, kid, ptype)
+            # Known to the desk from a few days before the placement (or the start of its records).
+            kid.created_at = county.past(county.at(start - dt.timedelta(days=randrange(rng, 1, 10)),  # babies: pre-birth referral
+                                                   9, randrange(rng, 60)))
+            placed_now.append(kid)  # written after the moves below, which may move created_at back
+            stay(county, kid, hh, number, ptype, start)
     county.writer.flush()
 
     # Free places: when each became free, mostly the end of an earlier placement.
@@ -244,7 +251,7 @@ def generate(county: County, children_total: int) -> None:
             start = max(hh.approved_on, hh.vacant_since - dt.timedelta(days=length))
             age = randint(rng, hh.age_min, hh.age_max)
             kid = new_child(county, age, gender_for(rng, hh.gender_terms, age), hh.place,
-                            ref_day=hh.vacant_since, created_day=start)
+                            ref_day=hh.vacant_since, created_day=start - dt.timedelta(days=2))
             spare_used += 1
             reason, note = ended_reason(rng)
             stay(county, kid, hh, randint(rng, 1, hh.places), placement_type_for(rng, hh), start,
@@ -271,7 +278,10 @@ def generate(county: County, children_total: int) -> None:
                         if reason == PlacementEndReason.BREAKDOWN else "Planned move to a longer-term home.")
                 stay(county, s.kid, other, randint(rng, 1, other.places), placement_type_for(rng, other),
                      start, ended_on=s.starts_on, end_reason=reason, end_note=note)
+                s.kid.created_at = min(s.kid.created_at, county.at(start - dt.timedelta(days=3), 9))
                 break
+    for kid in placed_now:
+        county.writer.add("children", kid.row())
 
     # Children at home now, or waiting: the rest of the budget (open and closed requests use them).
     while spare_used < spare_budget:
@@ -281,14 +291,15 @@ def generate(county: County, children_total: int) -> None:
             size = choice(rng, (2, 2, 3, 3, 4))
         if size == 1:
             age = randint(rng, 0, 17)
-            county.waiting.append([new_child(county, age, gender_for(rng, GenderTerms.ANY, age), home)])
+            county.waiting.append([new_child(county, age, gender_for(rng, GenderTerms.ANY, age), home,
+                                             created_day=county.start)])
         else:
             bg = names.background(rng)
             surname = choice(rng, bg["surnames"])
             family = f"G{county.ids.get('children', 0) + 1:06d}"
             ages = sorted({randint(rng, 0, 15) for _ in range(size)}, reverse=True)
             group = [new_child(county, a, gender_for(rng, GenderTerms.ANY, a), home, bg=bg,
-                               last_name=surname, family_key=family) for a in ages]
+                               last_name=surname, family_key=family, created_day=county.start) for a in ages]
             county.waiting.append(group)
             size = len(group)
         spare_used += size

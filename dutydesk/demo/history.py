@@ -432,8 +432,12 @@ def placed_request(county: County, s: Stay) -> None:
         decision(county, r, DecisionKind.PLACE, s.hh, t[3], DecisionStatus.RETURNED, returned_at=r.steps[4][1])
         did = decision(county, r, DecisionKind.PLACE, s.hh, r.steps[5][1], DecisionStatus.SIGNED_OFF, r.steps[6][1])
     elif retro:
-        morning = county.at(s.starts_on + (DAY if county.local(placed_at).hour >= 12 else dt.timedelta()), 9, 40)
-        morning += dt.timedelta(minutes=randrange(rng, 0, 90))
+        # Signed off by a manager the next working morning.
+        placed_local = county.local(placed_at)
+        sign_day = placed_local.date() + (DAY if placed_local.hour >= 9 else dt.timedelta())
+        while sign_day.weekday() >= 5:
+            sign_day += DAY
+        morning = county.at(sign_day, 9, 40) + dt.timedelta(minutes=randrange(rng, 0, 90))
         if morning < county.now:
             did = decision(county, r, DecisionKind.PLACE, s.hh, t[3], DecisionStatus.SIGNED_OFF, morning,
                            retrospective=True, comment="Agreed retrospectively; emergency placement out of hours.")

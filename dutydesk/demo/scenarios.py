@@ -185,8 +185,9 @@ class Scenarios:
         c = self.c
         today = c.today
 
-        def kid(key, ref, first, last, age, gender, town, *, school=True, day=None, **kw):
+        def kid(key, ref, first, last, age, gender, town, *, school=True, day=None, known=None, **kw):
             k = new_child(c, age, gender, self.place(town), ref_day=day or today, case_reference=ref,
+                          created_day=known or (day or self.day) - dt.timedelta(days=2),
                           first_name=first, last_name=last,
                           school=self.place(town) if school and age >= 4 else None, **kw)
             self.kid[key] = k
@@ -194,16 +195,17 @@ class Scenarios:
 
         F, M = Gender.FEMALE, Gender.MALE
         kid("s1", "CR-S01", "Kayla", "Marsh", 13, F, "Margate", legal_status=LegalStatus.POLICE_PROTECTION,
+            known=self.night - dt.timedelta(days=400),
             needs=frozenset(), day=self.night)
         kid("s2_a", "CR-S02A", "Tyler", "Brooks", 9, M, "Sittingbourne", family_key="BROOKS-S02", needs=frozenset())
         kid("s2_b", "CR-S02B", "Jayden", "Brooks", 7, M, "Sittingbourne", family_key="BROOKS-S02", needs=frozenset())
         kid("s2_c", "CR-S02C", "Leo", "Brooks", 4, M, "Sittingbourne", family_key="BROOKS-S02", needs=frozenset())
-        kid("s3_past", "CR-S03", "Poppy", "Gardner", 8, F, "Ramsgate", needs=frozenset(),
+        kid("s3_past", "CR-S03", "Poppy", "Gardner", 8, F, "Ramsgate", needs=frozenset(), known=today - dt.timedelta(days=220),
             day=today - dt.timedelta(days=47))
         kid("s4", "CR-S04", "Ruby", "Clarke", 10, F, "Ashford", needs=frozenset({S.DISABILITY}), wheelchair=True,
             legal_status=LegalStatus.SECTION_20,
             notes="Cerebral palsy; uses a wheelchair. Short breaks every other weekend, Friday 16:00 to Sunday 16:00.")
-        kid("s5", "CR-S05", "Connor", "Walsh", 15, M, "Folkestone", needs=frozenset({S.TEENAGERS}),
+        kid("s5", "CR-S05", "Connor", "Walsh", 15, M, "Folkestone", needs=frozenset({S.TEENAGERS}), known=today - dt.timedelta(days=250),
             legal_status=LegalStatus.CARE_ORDER)
         kid("s6", "CR-S06", "Zabihullah", "Safi", 16, M, "Dover", school=False, uasc=True, languages="pashto",
             religion="Muslim", ethnicity="Asian Other - Afghan", legal_status=LegalStatus.SECTION_20,
@@ -214,13 +216,15 @@ class Scenarios:
         kid("s7_baby", "CR-S07B", "Freya", "Parker", 0, F, "Gravesend", family_key="PARKER-S07",
             needs=frozenset({S.BABIES}), legal_status=LegalStatus.INTERIM_CARE_ORDER,
             dob=self.day - dt.timedelta(days=3))
-        kid("s8", "CR-S08", "Alfie", "Doyle", 7, M, "Sittingbourne", needs=frozenset(),
+        kid("s8", "CR-S08", "Alfie", "Doyle", 7, M, "Sittingbourne", needs=frozenset(), known=self.day - dt.timedelta(days=3),
             legal_status=LegalStatus.INTERIM_CARE_ORDER)
-        kid("s9", "CR-S09", "Lily", "Ward", 9, F, "Herne Bay", needs=frozenset(), legal_status=LegalStatus.CARE_ORDER)
-        kid("al_2", "CR-AL2", "Mason", "Reed", 6, M, "Gravesend", needs=frozenset(), legal_status=LegalStatus.CARE_ORDER)
-        kid("al_3", "CR-AL3", "Jade", "Fox", 14, F, "Tunbridge Wells", needs=frozenset(),
+        kid("s9", "CR-S09", "Lily", "Ward", 9, F, "Herne Bay", needs=frozenset(), legal_status=LegalStatus.CARE_ORDER,
+            known=today - dt.timedelta(days=410))
+        kid("al_2", "CR-AL2", "Mason", "Reed", 6, M, "Gravesend", needs=frozenset(), legal_status=LegalStatus.CARE_ORDER,
+            known=today - dt.timedelta(days=160))
+        kid("al_3", "CR-AL3", "Jade", "Fox", 14, F, "Tunbridge Wells", needs=frozenset(), known=today - dt.timedelta(days=160),
             legal_status=LegalStatus.SECTION_20)
-        kid("s10", "CR-S10", "Jordan", "Campbell", 12, M, "Deal", needs=frozenset(),
+        kid("s10", "CR-S10", "Jordan", "Campbell", 12, M, "Deal", needs=frozenset(), known=today - dt.timedelta(days=22),
             legal_status=LegalStatus.CARE_ORDER, placing_authority="London Borough of Croydon",
             social_worker="Andrea Phillips (Croydon)",
             notes="Placed by the London Borough of Croydon, which keeps statutory responsibility "
@@ -372,15 +376,18 @@ class Scenarios:
             (CS.RULED_OUT, "Age range 5-17 does not include a 3-year-old."),
             (CS.RULED_OUT, "Ranked lower: 24 km from the child's school; chosen household 3 km."),
             (CS.DECLINED_BY_CARER, "Carer declined: child's dog allergy and the family's two dogs."),
-            (CS.RULED_OUT, "Sibling group larger than the vacancy."),
-            (CS.RULED_OUT, "Ranked lower: chosen household knew the child from respite (continuity)."),
-        ]
-        for rid, area, chosen_id, t_from, t_to, worker_id in c.placed_log:
-            if considered >= len(reasons) or t_from.date() < gone or area is None or area.value != "East":
-                continue
+        ]  # three is enough to show; each one costs a saved search at the end of the build
+        east = [entry for entry in c.placed_log if entry[1] is not None and entry[1].value == "East"]
+        since = [entry for entry in east if entry[3] >= c.at(gone, 0)]
+        before = [entry for entry in reversed(east) if entry[3] < c.at(gone, 0)]
+        for rid, area, chosen_id, t_from, t_to, worker_id in since + before:
+            if considered >= len(reasons):
+                break
             if chosen_id == s3.id or (rid, s3.id) in c.cand_pairs:
                 continue
             status, reason = reasons[considered]
+            if t_from < c.at(gone, 0):  # while both places were filled
+                status, reason = CS.RULED_OUT, "No vacancy on the dates needed: both places filled then."
             c.cand_pairs.add((rid, s3.id))
             cid = c.next_id("candidates")
             w.add("candidates", {"id": cid, "request_id": rid, "household_id": s3.id, "search_id": None,
