@@ -4,7 +4,7 @@
 the next hours, placements made, households put on hold and allegations
 raised since the shift began. ``write_note`` saves the outgoing worker's note
 (for their team, or addressed to another, e.g. out of hours), audited;
-``notes_for`` reads the latest ones addressed to a team.
+the summary carries the latest notes a team wrote or was sent.
 """
 
 from __future__ import annotations
@@ -112,8 +112,7 @@ def _notes(s, team_id: int | None, since: dt.datetime) -> list[HandoverNoteView]
         .join(writer, writer.id == HandoverNote.written_by_id)
         .join(from_team, from_team.id == HandoverNote.team_id)
         .join(to_team, to_team.id == HandoverNote.to_team_id, isouter=True)
-        .where(sa.or_(HandoverNote.to_team_id == team_id,
-                      sa.and_(HandoverNote.team_id == team_id, HandoverNote.to_team_id.is_(None))),
+        .where(sa.or_(HandoverNote.to_team_id == team_id, HandoverNote.team_id == team_id),
                HandoverNote.written_at >= since)
         .order_by(HandoverNote.written_at.desc()).limit(10)
     ).all()

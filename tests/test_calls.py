@@ -307,3 +307,25 @@ def test_cli_errors_are_one_line(database, people, monkeypatch, capsys):
     assert code == 2 and "--placement-type" in err
     with database.read() as s:
         assert s.exec(select(Call)).first() is None
+
+
+def test_cli_handover(database, people, monkeypatch, capsys):
+    import json
+
+    url = database.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T17:00:00")
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    code, out, err = _cli(["--db", url, "calls", "log", "--caller-type", "childs_social_worker",
+                           "--category", "information", "--summary", "SW rings back tonight",
+                           "--callback-due", "19:30", "--callback-team", "OOH"], capsys)
+    assert code == 0, err
+    code, out, err = _cli(["--db", url, "calls", "handover", "--since", "08:00", "--note", "Callback [/] at 19:30",
+                           "--to", "OOH"], capsys)
+    assert code == 0, err
+    assert "19:30" in out and "Callback [/] at 19:30" in out
+    monkeypatch.setenv("DUTYDESK_USER", "oliver")
+    code, out, err = _cli(["--db", url, "calls", "handover", "--since", "08:00", "--json"], capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert [c["summary"] for c in data["callbacks_due"]] == ["Call back: SW rings back tonight"]
+    assert [n["body"] for n in data["notes"]] == ["Callback [/] at 19:30"]

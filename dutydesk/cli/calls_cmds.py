@@ -178,3 +178,53 @@ def list_cmd(cli: CliContext, **o) -> None:  # noqa: ANN003
                    f"{r.category.value[:18]:<18} {r.summary[:60]}")
     if page.has_more:
         click.echo(f"More calls: add --offset {page.offset + page.limit}.")
+
+
+@calls_group.command("handover")
+@click.option("--since", metavar="WHEN", help="Start of the shift (HH:MM, 'DD/MM HH:MM'; default 12 hours ago).")
+@click.option("--note", help="Write a handover note for the next shift (newlines kept).")
+@click.option("--to", "to_team", metavar="CODE", help="The team the note is for (default your own), e.g. OOH.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_cli
+def handover_cmd(cli: CliContext, since: str | None, note: str | None, to_team: str | None, as_json: bool) -> None:
+    """What the next shift must know: open requests, callbacks due, placements, holds, allegations, notes."""
+    from dataclasses import asdict
+
+    from dutydesk import handover
+
+    desk = Desk(cli.database(), cli.actor())
+    if note is not None:
+        handover.write_note(desk, note, to_team_id=team_id_for(desk, to_team))
+    elif to_team:
+        raise InvalidInput("--to goes with --note: say what the next shift must know.")
+    ho = handover.summary(desk, since=parse_when(since, what="Since"))
+    if as_json:
+        emit_json({
+            "since": ho.since, "until": ho.until,
+            "open_requests": [asdict(r) for r in ho.open_requests],
+            "callbacks_due": [c.to_json() for c in ho.callbacks_due],
+            "placements_made": [asdict(x) for x in ho.placements_made],
+            "households_on_hold": [asdict(x) for x in ho.households_on_hold],
+            "allegations_raised": [asdict(x) for x in ho.allegations_raised],
+            "notes": [asdict(n) for n in ho.notes],
+        })
+        return
+    click.echo(f"Handover, {clock.fmt_local(ho.since)} to {clock.fmt_local(ho.until)}")
+    click.echo(f"\nOpen placement requests ({len(ho.open_requests)}):")
+    for r in ho.open_requests:
+        click.echo(f"  {r.reference:<15} {r.urgency.value:<9} {r.state.value:<11} {r.children}")
+    click.echo(f"\nCallbacks due ({len(ho.callbacks_due)}):")
+    for c in ho.callbacks_due:
+        late = " OVERDUE" if c.overdue() else ""
+        click.echo(f"  {clock.fmt_local(c.due_at)}{late}  {c.assigned_to_name or c.team_name}: {c.summary}")
+    for title, lines in (("Placements made", ho.placements_made), ("Households put on hold", ho.households_on_hold),
+                         ("Allegations raised", ho.allegations_raised)):
+        click.echo(f"\n{title} ({len(lines)}):")
+        for x in lines:
+            click.echo(f"  {x.title}: {x.detail}")
+    if ho.notes:
+        click.echo("\nNotes:")
+        for n in ho.notes:
+            click.echo(f"  {clock.fmt_local(n.written_at)} {n.written_by} ({n.team} -> {n.to_team}):")
+            for line in n.body.splitlines():
+                click.echo(f"    {line}")
