@@ -33,6 +33,12 @@ def store(tmp_path, monkeypatch):
               starts_on=today - dt.timedelta(days=200))
     unavailable(db, kemp, today + dt.timedelta(days=20), today + dt.timedelta(days=27))
     household(db, "H-DOVER", name="Near, Dover", place="Dover")
+    from db.models import Allegation
+    from dutydesk import clock
+
+    with db.write() as s:
+        s.add(Allegation(reference="AL-0001", household_id=kemp, raised_at=clock.now() - dt.timedelta(days=3),
+                         raised_by_id=uid, summary="Child told teacher [bold]something[/bold]"))
     desk = Desk(db, actor_for(db, "dana"))
     r1 = request(db, uid, [child(db, "C-TOT", age=3, school_place_id=pl["Margate"])], ref="R-TODDLER")
     r2 = request(db, uid, [child(db, "C-TEN", age=10, gender=Gender.MALE, school_place_id=pl["Dover"])],
@@ -59,6 +65,7 @@ async def test_profile_answers_why_not_me(store):
         text = flat_text(app)
         assert "H-KEMP Kemp [Jr], Susan [/] in-house, approved" in text
         assert "! DBS check lapsed on" in text
+        assert "! Allegation AL-0001 open for 3 days: on hold for new placements" in text
         assert "2 places, ages 5-17" in text
         for _ in range(10):
             await pilot.press("down")
@@ -86,11 +93,11 @@ async def test_profile_shows_free_places_and_periods(store):
         await open_desk(pilot)
         app.open_household(kemp)
         await settle(pilot)
-        for _ in range(14):
+        for _ in range(17):
             await pilot.press("down")
         await settle(pilot)
         text = flat_text(app)
         assert "Free places, week by week" in text
         assert " 1 " in text and " - " in text  # a free place most weeks, none in the holiday week
         assert "holiday" in text
-        assert "Allegations None recorded" in text
+        assert "AL-0001 open, raised" in text and "3 days: Child told teacher [bold]something[/bold]" in text
