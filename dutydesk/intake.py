@@ -408,9 +408,10 @@ def find_children(session: Session, text: str, limit: int = 8) -> list[Match]:
     t0 = terms[0]
     rank = sa.case(
         (ref == t0, 0),
-        (sa.or_(first == t0, last == t0), 1),
-        (sa.or_(first.like(f"{t0}%"), last.like(f"{t0}%"), ref.like(f"{t0}%")), 2),
-        else_=3,
+        (first == t0, 1),
+        (last == t0, 2),
+        (sa.or_(first.like(f"{t0}%"), last.like(f"{t0}%"), ref.like(f"{t0}%")), 3),
+        else_=4,
     )
     rows = session.execute(
         sa.select(Child.id, Child.first_name, Child.last_name, Child.case_reference, Child.date_of_birth, Child.gender)

@@ -174,3 +174,32 @@ def test_estimate_dob_keeps_the_age():
     day = dt.date(2024, 2, 29)
     dob = estimate_dob(13, day)
     assert day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day)) == 13
+
+
+def test_type_ahead_finds_ranked_and_bounded(database, people):
+    from db.enums import HouseholdKind, HouseholdStatus
+    from db.models import Household
+    from dutydesk.intake import find_children, find_households, find_places
+    from dutydesk.places import ensure_places
+
+    actor = people["worker"]
+    with database.write() as s:
+        create_child(s, actor, girl(first_name="Samira", last_name="Amy", case_reference="KC9"))
+        create_child(s, actor, girl(first_name="Amy", last_name="O'Brien [Jr]", case_reference="KC1"))
+        create_child(s, actor, girl(first_name="Tamys", last_name="Ward", case_reference="AMY1"))
+        for i in range(22):
+            create_child(s, actor, girl(first_name=f"Amyas{i:02d}", last_name="Test"))
+        s.add(Household(reference="HH-00001", name="Akhtar, Samina", kind=HouseholdKind.IN_HOUSE,
+                        status=HouseholdStatus.APPROVED, places=2, occupied_places=1))
+        ensure_places(s)
+    with database.read() as s:
+        amy = find_children(s, "amy", limit=50)
+        assert len(amy) == 20  # 25 match; never more than FIND_MAX
+        assert [m.label for m in amy[:2]] == ["Amy O'Brien [Jr]", "Samira Amy"]  # exact name first
+        assert find_children(s, "amy1")[0].detail.startswith("AMY1")  # exact reference first
+        assert [m.label for m in find_children(s, "o'brien [jr]")] == ["Amy O'Brien [Jr]"]
+        assert find_children(s, "   ") == [] and find_children(s, "%_") == []
+        assert len(find_children(s, "amy", limit=5)) == 5
+        assert find_households(s, "akhtar")[0].detail == "HH-00001 · approved · 1 free"
+        assert find_places(s, "margate")[0].label == "Margate"
+        assert "Margate" in [m.label for m in find_places(s, "ct9")]
