@@ -35,7 +35,8 @@ def demo_cmd(cli: CliContext, seed: int, households: int, children: int | None, 
     database = prepare_store(target, force=force)
     if any(before.values()):
         what = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in before.items() if n)
-        err.print(f"--force: wiped the store {_url_text(cli.url)} ({what}).", markup=False, highlight=False)
+        err.print(f"--force: wiped the store {_url_text(cli.url)} ({what}).", markup=False, highlight=False,
+                  soft_wrap=True)
     bar = Progress(TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("rows"), TimeElapsedColumn(), console=err, transient=False)
     with bar:

@@ -225,6 +225,7 @@ def build(
         notes = list(county.scenario_notes)
     summary = DemoSummary(seed=seed, seconds=0.0, counts=counts, os_user=me.username if me else None,
                           scenarios=notes)
+    del county, scenes, writer  # let the in-memory county go before the searches run
     add_searches = None
     if searches:
         try:
