@@ -123,8 +123,9 @@ class FinderScreen(DeskScreen):
         Binding("up", "cursor(-1)", "Up", show=False, id="finder.up"),
         Binding("pagedown", "page(1)", "Next page", show=False, id="finder.next_page"),
         Binding("pageup", "page(-1)", "Previous page", show=False, id="finder.prev_page"),
-        Binding("x", "toggle_view", "Ruled out", tooltip="Switch between ranked and ruled-out households",
-                id="finder.toggle"),
+        Binding("x", "show_view('excluded')", "Ruled out", tooltip="Show the households ruled out, with their rules",
+                id="finder.ruled_out"),
+        Binding("x", "show_view('ranked')", "Ranked", tooltip="Show the ranked households again", id="finder.ranked"),
         Binding("s", "shortlist", "Shortlist", tooltip="Shortlist the highlighted household for the request",
                 id="finder.shortlist"),
         Binding("o", "open_household", "Open", tooltip="Open the highlighted household's profile",
@@ -304,9 +305,17 @@ class FinderScreen(DeskScreen):
                 lst.rows, len(lst.rows) - 1 if delta > 0 else 0)
             self._update_detail()
 
-    def action_toggle_view(self) -> None:
-        self.view = "excluded" if self.view == "ranked" else "ranked"
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_view":
+            return parameters[0] != self.view  # one x key: the footer names where it goes
+        return True
+
+    def action_show_view(self, view: str) -> None:
+        if view == self.view:
+            return
+        self.view = view
         self.page_offset = 0
+        self.refresh_bindings()
         self.fetch_page()
 
     def action_focus_filter(self) -> None:

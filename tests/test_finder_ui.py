@@ -90,16 +90,20 @@ async def test_finder_pages_and_ruled_out_view(store):
         await pilot.press("pagedown")
         await settle(pilot)
         assert "Ranked 51-63 of 63" in flat_text(app)
+        assert "x Ruled out" in flat_text(app)
         await pilot.press("x")
         await settle(pilot)
         text = flat_text(app)
-        assert "Ruled out 1-2 of 2" in text
+        assert "Ruled out 1-2 of 2" in text and "x Ranked" in text
         assert "H-BABY" in text and "H-HOLD" in text
         # The first ruled-out household (by reference) is highlighted: every rule it failed.
         assert "Child's age is outside the approved range 0-4" in text
         await pilot.press("down")
         await settle(pilot)
         assert "Household is on hold; it takes no new placements" in flat_text(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert "Ranked 1-50 of 63" in flat_text(app)
 
 
 async def test_shortlist_saves_the_search_and_open_shows_the_profile(store):
