@@ -86,7 +86,8 @@ def new_child(county: County, age: int, gender: Gender, home: PlaceInfo, *, bg: 
     if uasc:
         bg = UASC_BACKGROUND
     bg = bg or names.background(rng)
-    first = choice(rng, bg["female"] if gender == Gender.FEMALE else bg["male"])
+    girls, boys = bg.get("girls", bg["female"]), bg.get("boys", bg["male"])
+    first = choice(rng, girls if gender == Gender.FEMALE else boys)
     day = ref_day or county.today
     needs: set[Specialism] = set()
     wheelchair = False

@@ -637,12 +637,14 @@ AVAILABILITY = [
     "Carer ready to take a teenager again after a break.",
     "Agency confirms carer has a vacancy for a short-term placement.",
 ]
-INFO = [
-    "Neighbouring authority notifying a placement in the county.",
-    "Hospital discharge planning for a newborn; no placement needed yet.",
-    "Asking whether the desk holds a record for a child; referred to the allocated worker.",
-    "Police asking for the out-of-hours number for a carer.",
-]
+INFO = {
+    CallerType.OTHER_AUTHORITY: "Neighbouring authority notifying a placement in the county.",
+    CallerType.HOSPITAL: "Hospital discharge planning for a newborn; no placement needed yet.",
+    CallerType.OTHER: "School asking whether the desk holds a record for a child; referred to the allocated worker.",
+    CallerType.POLICE: "Police asking for the out-of-hours number for a carer.",
+    CallerType.IFA: "Agency updating a carer's terms of approval after panel.",
+    CallerType.OUT_OF_HOURS: "Out-of-hours passing on overnight contact from a carer; no action needed.",
+}
 COMPLAINT = [
     "Parent complaining about contact arrangements.",
     "Carer unhappy that the placement plan is late.",
@@ -690,7 +692,7 @@ def background_calls(county: County, n: int) -> int:
             ctype = choice(rng, (CallerType.OTHER_AUTHORITY, CallerType.HOSPITAL, CallerType.POLICE,
                                 CallerType.OTHER, CallerType.IFA, CallerType.OUT_OF_HOURS))
             cat = CallCategory.INFORMATION
-            summary = choice(rng, INFO)
+            summary = INFO[ctype]
         else:
             ctype = choice(rng, (CallerType.PARENT, CallerType.CARER, CallerType.OTHER))
             cat = CallCategory.COMPLAINT

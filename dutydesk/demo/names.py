@@ -17,12 +17,19 @@ from dutydesk.demo.rand import choice, randint, randrange  # noqa: F401
 BACKGROUNDS: list[tuple[float, dict]] = [
     (0.70, {
         "female": ["Sarah", "Emma", "Claire", "Louise", "Joanne", "Nicola", "Karen", "Lisa", "Rachel",
-                   "Amy", "Hannah", "Sophie", "Chloe", "Lucy", "Megan", "Jessica", "Charlotte", "Olivia",
-                   "Amelia", "Isla", "Poppy", "Ruby", "Evie", "Grace", "Lily", "Freya", "Maureen", "Janet",
+                   "Amy", "Hannah", "Sophie", "Chloe", "Lucy", "Megan", "Jessica", "Charlotte", "Laura",
+                   "Michelle", "Angela", "Julie", "Helen", "Grace", "Victoria", "Rebecca", "Maureen", "Janet",
                    "Susan", "Tracey", "Donna", "Kelly", "Gemma", "Kirsty", "Leanne", "Jade", "Niamh"],
+        # Names for children born since about 2008 (the adult lists above are for carers and workers).
+        "girls": ["Amelia", "Isla", "Poppy", "Ruby", "Evie", "Grace", "Lily", "Freya", "Olivia", "Mia",
+                  "Ava", "Sophie", "Chloe", "Ella", "Millie", "Jessica", "Megan", "Holly", "Scarlett", "Layla",
+                  "Daisy", "Phoebe", "Erin", "Maisie", "Lacey", "Skye"],
+        "boys": ["Oliver", "George", "Harry", "Jack", "Alfie", "Charlie", "Freddie", "Archie", "Leo", "Tommy",
+                 "Reggie", "Noah", "Oscar", "Theo", "Jacob", "Riley", "Mason", "Kai", "Logan", "Tyler",
+                 "Callum", "Kieran", "Connor", "Liam", "Ryan", "Jayden"],
         "male": ["David", "Paul", "Mark", "Andrew", "Richard", "Stephen", "Gary", "Darren", "Lee",
                  "Craig", "Jamie", "Liam", "Ryan", "Callum", "Kieran", "Connor", "Harry", "Oliver",
-                 "George", "Jack", "Alfie", "Charlie", "Freddie", "Archie", "Leo", "Tommy", "Reggie",
+                 "George", "Jack", "Matthew", "Charlie", "Simon", "Neil", "Adam", "Daniel", "Martin",
                  "Keith", "Brian", "Colin", "Dean", "Wayne", "Shaun", "Owen", "Rhys"],
         "surnames": ["Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Thomas", "Roberts",
                      "Walker", "Wright", "Thompson", "White", "Hughes", "Edwards", "Green", "Hall",
