@@ -83,6 +83,11 @@ def fresh_sqlite(tmp_path, name: str) -> Database:
     return d
 
 
+def _plain(row) -> str:
+    """A row as text that does not depend on set iteration order (hash seeds differ between processes)."""
+    return repr(tuple(sorted(v) if isinstance(v, frozenset) else v for v in row))
+
+
 def fingerprint(db: Database) -> str:
     h = hashlib.sha256()
     with db.read() as s:
@@ -91,15 +96,15 @@ def fingerprint(db: Database) -> str:
             Household.age_min, Household.age_max, Household.placement_types, Household.specialisms,
             Household.languages, Household.occupied_places, Household.vacant_since, Household.place_id,
         ).order_by(Household.id)):
-            h.update(repr(tuple(row)).encode())
+            h.update(_plain(row).encode())
         for row in s.execute(sa.select(
             Child.case_reference, Child.first_name, Child.last_name, Child.date_of_birth, Child.gender,
             Child.needs, Child.family_key, Child.placing_authority,
         ).order_by(Child.id)):
-            h.update(repr(tuple(row)).encode())
+            h.update(_plain(row).encode())
         for row in s.execute(sa.select(PlacementRequest.reference, PlacementRequest.state,
                                        PlacementRequest.created_at).order_by(PlacementRequest.id)):
-            h.update(repr(tuple(row)).encode())
+            h.update(_plain(row).encode())
     return h.hexdigest()
 
 
@@ -592,3 +597,34 @@ def test_invariants_and_scenarios_hold_at_awkward_times(tmp_path, monkeypatch, n
     for check in checks:
         check(built)
     db.dispose()
+
+
+def _raw_hash(path) -> str:
+    import sqlite3
+
+    h = hashlib.sha256()
+    con = sqlite3.connect(path)
+    for table in ("households", "children", "placements", "placement_requests", "request_transitions",
+                  "candidates", "candidate_contacts", "decisions", "calls", "callbacks", "allegations",
+                  "allegation_events", "handover_notes", "unavailable_periods"):
+        for row in con.execute(f"SELECT * FROM {table} ORDER BY 1"):
+            h.update(repr(row).encode())
+    con.close()
+    return h.hexdigest()
+
+
+def test_same_county_in_another_process_and_for_another_login(tmp_path):
+    """Nothing depends on the hash seed of the process or on who builds it."""
+    import os
+    import subprocess
+    import sys
+
+    here = fresh_sqlite(tmp_path, "here.db")
+    build(here, seed=11, households=70, searches=False)
+    here.dispose()
+    code = ("import sys; from db.engine import Database; from db.schema import create_schema; "
+            "from dutydesk.demo.build import build; d = Database('sqlite:///' + sys.argv[1]); create_schema(d); "
+            "build(d, seed=11, households=70, searches=False)")
+    env = dict(os.environ, PYTHONHASHSEED="4242", DUTYDESK_USER="someone.else", DUTYDESK_NOW=NOW)
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "there.db")], env=env, check=True)
+    assert _raw_hash(tmp_path / "here.db") == _raw_hash(tmp_path / "there.db")
