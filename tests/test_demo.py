@@ -628,3 +628,22 @@ def test_same_county_in_another_process_and_for_another_login(tmp_path):
     env = dict(os.environ, PYTHONHASHSEED="4242", DUTYDESK_USER="someone.else", DUTYDESK_NOW=NOW)
     subprocess.run([sys.executable, "-c", code, str(tmp_path / "there.db")], env=env, check=True)
     assert _raw_hash(tmp_path / "here.db") == _raw_hash(tmp_path / "there.db")
+
+
+def test_indexes_rebuilt_after_the_bulk_load_match_a_fresh_schema(tmp_path):
+    """On SQLite the builder drops secondary indexes for the load and recreates them: same DDL after."""
+    import sqlite3
+
+    def indexes(path):
+        con = sqlite3.connect(path)
+        rows = set(con.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')"))
+        con.close()
+        return rows
+
+    fresh = fresh_sqlite(tmp_path, "fresh.db")
+    fresh.dispose()
+    built = fresh_sqlite(tmp_path, "built.db")
+    build(built, seed=1, households=40, searches=False)
+    built.dispose()
+    assert indexes(tmp_path / "built.db") == indexes(tmp_path / "fresh.db")
+    assert any(name == "uq_placements_active_place" for name, _t, _s in indexes(tmp_path / "built.db"))
