@@ -684,7 +684,11 @@ def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None 
     alleged = open_allegations(session)
     stmt = candidate_select(c, today, km_by_place, child_homes | sibling_homes, household_ids=household_ids,
                             with_details=with_details, ranked_only=ranked_only)
-    rows = session.execute(stmt).all()
+    # Plain tuples straight from the driver: every column here is an int, a string or
+    # NULL (dates are read as text), so SQLAlchemy's row objects would only add cost.
+    cursor_result = session.execute(stmt)
+    rows = cursor_result.cursor.fetchall()
+    cursor_result.close()
 
     ranked: list[tuple[float, Any]] = []
     excluded: list[tuple[int, Any]] = []
