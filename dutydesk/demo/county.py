@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import random
 from enum import Enum
 from collections.abc import Callable, Iterable
@@ -122,9 +123,13 @@ class Writer:
             self.conn.execute(sa.insert(metadata.tables[name]), rows)
             return
         sql, keys, converted = self._prepared(name)
+        getter = operator.itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
         params = []
         for row in rows:
-            values = [row.get(k) for k in keys]  # a missing NOT NULL column fails loudly in SQLite
+            try:
+                values = list(getter(row))
+            except KeyError:  # a missing nullable column is NULL; a missing NOT NULL one fails in SQLite
+                values = [row.get(k) for k in keys]
             for i, conv in converted:
                 v = values[i]
                 if v is not None:
