@@ -6,7 +6,8 @@ a name or reference, or recorded on the spot; "placement request" opens the
 request part; a callback takes a due time. ctrl+s saves through
 ``dutydesk.calls.log_call`` and returns to the screen the worker came from.
 
-A draft is saved as you type (about 1.5 s after the last key) and, when the
+A draft is saved as you type (1.5 s after the last key, and at least every
+2 s while typing goes on) and, when the
 SSH session drops (SIGHUP), at once; the next time the form or the desk opens
 it offers the draft back.
 """
@@ -14,6 +15,7 @@ it offers the draft back.
 from __future__ import annotations
 
 import signal
+import time
 from typing import Any
 
 from rich.text import Text
@@ -31,7 +33,8 @@ from screens.base import DeskScreen
 from screens.pickers import KeyChoice, KeyOption, KeyToggles, Picked, Picker
 
 DRAFT_KIND = "call"
-DRAFT_DELAY_S = 1.5
+DRAFT_DELAY_S = 1.5  # after the last key
+DRAFT_MAX_WAIT_S = 2.0  # however fast the typing, a draft at least this often
 
 CALLER_OPTIONS = [
     KeyOption("p", "police", "police"),
@@ -212,6 +215,7 @@ class CallFormScreen(DeskScreen):
         self.restore = restore
         self._draft_timer: Any = None
         self._dirty = False
+        self._dirty_since = 0.0
         self._saving = False
         self._old_sighup: Any = None
         self._opened_at = ""
@@ -385,12 +389,17 @@ class CallFormScreen(DeskScreen):
     # -- drafts --------------------------------------------------------------------------
 
     def changed(self) -> None:
+        """Something was typed: save a draft once typing pauses, and at least every DRAFT_MAX_WAIT_S."""
         if self._saving:
             return
+        now = time.monotonic()
+        if not self._dirty:
+            self._dirty_since = now
         self._dirty = True
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY_S, self._save_draft_soon)
+        wait = min(DRAFT_DELAY_S, max(0.05, self._dirty_since + DRAFT_MAX_WAIT_S - now))
+        self._draft_timer = self.set_timer(wait, self._save_draft_soon)
 
     def _save_draft_soon(self) -> None:
         self._draft_timer = None

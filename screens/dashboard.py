@@ -168,7 +168,12 @@ class DashboardScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.reload()
-        self.set_interval(REFRESH_S, self.reload)
+        self.set_interval(REFRESH_S, self._tick)
+
+    def _tick(self) -> None:
+        # Covered by another screen: no need to read the store; resuming reloads at once.
+        if self.is_current:
+            self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -208,3 +208,23 @@ async def test_read_only_record_when_no_richer_screen(store, monkeypatch):
         text = screen_text(app)
         assert "Placement request REQ-2026-00001" in text
         assert "Amy [bold red]X[/] (13)" in text and "Notes [/] here" in text
+
+
+async def test_draft_saved_while_typing_goes_on(store, monkeypatch):
+    monkeypatch.setattr(screens.call_form, "DRAFT_DELAY_S", 30)  # the pause never comes
+    monkeypatch.setattr(screens.call_form, "DRAFT_MAX_WAIT_S", 0.2)
+    app = desk_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("c", "n")
+        for ch in "abcdef":
+            await pilot.press(ch)
+            await pilot.pause(0.1)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        db, d = desk_for(store, "oliver")
+        draft = load_draft(d, "call")
+        db.dispose()
+        assert draft is not None and draft.fields["summary"].startswith("abc")
