@@ -30,6 +30,14 @@ from screens.base import DeskScreen
 REFRESH_S = 4.0
 
 URGENCY_SHORT = {"emergency": "EMERG", "urgent": "URGENT", "planned": "plan"}
+STATE_SHORT = {"logged": "logged", "searching": "searching", "contacting": "contacting", "proposed": "proposed",
+               "signed_off": "signed off"}
+
+
+def short_name(full: str) -> str:
+    """'Oliver Bennett' -> 'Oliver B.' so a column of workers stays narrow."""
+    parts = full.split()
+    return full if len(parts) < 2 else f"{parts[0]} {parts[-1][0]}."
 CALLER_SHORT = {
     "childs_social_worker": "child's SW", "police": "police", "out_of_hours": "OOH", "carer": "carer",
     "ifa": "IFA", "other_authority": "other LA", "hospital": "hospital", "parent": "parent", "other": "other",
@@ -162,7 +170,7 @@ class DashboardScreen(DeskScreen):
             yield Panel("Callbacks", [("due", "Due"), ("left", "Left"), ("what", "What")], id="p-callbacks")
             yield Panel("Waiting for you", [("what", "What"), ("detail", "Detail")], id="p-waiting")
             yield Panel("Vacancies", [("name", "Household"), ("free", "Free"), ("days", "Waiting")],
-                        id="p-vacancies")
+                        flex_column=0, id="p-vacancies")
             yield Panel("Calls today", [("at", "At"), ("caller", "Caller"), ("what", "Summary")], id="p-calls")
         yield Footer()
 
@@ -201,8 +209,6 @@ class DashboardScreen(DeskScreen):
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         from dutydesk import clock
         from dutydesk.dashboard import fmt_left, fmt_wait
-        from dutydesk.transitions import LABELS
-
         d = self.data = message.data
         today = clock.local(d.at).date()
         summary = (f"{clock.fmt_local(d.at, '%a %d %b %H:%M')} · open requests {d.requests_total} · "
@@ -217,7 +223,7 @@ class DashboardScreen(DeskScreen):
                 Text(URGENCY_SHORT.get(r.urgency.value, r.urgency.value),
                      style="bold reverse" if r.urgency.value == "emergency" else "bold"),
                 Text(r.reference), Text(r.children, no_wrap=True, overflow="ellipsis"),
-                Text(LABELS.get(r.state, r.state.value)), Text(r.worker_name, no_wrap=True, overflow="ellipsis"),
+                Text(STATE_SHORT.get(r.state.value, r.state.value)), Text(short_name(r.worker_name)),
                 Text(fmt_wait(r.waited(d.at))),
             ])
             for r in d.requests
@@ -243,7 +249,7 @@ class DashboardScreen(DeskScreen):
         ], "Nothing waiting for you.")
 
         vac = self.query_one("#p-vacancies", Panel)
-        vac.border_title = f"Vacancies: {d.vacant_places} places, {d.households_with_vacancy} households"
+        vac.border_title = f"Vacant: {d.households_with_vacancy} homes, {d.vacant_places} places"
         vac.fill([
             (f"household:{v.household_id}", [
                 Text(v.name, no_wrap=True, overflow="ellipsis"), Text(str(v.vacancies)),

@@ -78,7 +78,7 @@ async def test_enter_opens_records(store):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
         text = flat_text(app)
-        assert "EMERG REQ-2026-00001 Amy O'Brien [Jr] (13) logged Oliver Grant 0m" in text
+        assert "EMERG REQ-2026-00001 Amy O'Brien [Jr] (13) logged Oliver G. 0m" in text
         assert "Akhtar [b] 1 47d" in text
         await pilot.press("enter")  # the requests list has focus first
         await settle(pilot)
