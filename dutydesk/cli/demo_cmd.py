@@ -38,15 +38,18 @@ def demo_cmd(cli: CliContext, seed: int, households: int, children: int | None, 
         err.print(f"--force: wiped the store {_url_text(cli.url)} ({what}).", markup=False, highlight=False,
                   soft_wrap=True)
     bar = Progress(TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("rows"), TimeElapsedColumn(), console=err, transient=False)
+                   TextColumn("{task.fields[unit]}"), TimeElapsedColumn(), console=err, transient=False)
     with bar:
-        task = bar.add_task("Building the county", total=None)
+        task = bar.add_task("Building the county", total=None, unit="rows")
 
         def progress(label: str, done: int, total: int) -> None:
-            bar.update(task, description=label, completed=done, total=max(total, done, 1))
+            # The builder counts rows; the saved searches at the end count searches.
+            unit = "searches" if "search" in label.lower() else "rows"
+            bar.update(task, description=label, completed=done, total=max(total, done, 1), unit=unit)
 
         summary = build(database, seed=seed, households=households, children=children, progress=progress)
-        bar.update(task, description="Done", completed=summary_rows(summary), total=summary_rows(summary))
+        bar.update(task, description="Done", completed=summary_rows(summary), total=summary_rows(summary),
+                   unit="rows")
     database.dispose()
     print_summary(cli, summary, households, children)
     if no_ui:
