@@ -647,3 +647,18 @@ def test_indexes_rebuilt_after_the_bulk_load_match_a_fresh_schema(tmp_path):
     built.dispose()
     assert indexes(tmp_path / "built.db") == indexes(tmp_path / "fresh.db")
     assert any(name == "uq_placements_active_place" for name, _t, _s in indexes(tmp_path / "built.db"))
+
+
+def test_demo_without_the_ui_never_imports_textual(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from dutydesk.cli.main import main; "
+            "main(['--db', sys.argv[1], 'demo', '--no-ui', '--households', '30']); "
+            "loaded = [m for m in sys.modules if m == 'textual' or m.startswith('textual.')]; "
+            "print('TEXTUAL', len(loaded))")
+    env = dict(os.environ, DUTYDESK_NOW=NOW)
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "d.db")], env=env,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "TEXTUAL 0"
