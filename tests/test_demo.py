@@ -662,3 +662,44 @@ def test_demo_without_the_ui_never_imports_textual(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "d.db")], env=env,
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "TEXTUAL 0"
+
+
+def test_saved_searches_required_always_optional_bounded(tmp_path):
+    """Every scenario request past logged and every request the Thanet carer (scenario 3) was
+    considered for gets a saved search; the optional ones are capped by the county's size."""
+    from db.models import Search, SearchResult
+    from dutydesk.demo import searches
+
+    db = fresh_sqlite(tmp_path, "searched.db")
+    build(db, seed=1, households=60, searches=False)
+    done = searches.add_searches(db, None)
+    with db.read() as s:
+        kemp = one(s, sa.select(Household).where(Household.name == "Kemp, Susan and Gary"))
+        searched = set(s.execute(sa.select(Search.request_id)).scalars())
+        scenario = set(s.execute(sa.select(PlacementRequest.id).where(
+            PlacementRequest.reference.like("PR-S%"),
+            PlacementRequest.state.not_in([RequestState.LOGGED, RequestState.WITHDRAWN]))).scalars())
+        kemp_requests = set(s.execute(sa.select(Candidate.request_id).where(Candidate.household_id == kemp.id)).scalars())
+        kemp_history = set(s.execute(sa.select(Search.request_id).join(SearchResult, SearchResult.search_id == Search.id)
+                                     .where(SearchResult.household_id == kemp.id)).scalars())
+        n_searches = s.execute(sa.select(sa.func.count()).select_from(Search)).scalar()
+    assert scenario and scenario <= searched
+    assert kemp_requests and kemp_requests <= kemp_history  # "why not me?" for each request it was considered for
+    assert done["searches"] == n_searches
+    assert done["required"] <= searches.MUST_MAX
+    assert n_searches <= done["required"] + searches.optional_count(60)
+    assert searches.optional_count(60) == searches.OPTIONAL_MAX
+    assert searches.optional_count(50_000) < searches.OPTIONAL_MAX
+    assert searches.optional_count(10_000_000) == searches.OPTIONAL_MIN
+
+
+def test_optional_searches_stop_when_the_budget_is_spent(tmp_path):
+    from db.models import Search
+    from dutydesk.demo import searches
+
+    db = fresh_sqlite(tmp_path, "nobudget.db")
+    build(db, seed=1, households=60, searches=False)
+    done = searches.add_searches(db, None, budget_s=0.0)
+    with db.read() as s:
+        n_searches = s.execute(sa.select(sa.func.count()).select_from(Search)).scalar()
+    assert n_searches == done["required"] == done["searches"] > 0

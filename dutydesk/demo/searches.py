@@ -5,10 +5,10 @@ It always runs and saves the match for every request considered for a carer
 who rang about availability in the last three days with a place empty for 30
 days or more (the Thanet carer vacant 47 days, scenario 3, sees why), and for
 the scenario requests (``PR-S..``);
-then for open requests past ``logged``, newest first, then historic ones,
-while a time budget lasts (a search on 50,000 households saves 50,000 result
-rows, about a second), so a big demo stays inside its minute and a small one
-gets every open request searched. Historic searches are run as of the day the
+then for open requests past ``logged``, newest first, then historic ones: at
+most ``optional_count(households)`` of them (a search saves one result row per
+household, so fewer on a big county) and only while a short time budget lasts,
+so opening the demo costs a few seconds whatever its size. Historic searches are run as of the day the
 request was searched (``today`` = that day) and stamped with that time.
 """
 
@@ -33,13 +33,24 @@ from dutydesk.matching.weights import load_weights
 Progress = Callable[[str, int, int], None]
 LABEL = "Saved searches"
 # The searches the scenarios need are always run (at most MUST_MAX); others, open
-# requests newest first then historic ones, only while the budget lasts.
+# requests newest first then historic ones, at most optional_count(households) and
+# only while the budget lasts.
 MUST_MAX = 12
 ASKED_MAX = 8
 # A carer who rang about availability with a place empty at least this long (scenario 3).
 EMPTY_DAYS = 30
 REST_MAX = 400
-BUDGET_S = 15.0
+# Optional searches: about OPTIONAL_ROWS saved result rows in all (one per household per
+# search), never more than OPTIONAL_MAX searches nor fewer than OPTIONAL_MIN.
+OPTIONAL_ROWS = 400_000
+OPTIONAL_MAX = 24
+OPTIONAL_MIN = 2
+BUDGET_S = 2.5
+
+
+def optional_count(households: int) -> int:
+    """How many optional searches a county of this size gets (24 up to about 16,000 households, 8 at 50,000)."""
+    return max(OPTIONAL_MIN, min(OPTIONAL_MAX, OPTIONAL_ROWS // max(1, households)))
 
 
 def _searched_at(session, request_id: int, fallback: dt.datetime) -> dt.datetime:
@@ -89,12 +100,14 @@ def _plan(session) -> tuple[list[int], list[int]]:
     rest += [rid for rid in session.execute(
         sa.select(PlacementRequest.id).where(state.in_(done_states)).order_by(*newest).limit(REST_MAX)).scalars()
         if rid not in taken]
-    return must, rest[:REST_MAX]
+    households = session.execute(sa.select(sa.func.count()).select_from(Household)).scalar() or 0
+    return must, rest[:optional_count(households)]
 
 
 def add_searches(database: Database, progress: Progress | None = None, *,
                  budget_s: float = BUDGET_S) -> dict[str, int]:
-    """Run and save searches: the ones the scenarios need always, then others until ``budget_s`` is spent."""
+    """Run and save searches: the ones the scenarios need always, then a bounded number of
+    others (``optional_count``) while less than ``budget_s`` has been spent."""
     weights = load_weights()
     started = time.perf_counter()
     with database.read() as s:
