@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from db.enums import CallbackStatus, HouseholdStatus
-from db.models import Allegation, Callback, Child, HandoverNote, Household, Placement, Team, User
+from db.enums import CallbackStatus, DecisionStatus, HouseholdStatus
+from db.models import Allegation, Callback, Child, Decision, HandoverNote, Household, Placement, Team, User
 from dutydesk import audit, clock
 from dutydesk.calls import CallbackView, callback_views
 from dutydesk.dashboard import RequestLine, _requests
@@ -27,6 +27,10 @@ from dutydesk.text import clean
 
 LIST_MAX = 30
 NOTE_MAX = 8000
+# Local times at which shifts change: the day duty teams start at 08:00, out of hours at 17:00.
+SHIFT_STARTS = (dt.time(8, 0), dt.time(17, 0))
+# A shift that began less than this long ago is the one just starting; the handover covers the one before.
+SHIFT_MIN_HOURS = 4
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,9 @@ class Line:
     title: str
     detail: str
     at: dt.datetime | None
+    request_id: int | None = None  # what the line is about, for opening it
+    household_id: int | None = None
+    awaiting_signoff: bool = False  # a placement made before its decision was signed off
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,22 @@ class Handover:
     notes: list[HandoverNoteView] = field(default_factory=list)
 
 
+def default_since(now: dt.datetime | None = None) -> dt.datetime:
+    """Where a handover starts by default: the latest shift change (08:00 or 17:00 local) at least
+    ``SHIFT_MIN_HOURS`` ago. At 17:00 that is 08:00 (the day shift handing over); at 08:45 it is
+    17:00 the evening before (out of hours handing over); at 23:00 it is 17:00."""
+    now = now or clock.now()
+    local_now = clock.local(now)
+    day = local_now.date()
+    for back in range(3):
+        d = day - dt.timedelta(days=back)
+        for t in sorted(SHIFT_STARTS, reverse=True):
+            start = dt.datetime.combine(d, t, tzinfo=clock.LOCAL_TZ)
+            if local_now - start >= dt.timedelta(hours=SHIFT_MIN_HOURS):
+                return start.astimezone(dt.UTC)
+    return now - dt.timedelta(hours=12)
+
+
 def summary(desk: Desk, *, since: dt.datetime | None = None, hours_ahead: int = 16,
             team_id: int | None = None) -> Handover:
     """The handover for a team (default the actor's) covering ``since`` (default 12 hours ago) to now."""
@@ -73,9 +96,16 @@ def summary(desk: Desk, *, since: dt.datetime | None = None, hours_ahead: int = 
             Callback.due_at < now + dt.timedelta(hours=hours_ahead),
         )
         callbacks = callback_views(s, due, limit=LIST_MAX)
+        awaiting = (
+            sa.select(Decision.id)
+            .where(Decision.request_id == Placement.request_id, Decision.retrospective == sa.true(),
+                   sa.type_coerce(Decision.status, sa.String) == DecisionStatus.PROPOSED.value)
+            .exists()
+        )
         placed = s.execute(
             sa.select(Placement.id, Placement.reference, Child.first_name, Child.last_name, Household.name,
-                      Placement.created_at, Placement.emergency)
+                      Placement.created_at, Placement.emergency, Placement.request_id, Placement.household_id,
+                      awaiting)
             .join(Child, Child.id == Placement.child_id).join(Household, Household.id == Placement.household_id)
             .where(Placement.created_at >= since).order_by(Placement.created_at).limit(LIST_MAX)
         ).all()
@@ -86,20 +116,28 @@ def summary(desk: Desk, *, since: dt.datetime | None = None, hours_ahead: int = 
             .order_by(Household.status_changed_at).limit(LIST_MAX)
         ).all()
         raised = s.execute(
-            sa.select(Allegation.id, Allegation.reference, Household.name, Allegation.raised_at)
+            sa.select(Allegation.id, Allegation.reference, Household.name, Allegation.raised_at, Household.id)
             .join(Household, Household.id == Allegation.household_id)
             .where(Allegation.raised_at >= since).order_by(Allegation.raised_at).limit(LIST_MAX)
         ).all()
         notes = _notes(s, team_id, since)
     return Handover(
         since=since, until=now, open_requests=requests, callbacks_due=callbacks,
-        placements_made=[Line(pid, f"{ref}: {f} {la}".strip(), f"with {hh}" + (" (emergency)" if em else ""), at)
-                         for pid, ref, f, la, hh, at, em in placed],
-        households_on_hold=[Line(hid, name, f"{ref}, on hold since {clock.fmt_local(at, '%H:%M')}", at)
+        placements_made=[Line(pid, f"{ref}: {f} {la}".strip(), f"with {hh}" + _placed_flags(em, wait), at,
+                              request_id=rid, household_id=hid, awaiting_signoff=bool(wait))
+                         for pid, ref, f, la, hh, at, em, rid, hid, wait in placed],
+        households_on_hold=[Line(hid, name, f"{ref}, on hold since {clock.fmt_local(at, '%H:%M')}", at,
+                                 household_id=hid)
                             for hid, name, ref, at in holds],
-        allegations_raised=[Line(aid, ref, f"against {hh}", at) for aid, ref, hh, at in raised],
+        allegations_raised=[Line(aid, ref, f"against {hh}", at, household_id=hid)
+                            for aid, ref, hh, at, hid in raised],
         notes=notes,
     )
+
+
+def _placed_flags(emergency: bool, awaiting: bool) -> str:
+    flags = (["emergency"] if emergency else []) + (["awaiting retrospective sign-off"] if awaiting else [])
+    return f" ({', '.join(flags)})" if flags else ""
 
 
 def _notes(s, team_id: int | None, since: dt.datetime) -> list[HandoverNoteView]:  # noqa: ANN001

@@ -74,6 +74,8 @@ DESK_ACTIONS: list[DeskAction] = [
                screen="screens.calls_list:CallsListScreen", show=False),
     DeskAction("callbacks", "f5", "Callbacks", "Callbacks due: yours and your team's; done, snooze, reassign",
                screen="screens.callbacks:CallbacksScreen", show=False),
+    DeskAction("handover", "f10", "Handover", "Handover: what the next shift must know; write and read notes",
+               screen="screens.handover:HandoverScreen", show=False),
 ]
 
 

@@ -1,0 +1,417 @@
+"""Handover: what the next shift must know, and the notes shifts leave each other (scenario 11).
+
+One list, newest shift first: open placement requests, callbacks due, placements
+made since the shift began (emergency ones still awaiting retrospective
+sign-off stand out: scenario 1), households put on hold and concerns raised.
+Enter opens the highlighted record (a request, a household, a call or the
+callbacks queue). Below the list, the handover notes written by or to my team.
+
+The window starts at the last shift change (``dutydesk.handover.default_since``:
+08:00 or 17:00 local); s changes it (any time the call form accepts: 08:00,
+21/11 17:00, +0m...). w writes a note to the next shift (a team is chosen;
+ctrl+s saves it). All data comes from ``dutydesk.handover`` in thread workers;
+every user-typed string is shown as ``rich.text.Text`` (never markup).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Select, Static, TextArea
+
+from screens.base import DeskScreen
+
+KIND_WIDTH = 8
+WHEN_WIDTH = 11
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the handover list and what Enter opens."""
+
+    kind: str  # REQUEST, CALLBACK, PLACED, ON HOLD, CONCERN
+    when: str
+    what: Text
+    request_id: int | None = None
+    household_id: int | None = None
+    call_id: int | None = None
+    callback_id: int | None = None
+    strong: bool = False
+    wrap: bool = False  # as many lines as it needs (placements: what and whether signed off)
+
+
+class HandoverFetched(Message):
+    def __init__(self, handover: Any, since_text: str) -> None:
+        super().__init__()
+        self.handover = handover
+        self.since_text = since_text
+
+
+class SinceRefused(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class NoteWritten(Message):
+    def __init__(self, note: Any) -> None:
+        super().__init__()
+        self.note = note
+
+
+class TeamsFetched(Message):
+    def __init__(self, teams: list[tuple[str, str, bool]], mine: str | None) -> None:
+        super().__init__()
+        self.teams = teams  # (code, name, out_of_hours)
+        self.mine = mine
+
+
+@dataclass(frozen=True)
+class NoteDraft:
+    body: str
+    to_team: str | None  # a team code; None = my own team
+
+
+class NoteDialog(ModalScreen[NoteDraft | None]):
+    """A handover note: the text and the team it is for. ctrl+s saves, escape cancels."""
+
+    CSS_PATH = "handover.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save note", priority=True, id="handover_note.save"),
+        Binding("escape", "cancel", "Cancel", id="handover_note.cancel"),
+    ]
+
+    def __init__(self, teams: list[tuple[str, str, bool]], default: str | None) -> None:
+        super().__init__()
+        self.teams = teams
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="note-box"):
+            yield Static("Handover note for the next shift", classes="dialog-title", markup=False)
+            yield Static("What must they know? (tab to choose the team; ctrl+s saves)", classes="dialog-prompt",
+                         markup=False)
+            yield TextArea(id="note-body", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+            with Horizontal(id="note-to-row"):
+                yield Static("For:", id="note-to-label", markup=False)
+                options = [(Text(f"{name} ({code})"), code) for code, name, _ooh in self.teams]
+                value = self.default if self.default in {c for c, _n, _o in self.teams} else Select.NULL
+                yield Select(options, value=value, allow_blank=False if value is not Select.NULL else True,
+                             prompt="my own team", id="note-to", compact=True)
+            yield Static("", id="note-error", classes="dialog-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#note-body", TextArea).focus()
+
+    def action_save(self) -> None:
+        body = self.query_one("#note-body", TextArea).text
+        if not body.strip():
+            self.query_one("#note-error", Static).update(
+                Content("Type what the next shift must know first (escape cancels)."))
+            return
+        value = self.query_one("#note-to", Select).value
+        self.dismiss(NoteDraft(body, None if value is Select.NULL else str(value)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HandoverScreen(DeskScreen):
+    """The handover: what happened this shift and what is waiting, plus the shifts' notes."""
+
+    CSS_PATH = "handover.tcss"
+    HELP_TITLE = "Handover"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="handover.back"),
+        Binding("enter", "open", "Open", tooltip="Open the highlighted record", id="handover.open"),
+        Binding("s", "since", "Since", tooltip="Change where the handover starts", id="handover.since"),
+        Binding("w", "write_note", "Write note", tooltip="Write a note to the next shift", id="handover.write"),
+        Binding("ctrl+s", "write_note", "Write note", show=False, id="handover.write_ctrl"),
+        Binding("r", "reload", "Refresh", id="handover.reload"),
+    ]
+
+    def __init__(self, since_text: str | None = None) -> None:
+        super().__init__()
+        self.since_text = since_text  # None: the last shift change
+        self.rows: list[Row] = []
+        self.handover: Any = None
+        self.handover_since_text: str | None = None  # the since text of the handover shown
+
+    def compose(self) -> ComposeResult:
+        yield Static("Reading the handover…", id="handover-title", markup=False)
+        with Horizontal(id="since-row"):
+            yield Static("Since:", id="since-label", markup=False)
+            yield Input(placeholder="HH:MM or DD/MM HH:MM; blank = last shift change", id="since-input",
+                        compact=True)
+        yield Static("", id="handover-counts", markup=False)
+        yield DataTable(id="handover-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="handover-notes"):
+            yield Static("", id="handover-notes-body", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#handover-table", DataTable)
+        table.add_column("", key="kind", width=KIND_WIDTH)
+        table.add_column("When", key="when", width=WHEN_WIDTH)
+        table.add_column("What", key="what", width=self._what_width())
+        table.focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def on_resize(self) -> None:
+        table = self.query_one("#handover-table", DataTable)
+        col = table.columns.get("what")  # type: ignore[call-overload]
+        width = self._what_width()
+        if col is not None and col.width != width:
+            col.width = width
+            table.refresh(layout=True)
+
+    def _what_width(self) -> int:
+        # kind and when columns with their padding, the what column's padding, a scrollbar.
+        return max(20, self.size.width - (KIND_WIDTH + 2) - (WHEN_WIDTH + 2) - 2 - 2)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="handover-load")
+    def load(self) -> None:
+        from dutydesk import handover
+        from dutydesk.calls import parse_when
+        from dutydesk.errors import InvalidInput
+
+        text = self.since_text or ""
+        try:
+            since = parse_when(text, what="Since") if text else None
+        except InvalidInput as err:
+            self.post_message(SinceRefused(str(err)))
+            return
+        since = since or handover.default_since()
+        self.post_message(HandoverFetched(handover.summary(self.desk, since=since), text))
+
+    def on_since_refused(self, message: SinceRefused) -> None:
+        self.since_text = self.handover_since_text  # keep the last window that worked
+        self.notify(message.text, severity="error", markup=False)
+        self.query_one("#since-input", Input).focus()
+
+    def on_handover_fetched(self, message: HandoverFetched) -> None:
+        from dutydesk import clock
+
+        ho = self.handover = message.handover
+        self.handover_since_text = message.since_text or None
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append("Handover ", style="bold")
+        title.append(f"since {clock.fmt_local(ho.since, '%a %d %b %H:%M')} to {clock.fmt_local(ho.until, '%H:%M')}")
+        if not message.since_text:
+            title.append(" (last shift change)", style="dim")
+        self.query_one("#handover-title", Static).update(title)
+        since_input = self.query_one("#since-input", Input)
+        if not since_input.has_focus:
+            since_input.value = message.since_text or clock.fmt_local(ho.since, "%d/%m %H:%M")
+        waiting = sum(1 for p in ho.placements_made if p.awaiting_signoff)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"Open {len(ho.open_requests)} · Callbacks {len(ho.callbacks_due)} · "
+                    f"Placed {len(ho.placements_made)}")
+        if waiting:
+            line.append(f" ({waiting} unsigned)", style="bold")
+        line.append(f" · On hold {len(ho.households_on_hold)} · Concerns {len(ho.allegations_raised)}")
+        self.query_one("#handover-counts", Static).update(line)
+        self.rows = handover_rows(ho)
+        self._fill_table()
+        self.query_one("#handover-notes-body", Static).update(notes_text(ho.notes))
+
+    def _fill_table(self) -> None:
+        table = self.query_one("#handover-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for i, r in enumerate(self.rows):
+            style = "bold" if r.strong else ""
+            what = r.what.copy()
+            if r.wrap:
+                what.no_wrap = False
+            else:
+                what.no_wrap = True
+                what.overflow = "ellipsis"
+            if style:
+                what.stylize(style)
+            table.add_row(Text(r.kind, style=style), Text(r.when, style=style), what, key=str(i),
+                          height=None if r.wrap else 1)
+        if not self.rows:
+            table.add_row(Text(""), Text(""), Text("Nothing to hand over since then."), key="none")
+        elif row is not None and 0 < row < len(self.rows):
+            table.move_cursor(row=row)
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _current(self) -> Row | None:
+        table = self.query_one("#handover-table", DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#handover-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        row = self._current()
+        if row is None:
+            self.app.bell()
+            return
+        if row.request_id is not None:
+            self.app.open_request(row.request_id)
+        elif row.household_id is not None:
+            self.app.open_household(row.household_id)
+        elif row.call_id is not None:
+            from screens.calls_list import CallDetailScreen
+
+            self.app.push_screen(CallDetailScreen(row.call_id))
+        elif row.callback_id is not None:
+            from screens.callbacks import CallbacksScreen
+
+            self.app.push_screen(CallbacksScreen(focus_id=row.callback_id))
+        else:
+            self.app.bell()
+
+    # -- since -----------------------------------------------------------------------------
+
+    def action_since(self) -> None:
+        self.query_one("#since-input", Input).focus()
+
+    @on(Input.Submitted, "#since-input")
+    def _since_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.since_text = event.value.strip() or None
+        self.query_one("#handover-table", DataTable).focus()
+        self.load()
+
+    def action_back(self) -> None:
+        since_input = self.query_one("#since-input", Input)
+        if since_input.has_focus:
+            self.query_one("#handover-table", DataTable).focus()
+            return
+        self.app.pop_screen()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    # -- notes -----------------------------------------------------------------------------
+
+    def action_write_note(self) -> None:
+        self.fetch_teams()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="handover-teams")
+    def fetch_teams(self) -> None:
+        from dutydesk.identity import Permission, require
+        from dutydesk.users import list_teams
+
+        require(self.desk.actor, Permission.LOG, "write a handover note")  # a viewer is told at once
+        found = list_teams(self.desk)
+        teams = [(t.code, t.name, t.out_of_hours) for t in found]
+        mine = next((t.code for t in found if t.name == self.desk.actor.team_name), None)
+        self.post_message(TeamsFetched(teams, mine))
+
+    def on_teams_fetched(self, message: TeamsFetched) -> None:
+        mine = next((t for t in message.teams if t[0] == message.mine), None)
+        if mine is not None and not mine[2]:
+            # A day team hands over to out of hours.
+            default = next((code for code, _n, ooh in message.teams if ooh), None)
+        else:
+            default = None  # out of hours hands back to its own team's record (choose a day team if needed)
+
+        def written(draft: NoteDraft | None) -> None:
+            if draft is not None:
+                self.save_note(draft)
+
+        self.app.push_screen(NoteDialog(message.teams, default), callback=written)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="handover-write")
+    def save_note(self, draft: NoteDraft) -> None:
+        from dutydesk import handover
+        from dutydesk.calls import team_id_for
+
+        to_id = team_id_for(self.desk, draft.to_team) if draft.to_team else None
+        self.post_message(NoteWritten(handover.write_note(self.desk, draft.body, to_team_id=to_id)))
+
+    def on_note_written(self, message: NoteWritten) -> None:
+        n = message.note
+        self.notify(f"Handover note saved for {n.to_team}.", markup=False)
+        self.load()
+
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    if many is None:
+        many = one + "s"
+    return f"{n} {one if n == 1 else many}"
+
+
+def handover_rows(ho: Any) -> list[Row]:
+    """The handover as list rows: what needs doing first, then what happened."""
+    from dutydesk import clock
+
+    def at(value: Any) -> str:
+        return clock.fmt_local(value, "%a %H:%M") if value is not None else ""
+
+    rows: list[Row] = []
+    for r in ho.open_requests:
+        what = Text(r.children)
+        what.append(f" {r.urgency.value}, {r.state.value.replace('_', ' ')}, {r.reference}")
+        rows.append(Row("REQUEST", at(r.created_at), what, request_id=r.id,
+                        strong=r.urgency.value == "emergency"))
+    for c in ho.callbacks_due:
+        late = c.overdue(ho.until)
+        what = Text("OVERDUE " if late else "", style="bold")
+        what.append(Text(c.assigned_to_name or c.team_name))
+        what.append(": ")
+        what.append(Text(c.summary))
+        rows.append(Row("CALLBACK", clock.fmt_local(c.due_at, "%a %H:%M"), what, request_id=c.request_id,
+                        household_id=c.household_id, call_id=c.call_id, callback_id=c.id, strong=late))
+    for p in ho.placements_made:
+        what = Text(p.title)
+        what.append(" ")
+        what.append(Text(p.detail))
+        rows.append(Row("PLACED", at(p.at), what, request_id=p.request_id, household_id=p.household_id,
+                        strong=p.awaiting_signoff, wrap=True))
+    for h in ho.households_on_hold:
+        what = Text(h.title)
+        what.append(": ")
+        what.append(Text(h.detail))
+        rows.append(Row("ON HOLD", at(h.at), what, household_id=h.household_id or h.id))
+    for a in ho.allegations_raised:
+        what = Text(f"Allegation {a.title} ")
+        what.append(Text(a.detail))
+        rows.append(Row("CONCERN", at(a.at), what, household_id=a.household_id))
+    return rows
+
+
+def notes_text(notes: list[Any]) -> Text:
+    from dutydesk import clock
+
+    out = Text()
+    out.append(f"Notes to and from my team ({len(notes)})", style="bold underline")
+    if not notes:
+        out.append("\nNo handover notes in this window. w writes one.")
+    for n in notes:
+        out.append(f"\n{clock.fmt_local(n.written_at, '%a %H:%M')} ", style="bold")
+        out.append(Text(n.written_by))
+        out.append(" (")
+        out.append(Text(n.team))
+        out.append(" to ")
+        out.append(Text(n.to_team))
+        out.append("):")
+        for line in n.body.splitlines() or [""]:
+            out.append("\n  ")
+            out.append(Text(line))
+    return out
