@@ -29,6 +29,8 @@ class HouseholdScreen(DeskScreen):
         Binding("escape", "back", "Back", id="household.back"),
         Binding("r", "reload", "Refresh", tooltip="Read the household again", id="household.reload"),
         Binding("h", "jump('history')", "History", tooltip="Requests it was considered for", id="household.history"),
+        Binding("e", "end_placement", "End placement", tooltip="End a current placement with a reason",
+                id="household.end_placement"),
         Binding("t", "jump('top')", "Top", show=False, id="household.top"),
         Binding("down", "scroll(1)", "Down", show=False, id="household.down"),
         Binding("up", "scroll(-1)", "Up", show=False, id="household.up"),
@@ -78,6 +80,33 @@ class HouseholdScreen(DeskScreen):
 
     def action_reload(self) -> None:
         self._load()
+
+    def action_end_placement(self) -> None:
+        """A dialog for ending one of the current placements (screens.end_placement)."""
+        from dutydesk.errors import NotAllowed
+        from dutydesk.identity import Permission, require
+        from screens.end_placement import EndPlacementDialog, PlacementChoice, ended_message
+
+        p = self.profile
+        if p is None:
+            self.app.bell()
+            return
+        try:
+            require(self.desk.actor, Permission.LOG, "end a placement")
+        except NotAllowed as err:
+            self.notify(str(err), severity="error", markup=False)
+            return
+        if not p.placements:
+            self.notify("No child is placed here now; there is no placement to end.", markup=False)
+            return
+
+        def ended(view: Any) -> None:
+            if view is not None:
+                self.notify(ended_message(view), markup=False)
+                self._load()
+
+        choices = [PlacementChoice(pl.reference, pl.child_name, pl.starts_on) for pl in p.placements]
+        self.app.push_screen(EndPlacementDialog(p.name, choices), callback=ended)
 
     def action_scroll(self, delta: int) -> None:
         body = self.query_one("#household-body", VerticalScroll)
