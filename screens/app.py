@@ -49,6 +49,7 @@ from screens.errors import ProblemScreen
 from screens.help import HelpScreen, collect_keys, screen_title
 from screens.identity_bar import Identity, IdentityBar
 from screens.messages import DeskOpened, DeskOpenFailed, StartProblem
+from screens.no_color import fit_no_color_filter
 from screens.palette import DeskCommands
 
 ENV_THEME = "DUTYDESK_THEME"
@@ -162,6 +163,7 @@ class DutyDeskApp(App[int]):
         # The theme is set before the first frame, so that frame is not restyled.
         self._theme_fallback = self._requested_theme not in self.available_themes
         self.theme = default_theme() if self._theme_fallback else self._requested_theme
+        fit_no_color_filter(self)  # NO_COLOR with an ANSI theme: default colours, not black on black
 
     # -- opening the desk ---------------------------------------------------------------
 

@@ -1,0 +1,58 @@
+"""Fixes found by walking through the desk as its users would, each proven at 80x24."""
+
+from __future__ import annotations
+
+import pytest
+from rich.color import Color as RichColor
+from textual.color import Color
+from textual.filter import Monochrome, NoColor
+from textual.widgets import DataTable
+
+from ui_helpers import desk_app, open_desk, screen_text, seed_store, settle
+
+
+def _visible_segments(app):
+    """(text, style) of every non-blank segment on screen after the app's own filters."""
+    background = Color.parse("black")
+    for strip in app.screen._compositor.render_strips():
+        for f in app._filters:
+            strip = strip.apply_filter(f, background)
+        for seg in strip:
+            if seg.text.strip() and seg.style is not None:
+                yield seg.text, seg.style
+
+
+async def test_no_color_on_an_ansi_terminal_is_readable_not_black_on_black(tmp_path, monkeypatch):
+    """NO_COLOR with the ANSI theme (no COLORTERM, as over SSH) drew every letter in colour 16 on colour 16."""
+    url = seed_store(tmp_path)
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("COLORTERM", raising=False)
+    app = desk_app(url, theme="ansi-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        assert any(isinstance(f, NoColor) for f in app._filters)
+        assert not any(isinstance(f, Monochrome) for f in app._filters)
+        assert "Dana Smith" in screen_text(app)
+        segments = list(_visible_segments(app))
+        assert segments
+        for text, style in segments:
+            assert style.color is None or style.color == RichColor.default(), (text, style)
+            assert style.bgcolor is None or style.bgcolor == RichColor.default(), (text, style)
+        await pilot.press("f4")
+        await settle(pilot)
+        cursor = app.screen.query_one(DataTable).get_component_rich_style("datatable--cursor")
+        assert cursor.underline  # the highlighted row still shows without colour
+
+
+async def test_no_color_with_a_truecolour_theme_keeps_greys(tmp_path, monkeypatch):
+    url = seed_store(tmp_path)
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = desk_app(url, theme="textual-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        assert any(isinstance(f, Monochrome) for f in app._filters)
+        for text, style in _visible_segments(app):
+            if style.color is not None and style.bgcolor is not None and not style.reverse:
+                assert style.color != style.bgcolor, (text, style)
