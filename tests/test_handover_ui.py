@@ -249,3 +249,43 @@ async def test_scenario_1_the_handover_shows_the_night_placement(tmp_path, monke
         text = flat_text(app)
         assert "Lily Test with Brown, Jo [/] (emergency)" in text
         assert "awaiting" not in text
+
+
+# ---------------------------------------------------------------- the service additions the screen relies on
+
+
+@pytest.mark.parametrize(("local", "expected"), [
+    ("2026-11-24T17:00:00", "2026-11-24T08:00:00"),  # the day shift hands over
+    ("2026-11-24T16:30:00", "2026-11-24T08:00:00"),
+    ("2026-11-24T08:45:00", "2026-11-23T17:00:00"),  # out of hours hands over
+    ("2026-11-24T02:10:00", "2026-11-23T17:00:00"),
+    ("2026-11-24T23:00:00", "2026-11-24T17:00:00"),
+    ("2026-07-01T17:00:00", "2026-07-01T08:00:00"),  # summer time: local 08:00 is 07:00 UTC
+])
+def test_default_since_is_the_last_shift_change(local, expected):
+    from dutydesk import clock, handover
+
+    now = dt.datetime.fromisoformat(local).replace(tzinfo=clock.LOCAL_TZ)
+    want = dt.datetime.fromisoformat(expected).replace(tzinfo=clock.LOCAL_TZ)
+    assert handover.default_since(now.astimezone(dt.UTC)) == want.astimezone(dt.UTC)
+
+
+def test_summary_links_and_flags_an_unsigned_placement(database, people, monkeypatch):
+    """On SQLite and PostgreSQL: the placement line knows its request and household and whether it waits."""
+    from dutydesk import handover
+
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-24T02:10:00+00:00")
+    ooh = Desk(database, people["ooh"])
+    rid = make_request(database, people["ooh"], children=[("Lily", 13, Gender.FEMALE)])
+    hid = make_household(database, "Brown, Jo")
+    save_search(database, people["ooh"], rid, [hid])
+    dv = process.propose(ooh, rid, "place", "Near her school.", household_id=hid)
+    placements.place(ooh, rid)
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-24T08:45:00+00:00")
+    manager = Desk(database, people["manager"])
+    (line,) = handover.summary(manager, since=handover.default_since()).placements_made
+    assert (line.request_id, line.household_id, line.awaiting_signoff) == (rid, hid, True)
+    assert line.detail == "with Brown, Jo (emergency, awaiting retrospective sign-off)"
+    process.sign_off(manager, dv.id, "Agreed")
+    (line,) = handover.summary(manager, since=handover.default_since()).placements_made
+    assert not line.awaiting_signoff and line.detail == "with Brown, Jo (emergency)"
