@@ -36,19 +36,31 @@ def _describe(binding: Binding) -> str:
     return name.replace("_", " ").capitalize()
 
 
+# Keys every Textual screen has: listed last, so the desk's own keys come first.
+GENERAL_ACTIONS = frozenset({"app.focus_next", "app.focus_previous", "screen.copy_text"})
+# Where a widget's keys work, in the desk's words rather than a class name.
+WIDGET_WORDS = {"DataTable": "list", "OptionList": "list", "ResultList": "list", "Input": "text field",
+                "PickerInput": "text field", "TextArea": "text box", "VerticalScroll": "page",
+                "KeyChoice": "choice", "KeyToggles": "choice"}
+
+
 def collect_keys(app: App, screen: Screen) -> list[KeyRow]:
-    """Every key active on ``screen``: the screen's and widgets' first, then app-wide."""
+    """Every key active on ``screen``, in the order a person needs them: the screen's own,
+    then the desk's (everywhere), then the focused widget's (moving in a list), then tab and copy."""
     groups: dict[tuple[int, str, str], tuple[int, list[str], str, str, bool]] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
         if binding.system and not binding.description:
             continue
-        if active.node is app:
-            where, rank = "everywhere", 2
+        if binding.action in GENERAL_ACTIONS:
+            where, rank = "everywhere", 3
+        elif active.node is app:
+            where, rank = "everywhere", 1
         elif active.node is screen:
             where, rank = "this screen", 0
         else:
-            where, rank = getattr(active.node, "HELP_NAME", None) or type(active.node).__name__, 1
+            name = type(active.node).__name__
+            where, rank = getattr(active.node, "HELP_NAME", None) or WIDGET_WORDS.get(name, name), 2
         display = app.get_key_display(Binding(key, binding.action, key_display=binding.key_display))
         description = _describe(binding)
         group = (id(active.node), binding.action, description)

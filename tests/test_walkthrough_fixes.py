@@ -56,3 +56,25 @@ async def test_no_color_with_a_truecolour_theme_keeps_greys(tmp_path, monkeypatc
         for text, style in _visible_segments(app):
             if style.color is not None and style.bgcolor is not None and not style.reverse:
                 assert style.color != style.bgcolor, (text, style)
+
+
+async def test_f1_shows_the_desk_keys_first_not_list_movement(tmp_path, monkeypatch):
+    """F1 on the dashboard at 80x24 opened on tab/copy and eighteen lines of list movement; F2 Log call was
+    below the fold. Now the screen's keys, then the desk's, then moving in a list, then tab and copy."""
+    url = seed_store(tmp_path)
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        text = screen_text(app)
+        for visible in ("Log call", "Find carer", "Callbacks", "everywhere"):
+            assert visible in text, visible
+        assert "Focus Next" not in text and "Copy selected text" not in text
+        assert "DataTable" not in text
+        rows = [r.description for r in app.screen.rows]
+        assert rows.index("Log call") < rows.index("Cursor down") < rows.index("Focus Next")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DashboardScreen"
