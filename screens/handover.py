@@ -49,6 +49,13 @@ class Row:
     wrap: bool = False  # as many lines as it needs (placements: what and whether signed off)
 
 
+class HandoverTable(DataTable):
+    """The handover list; Enter opens the highlighted record (shown in the footer and F1)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open", tooltip="Open the highlighted record",
+                        id="handover.open")]
+
+
 class HandoverFetched(Message):
     def __init__(self, handover: Any, since_text: str) -> None:
         super().__init__()
@@ -133,7 +140,6 @@ class HandoverScreen(DeskScreen):
     HELP_TITLE = "Handover"
     BINDINGS = [
         Binding("escape", "back", "Back", id="handover.back"),
-        Binding("enter", "open", "Open", tooltip="Open the highlighted record", id="handover.open"),
         Binding("s", "since", "Since", tooltip="Change where the handover starts", id="handover.since"),
         Binding("w", "write_note", "Write note", tooltip="Write a note to the next shift", id="handover.write"),
         Binding("ctrl+s", "write_note", "Write note", show=False, id="handover.write_ctrl"),
@@ -154,7 +160,7 @@ class HandoverScreen(DeskScreen):
             yield Input(placeholder="HH:MM or DD/MM HH:MM; blank = last shift change", id="since-input",
                         compact=True)
         yield Static("", id="handover-counts", markup=False)
-        yield DataTable(id="handover-table", cursor_type="row", zebra_stripes=True)
+        yield HandoverTable(id="handover-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="handover-notes"):
             yield Static("", id="handover-notes-body", markup=False)
         yield Footer()

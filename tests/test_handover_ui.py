@@ -18,7 +18,7 @@ from dutydesk.calls import CallbackInput
 from dutydesk.desk import Desk
 from dutydesk.identity import actor_for
 from process_support import make_household, make_request, save_search
-from ui_helpers import desk_app, flat_text, open_desk, seed_store, settle
+from ui_helpers import desk_app, flat_text, open_desk, screen_text, seed_store, settle
 
 SHIFT_CHANGE = "2026-11-24T17:00:00"  # Tuesday; London is on GMT in November, so local = UTC
 NIGHT = "2026-11-24T02:10:00"
@@ -96,6 +96,7 @@ async def test_scenario_11_shift_change(shift_change, monkeypatch):
         assert "ON HOLD Tue 12:00 Kemp [Jr], Susan [/]: HH-T" in text and "on hold since 12:00" in text
         assert "Held last week" not in text  # on hold before this shift began
         assert "No handover notes in this window" in text
+        assert "⏎ Open  esc Back  s Since  w Write note" in screen_text(app)
 
         # The worker widens the window: last week's hold appears; blank goes back to the shift change.
         await pilot.press("s")
