@@ -3,6 +3,10 @@
 Identity is the operating-system login: SSH (or the desk PC's sign-in) has
 already authenticated the person. Roles are checked here, in the service
 layer, so the command line obeys the same rules as the screens.
+
+Signing in is on the path from process start to the first screen, so it reads
+``users``, ``teams`` and ``settings`` with plain SQL and does not import the
+models (``db.models``: about 0.15 s of class building and mapper set-up).
 """
 
 from __future__ import annotations
@@ -11,11 +15,10 @@ import getpass
 import os
 from dataclasses import dataclass
 
-from sqlmodel import select
+import sqlalchemy as sa
 
 from db.engine import Database
 from db.enums import Role
-from db.models import Setting, Team, User
 from dutydesk.errors import NotAllowed, UnknownUser
 
 DEMO_SETTING = "demo"
@@ -55,32 +58,38 @@ def os_login() -> str:
     return os.environ.get("DUTYDESK_USER") or getpass.getuser()
 
 
+_DEMO = sa.text("SELECT value FROM settings WHERE key = :key")
+_USER = sa.text(
+    "SELECT users.id, users.username, users.full_name, users.role, users.team_id, users.active, teams.name "
+    "FROM users LEFT OUTER JOIN teams ON teams.id = users.team_id WHERE users.username = :username"
+).columns(sa.column("id", sa.Integer), sa.column("username", sa.String), sa.column("full_name", sa.String),
+          sa.column("role", sa.String), sa.column("team_id", sa.Integer), sa.column("active", sa.Boolean),
+          sa.column("team_name", sa.String))
+
+
 def is_demo(db: Database) -> bool:
-    with db.read() as s:
-        row = s.get(Setting, DEMO_SETTING)
-        return row is not None and row.value == "true"
+    with db.engine.connect() as conn:
+        value = conn.execute(_DEMO, {"key": DEMO_SETTING}).scalar()
+    return value == "true"
 
 
 def actor_for(db: Database, username: str) -> Actor:
-    with db.read() as s:
-        row = s.exec(
-            select(User, Team).join(Team, Team.id == User.team_id, isouter=True).where(User.username == username)
-        ).first()
+    with db.engine.connect() as conn:
+        row = conn.execute(_USER, {"username": username}).first()
     if row is None:
         raise UnknownUser(
             f"There is no dutydesk user called {username!r}. "
             "Ask an administrator to add you (dutydesk users add)."
         )
-    user, team = row
-    if not user.active:
+    if not row.active:
         raise UnknownUser(f"The dutydesk account {username!r} is disabled. Ask an administrator.")
     return Actor(
-        user_id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        role=user.role,
-        team_id=user.team_id,
-        team_name=team.name if team else "",
+        user_id=row.id,
+        username=row.username,
+        full_name=row.full_name,
+        role=Role(row.role),
+        team_id=row.team_id,
+        team_name=row.team_name or "",
     )
 
 
@@ -93,7 +102,27 @@ def sign_in(db: Database, as_user: str | None = None) -> Actor:
     return actor_for(db, os_login())
 
 
+ROLE_WORDS = {"duty_worker": "duty worker", "manager": "manager", "admin": "administrator", "viewer": "viewer"}
+_ROLE_ORDER = ("duty_worker", "manager", "admin", "viewer")
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def role_list(roles: frozenset[Role]) -> str:
+    """"a duty worker, manager or administrator": roles in the desk's words, in a fixed order."""
+    values = [str(getattr(r, "value", r)) for r in roles]
+    words = [ROLE_WORDS.get(v, v.replace("_", " ")) for v in sorted(
+        values, key=lambda v: _ROLE_ORDER.index(v) if v in _ROLE_ORDER else len(_ROLE_ORDER))]
+    if not words:
+        return "nobody"
+    if len(words) == 1:
+        return _a(words[0])
+    return _a(", ".join(words[:-1])) + " or " + words[-1]
+
+
 def require(actor: Actor, allowed: frozenset[Role], doing: str) -> None:
     if actor.role not in allowed:
-        names = " or ".join(sorted(r.value.replace("_", " ") for r in allowed))
-        raise NotAllowed(f"Only a {names} can {doing}; you are signed in as a {actor.role.value.replace('_', ' ')}.")
+        mine = ROLE_WORDS.get(actor.role.value, actor.role.value.replace("_", " "))
+        raise NotAllowed(f"Only {role_list(allowed)} can {doing}; you are signed in as {_a(mine)}.")

@@ -135,7 +135,7 @@ def test_unknown_os_user_is_told_to_ask_an_administrator(database, people, capsy
     ("ada", ["users", "add", "Bad Name", "--name", "X", "--role", "viewer"], 2, "is not a login name"),
     ("ada", ["users", "add", "bo", "--name", "Bo", "--role", "boss"], 2, "duty_worker, manager, admin, viewer"),
     ("ada", ["users", "disable", "ada"], 3, "cannot disable your own account"),
-    ("dana", ["users", "list"], 3, "Only a admin or manager can list users"),
+    ("dana", ["users", "list"], 3, "Only a manager or administrator can list users"),
     ("ada", ["users", "disable", "nobody"], 4, "users list --all"),
     ("maya", ["households", "import", "missing.csv"], 2, "There is no file missing.csv"),
     ("dana", ["households", "export"], 3, "export households"),

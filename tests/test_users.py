@@ -70,7 +70,7 @@ def test_admin_adds_a_worker_and_it_is_audited(database, people) -> None:
 
 @pytest.mark.parametrize("who", ["worker", "manager", "viewer"])
 def test_only_an_admin_adds_users(database, people, who) -> None:
-    with pytest.raises(NotAllowed, match="Only a admin can add users"):
+    with pytest.raises(NotAllowed, match="Only an administrator can add users"):
         users.add_user(desk_of(database, people, who), "jo", "Jo Smith", "viewer", "EAST")
     assert events(database, "user.added") == []
 

@@ -8,7 +8,7 @@ from textual.color import Color
 from textual.filter import Monochrome, NoColor
 from textual.widgets import DataTable
 
-from ui_helpers import desk_app, open_desk, screen_text, seed_store, settle
+from ui_helpers import DEFAULT_USERS, SeedUser, desk_app, open_desk, screen_text, seed_store, settle
 
 
 def _visible_segments(app):
@@ -78,3 +78,35 @@ async def test_f1_shows_the_desk_keys_first_not_list_movement(tmp_path, monkeypa
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "DashboardScreen"
+
+
+async def test_a_viewer_is_told_plainly_why_a_search_is_not_theirs(tmp_path, monkeypatch):
+    """A viewer pressing s on a request read "Only a admin or duty worker or manager can run a search"."""
+    import datetime as dt
+
+    from db.engine import Database
+    from dutydesk.identity import actor_for
+    from dutydesk.intake import ChildInput, RequestInput, open_request
+
+    url = seed_store(tmp_path, users=[*DEFAULT_USERS, SeedUser("vicky", "Vicky Hale", "viewer")])
+    db = Database(url)
+    with db.write() as s:
+        req = open_request(s, actor_for(db, "dana"), RequestInput(
+            "short_term", "planned", dt.date(2026, 12, 1), new_children=(ChildInput("Ann", "[/]", age=9),)))
+        request_id = req.id
+    db.dispose()
+    monkeypatch.setenv("DUTYDESK_USER", "vicky")
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        from screens.request import RequestScreen
+
+        await app.push_screen(RequestScreen(request_id))
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RequestScreen"  # still there, not crashed
+        text = " ".join(n.message for n in app._notifications)
+        assert "Only a duty worker, manager or administrator can run a search" in text
+        assert "you are signed in as a viewer" in text
+        assert "a admin" not in text
