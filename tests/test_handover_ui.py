@@ -290,3 +290,61 @@ def test_summary_links_and_flags_an_unsigned_placement(database, people, monkeyp
     process.sign_off(manager, dv.id, "Agreed")
     (line,) = handover.summary(manager, since=handover.default_since()).placements_made
     assert not line.awaiting_signoff and line.detail == "with Brown, Jo (emergency)"
+
+
+# ---------------------------------------------------------------- snapshot (fixed clock, data and actions)
+
+
+@pytest.fixture
+def fixed_actions():
+    """A fixed desk-action registry, so the snapshot does not change as other screens are added."""
+    from screens import actions
+
+    saved = list(actions.DESK_ACTIONS)
+    actions.DESK_ACTIONS[:] = [
+        actions.DeskAction("home", "f9", "Dashboard", "Back to the dashboard",
+                           screen="screens.dashboard:DashboardScreen", show=False),
+        actions.DeskAction("handover", "f10", "Handover", "What the next shift must know",
+                           screen="screens.handover:HandoverScreen", show=False),
+    ]
+    yield
+    actions.DESK_ACTIONS[:] = saved
+
+
+def test_snapshot_handover_screen(snap_compare, tmp_path, monkeypatch, fixed_actions):
+    """08:45, the day team reads the night's handover: an unsigned emergency placement, a request, a callback,
+    a household put on hold, and out of hours' note."""
+    from matching_builders import household
+
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-24T02:10:00")
+    url = seed_store(tmp_path)
+    db = Database(url)
+    oliver = actor_for(db, "oliver")
+    ids = _ids(db)
+    rid = make_request(db, oliver, children=[("Lily", 13, Gender.FEMALE)], at=at("02:10"))
+    home = household(db, "HH-SNAP1", name="Brown, Jo [/]", place=None)
+    save_search(db, oliver, rid, [home])
+    process.propose(Desk(db, oliver), rid, "place", "Near her school.", household_id=home)
+    placements.place(Desk(db, oliver), rid)
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-24T06:30:00")
+    make_request(db, oliver, children=[("Ann [/]", 9, Gender.FEMALE)], urgency=Urgency.URGENT,
+                 placement_type=PlacementType.SHORT_TERM, at=at("05:40"))
+    add_callback(Desk(db, oliver), CallbackInput(due_at=at("10:00"), summary="Ring SW O'Brien [Jr] back",
+                                                 team_id=ids["team:EAST"]))
+    held = household(db, "HH-SNAP2", name="Kemp [Jr], Susan", place=None, status=HouseholdStatus.ON_HOLD)
+    with db.write() as s:
+        s.execute(sa.update(Household).where(Household.id == held).values(status_changed_at=at("23:15", "2026-11-23")))
+    from dutydesk import handover
+
+    handover.write_note(Desk(db, oliver), "Lily placed with Jo: [bold red]sign-off[/] needed.\nKemp on hold.",
+                        to_team_id=ids["team:EAST"])
+    db.dispose()
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-24T08:45:00")
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+
+    async def opened(pilot) -> None:
+        await open_desk(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+
+    assert snap_compare(desk_app(url), terminal_size=(80, 24), run_before=opened)
