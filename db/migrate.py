@@ -28,7 +28,6 @@ import sqlalchemy as sa
 
 from db.backup import backup_sqlite
 from db.engine import Database, sqlite_path
-from db.models import metadata
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
 
 # Alembic itself is imported only when migrating: checking a store's revision on
 # every start reads file names instead (about 0.1 s less before the first screen).
+# The models likewise (``db.models``, about 0.15 s): only migrating and comparing need them.
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
@@ -134,6 +134,8 @@ def _render_item(type_: str, obj: Any, _autogen_context: Any) -> str | bool:
 
 def context_options() -> dict[str, Any]:
     """Options for every migration context: runs, autogenerate and the model-match test."""
+    from db.models import metadata
+
     return {
         "target_metadata": metadata,
         # Batch operations are plain ALTERs on PostgreSQL and table copies on SQLite.
@@ -353,6 +355,8 @@ def differences(db: Database) -> list[Any]:
     """What autogenerate would change to make the store match the models ([] when they match)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+
+    from db.models import metadata
 
     with db.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts=context_options())

@@ -2,24 +2,191 @@
 
 ``load(desk)`` returns plain dataclasses; the screen calls it every few
 seconds from a thread worker, so each query is limited and uses an index.
+
+Start-up: the dashboard is the first screen, and its first load is on the path
+from process start to the desk being ready. So this module reads the store
+through light table descriptions (``sa.table``: names and types, no mapper) of
+the columns it selects, and does not import ``db.models`` (about 0.15 s of
+SQLModel class building and mapper configuration) or the services that do.
+The read-only record views below import the models when they are opened.
+The names are the models' own; the dashboard tests run every query against a
+store built from the models, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 
-from db.enums import CallbackStatus, DecisionStatus, HouseholdStatus, RequestState, Role, Urgency
-from db.models import Call, Callback, Child, Decision, Household, PlacementRequest, RequestChild, Team, User
+from db.enums import (
+    CallbackStatus,
+    CallCategory,
+    CallerType,
+    DecisionKind,
+    DecisionStatus,
+    HouseholdStatus,
+    PlacementType,
+    RequestState,
+    Role,
+    Urgency,
+)
 from dutydesk import clock
-from dutydesk.calls import CallbackView, CallRow, callback_views, local_day_start
 from dutydesk.desk import Desk
 from dutydesk.identity import Permission, require
-from dutydesk.transitions import OPEN_STATES
+
+# The open states of a request (dutydesk.transitions.OPEN_STATES, which imports the models).
+OPEN_STATES = frozenset(s for s in RequestState if s.is_open)
+
+
+# -- light table descriptions (see the module docstring) -----------------------------------------
+
+
+class _UTC(TypeDecorator[dt.datetime]):
+    """As db.models.base.UTCDateTime: stored naive in UTC, read back aware."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+def _enum(enum_cls: type) -> sa.Enum:
+    """As db.models.base.enum_column: the member's value in a VARCHAR."""
+    return sa.Enum(enum_cls, native_enum=False, create_constraint=False, length=32,
+                   values_callable=lambda e: [m.value for m in e], validate_strings=True)
+
+
+class _Table:
+    """A table's columns as attributes (``Call.summary``), usable in select/join like a model."""
+
+    def __init__(self, table: Any) -> None:
+        self.__table__ = table
+        for column in table.c:
+            setattr(self, column.name, column)
+
+    def __clause_element__(self) -> Any:
+        return self.__table__
+
+    def alias(self) -> _Table:
+        return _Table(self.__table__.alias())
+
+
+def _table(table_name: str, /, **columns: Any) -> _Table:
+    return _Table(sa.table(table_name, *(sa.column(n, t) for n, t in columns.items())))
+
+
+_I, _S, _UT = sa.Integer, sa.String, _UTC()
+Team = _table("teams", id=_I, name=_S)
+User = _table("users", id=_I, full_name=_S)
+Child = _table("children", id=_I, first_name=_S, last_name=_S, date_of_birth=sa.Date)
+RequestChild = _table("request_children", request_id=_I, child_id=_I)
+PlacementRequest = _table(
+    "placement_requests", id=_I, reference=_S, team_id=_I, worker_id=_I, state=_enum(RequestState),
+    placement_type=_enum(PlacementType), urgency=_enum(Urgency), needed_from=sa.Date, created_at=_UT,
+    state_changed_at=_UT,
+)
+Decision = _table(
+    "decisions", id=_I, request_id=_I, kind=_enum(DecisionKind), status=_enum(DecisionStatus),
+    proposed_by_id=_I, proposed_at=_UT, retrospective=sa.Boolean, returned_at=_UT,
+)
+Call = _table(
+    "calls", id=_I, received_at=_UT, taken_by_id=_I, team_id=_I, caller_type=_enum(CallerType), caller_name=_S,
+    category=_enum(CallCategory), child_id=_I, summary=_S,
+)
+Callback = _table(
+    "callbacks", id=_I, due_at=_UT, team_id=_I, assigned_to_id=_I, call_id=_I, request_id=_I, household_id=_I,
+    summary=_S, status=_enum(CallbackStatus), snooze_reason=_S, snooze_count=_I, done_at=_UT,
+)
+Draft = _table("drafts", user_id=_I, kind=_S)
+
+
+def local_day_start(day: dt.date) -> dt.datetime:
+    """As dutydesk.calls.local_day_start: midnight of a London day, in UTC."""
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=clock.LOCAL_TZ).astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class CallbackView:
+    """A callback as the dashboard shows it (the fields of dutydesk.calls.CallbackView)."""
+
+    id: int
+    due_at: dt.datetime
+    team_id: int
+    team_name: str
+    assigned_to_id: int | None
+    assigned_to_name: str
+    summary: str
+    status: CallbackStatus
+    snooze_reason: str
+    snooze_count: int
+    call_id: int | None
+    request_id: int | None
+    household_id: int | None
+    done_at: dt.datetime | None = None
+
+    def overdue(self, at: dt.datetime | None = None) -> bool:
+        return self.status == CallbackStatus.OPEN and self.due_at < (at or clock.now())
+
+    def minutes_left(self, at: dt.datetime | None = None) -> int:
+        return int((self.due_at - (at or clock.now())).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class CallRow:
+    """A call today, as the dashboard shows it (the fields of dutydesk.calls.CallRow)."""
+
+    id: int
+    received_at: dt.datetime
+    caller_type: CallerType
+    caller_name: str
+    category: CallCategory
+    summary: str
+    taken_by_name: str
+    team_name: str
+    child_name: str = ""
+    request_reference: str = ""
+
+
+def callback_views(s: Session, where: Any, *, limit: int) -> list[CallbackView]:
+    """Callbacks matching ``where``, soonest first (as dutydesk.calls.callback_views orders them)."""
+    assignee = User.alias()
+    cb = Callback
+    rows = s.execute(
+        sa.select(cb.id, cb.due_at, cb.team_id, Team.name, cb.assigned_to_id, assignee.full_name, cb.summary,
+                  cb.status, cb.snooze_reason, cb.snooze_count, cb.call_id, cb.request_id, cb.household_id,
+                  cb.done_at)
+        .join(Team, Team.id == cb.team_id)
+        .join(assignee, assignee.id == cb.assigned_to_id, isouter=True)
+        .where(where)
+        .order_by(cb.due_at, cb.id)
+        .limit(limit)
+    ).all()
+    return [CallbackView(r[0], r[1], r[2], r[3], r[4], r[5] or "", *r[6:]) for r in rows]
+
+
+def has_call_draft(desk: Desk) -> bool:
+    """Whether the signed-in worker has a saved call form (then dutydesk.drafts reads it)."""
+    if desk.actor.user_id is None:
+        return False
+    with desk.db.read() as s:
+        return s.execute(
+            sa.select(sa.literal(1)).select_from(Draft)
+            .where(Draft.user_id == desk.actor.user_id, Draft.kind == "call").limit(1)
+        ).first() is not None
+
 
 LIST_MAX = 20
 
@@ -113,7 +280,7 @@ def _requests(s: Session, today: dt.date) -> tuple[list[RequestLine], int]:
         {Urgency.EMERGENCY.value: 0, Urgency.URGENT.value: 1},
         value=sa.type_coerce(PlacementRequest.urgency, sa.String), else_=2,
     )
-    worker = aliased(User)
+    worker = User.alias()
     P = PlacementRequest
     q = (
         sa.select(P.id, P.reference, P.urgency, P.state, P.placement_type, P.needed_from, P.created_at,
@@ -321,6 +488,7 @@ class RecordDetail:
 
 
 def request_detail(desk: Desk, request_id: int) -> RecordDetail:
+    from db.models import Child, PlacementRequest, RequestChild, Team, User
     from dutydesk.errors import NotFound
     from dutydesk.transitions import LABELS
 
@@ -355,6 +523,7 @@ def request_detail(desk: Desk, request_id: int) -> RecordDetail:
 
 
 def household_detail(desk: Desk, household_id: int) -> RecordDetail:
+    from db.models import Household
     from dutydesk.errors import NotFound
 
     require(desk.actor, Permission.READ, "read households")

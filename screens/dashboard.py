@@ -160,6 +160,8 @@ class DashboardScreen(DeskScreen):
         super().__init__()
         self.data: Any = None
         self._draft_checked = False
+        self._first_requested = False
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Static("Loading the dashboard…", id="dash-summary", markup=False)
@@ -175,8 +177,14 @@ class DashboardScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.reload()
+        self._first_load()
         self.set_interval(REFRESH_S, self._tick)
+
+    def _first_load(self) -> None:
+        # Mounting and the first resume (on push) both ask for the first load; read the store once.
+        if not self._first_requested:
+            self._first_requested = True
+            self.reload()
 
     def _tick(self) -> None:
         # Covered by another screen: no need to read the store; resuming reloads at once.
@@ -184,7 +192,11 @@ class DashboardScreen(DeskScreen):
             self.reload()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        first, self._resumed = not self._resumed, True
+        if first:
+            self._first_load()
+        else:
+            self.reload()
 
     def action_reload(self) -> None:
         self.reload()
@@ -199,10 +211,13 @@ class DashboardScreen(DeskScreen):
         self.post_message(DashboardLoaded(dashboard.load(desk)))
         if not self._draft_checked:
             self._draft_checked = True
+            # A light look first: dutydesk.drafts imports the models, which the dashboard does not need.
+            if not dashboard.has_call_draft(desk):
+                return
             from dutydesk import clock
             from dutydesk.drafts import has_content, load_draft
 
-            draft = load_draft(desk, "call") if desk.actor.user_id is not None else None
+            draft = load_draft(desk, "call")
             if draft is not None and has_content(draft.fields):
                 self.post_message(DraftFound(draft.fields, clock.fmt_local(draft.updated_at, "%H:%M")))
 
