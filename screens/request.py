@@ -665,7 +665,8 @@ class RequestListScreen(DeskScreen):
 
     CSS_PATH = "request.tcss"
     BINDINGS = [
-        Binding("enter", "open", "Open", id="requests.open"),
+        # priority: the list's own Enter ("Select", hidden) would otherwise hide this one from the footer.
+        Binding("enter", "open", "Open", priority=True, id="requests.open"),
         Binding("a", "toggle_all", "All/open", tooltip="Show closed requests too, or only open ones",
                 id="requests.all"),
         Binding("escape", "back", "Back", id="requests.back"),
@@ -688,11 +689,12 @@ class RequestListScreen(DeskScreen):
 
     def on_mount(self) -> None:
         t = self.query_one("#requests-table", DataTable)
-        t.add_column("Reference", key="ref", width=15)
+        # Fits 80 columns with the scrollbar (no sideways scrolling): 14+9+17+18+10 plus 2 padding each.
+        t.add_column("Reference", key="ref", width=14)
         t.add_column("Urgency", key="urgency", width=9)
         t.add_column("State", key="state", width=17)
-        t.add_column("Children", key="children", width=20)
-        t.add_column("Worker", key="worker", width=12)
+        t.add_column("Children", key="children", width=18)
+        t.add_column("Worker", key="worker", width=10)
         t.focus()
         self.load()
 
@@ -706,12 +708,18 @@ class RequestListScreen(DeskScreen):
         self.post_message(self.Listed(process.list_requests(self.desk, open_only=not self.show_all, limit=50)))
 
     def on_request_list_screen_listed(self, message: Listed) -> None:
-        self.rows = message.rows
         t = self.query_one("#requests-table", DataTable)
+        was = self.rows[t.cursor_row].id if self.rows and 0 <= t.cursor_row < len(self.rows) else None
+        self.rows = message.rows
         t.clear()
         for r in self.rows:
             t.add_row(Text(r.reference), Text(r.urgency.value), Text(STATE_WORDS.get(r.state.value, r.state.value)),
-                      Text(r.children, overflow="ellipsis", no_wrap=True), Text(r.worker), key=str(r.id))
+                      Text(r.children, overflow="ellipsis", no_wrap=True),
+                      Text(r.worker, overflow="ellipsis", no_wrap=True), key=str(r.id))
+        # Back from a request, the cursor stays on it (the list reloads, it does not jump to the top).
+        again = next((i for i, r in enumerate(self.rows) if r.id == was), None)
+        if again is not None:
+            t.move_cursor(row=again, animate=False)
         title = "All placement requests" if self.show_all else "Open placement requests"
         self.query_one("#requests-title", Static).update(
             Text(f"{title} ({len(self.rows)}{'+' if len(self.rows) == 50 else ''})"))

@@ -110,3 +110,50 @@ async def test_a_viewer_is_told_plainly_why_a_search_is_not_theirs(tmp_path, mon
         assert "Only a duty worker, manager or administrator can run a search" in text
         assert "you are signed in as a viewer" in text
         assert "a admin" not in text
+
+
+def _requests(url: str, names: list[tuple[str, str]]) -> list[int]:
+    import datetime as dt
+
+    from db.engine import Database
+    from dutydesk.identity import actor_for
+    from dutydesk.intake import ChildInput, RequestInput, open_request
+
+    db = Database(url)
+    ids = []
+    with db.write() as s:
+        for first, last in names:
+            req = open_request(s, actor_for(db, "dana"), RequestInput(
+                "short_term", "planned", dt.date(2026, 12, 1), new_children=(ChildInput(first, last, age=9),)))
+            ids.append(req.id)
+    db.dispose()
+    return ids
+
+
+async def test_request_list_fits_80_columns_shows_enter_and_keeps_its_place(tmp_path, monkeypatch):
+    """The list was 83 columns wide (worker cut to 'Dana Smi', End scrolled it sideways), Enter was missing
+    from the footer, and coming back from a request put the cursor back on the first row."""
+    from screens.request import RequestListScreen, RequestScreen
+
+    url = seed_store(tmp_path)
+    _requests(url, [("Amy", "O'Brien [Jr]"), ("Ben", "[bold red]X[/]"), ("Cara", "Ann [/]")])
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, RequestListScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.max_scroll_x == 0
+        text = screen_text(app)
+        assert "Dana Smith" in text and "Ben [bold red]X[/]" in text
+        assert "Open" in text.splitlines()[-1]  # the footer names Enter
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RequestScreen)
+        assert "Cara Ann [/]" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, RequestListScreen)
+        assert app.screen.query_one(DataTable).cursor_row == 2
