@@ -157,3 +157,28 @@ async def test_request_list_fits_80_columns_shows_enter_and_keeps_its_place(tmp_
         await settle(pilot)
         assert isinstance(app.screen, RequestListScreen)
         assert app.screen.query_one(DataTable).cursor_row == 2
+
+
+def test_scenario_7_demo_finder_ranks_the_parent_and_child_carers(sqlite_database, monkeypatch):
+    """The demo gave PR-S07 (a mother of 17 and her newborn) the sibling-group need, so the finder ruled out
+    every parent-and-child household, Adeyemi included ("Not approved for needed specialism: sibling groups")."""
+    import sqlalchemy as sa
+
+    from db.enums import PlacementType, Specialism
+    from db.models import Household, PlacementRequest
+    from dutydesk.demo import build
+    from dutydesk.matching import criteria_for_request, match
+
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T10:00:00")
+    monkeypatch.setenv("DUTYDESK_USER", "deskdemo")
+    build(sqlite_database, seed=7, households=60, searches=False)
+    with sqlite_database.read() as s:
+        req = s.execute(sa.select(PlacementRequest).where(PlacementRequest.reference == "PR-S07")).scalar_one()
+        assert req.placement_type == PlacementType.PARENT_AND_CHILD
+        assert Specialism.SIBLING_GROUPS not in req.needs
+        result = match(s, criteria_for_request(s, req.id))
+        ranked = {r.reference for r in result.ranked}
+        pc_homes = {h.reference for h in s.execute(sa.select(Household)).scalars()
+                    if PlacementType.PARENT_AND_CHILD in h.placement_types and h.places - h.occupied_places >= 2}
+    assert "HH-00012" in ranked  # Adeyemi, to whom the demo proposes the placement
+    assert ranked and ranked <= pc_homes

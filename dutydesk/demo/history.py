@@ -104,7 +104,9 @@ def requirements(kids: list[Kid], ptype: PlacementType) -> dict:
     needs: set[Specialism] = set()
     for k in kids:
         needs |= set(k.needs) - {Specialism.TEENAGERS}
-    if len(kids) > 1:
+    if len(kids) > 1 and ptype != PlacementType.PARENT_AND_CHILD:
+        # A young parent and her baby are not a sibling group: asking for that specialism
+        # ruled out every parent-and-child household (scenario 7 found nobody).
         needs.add(Specialism.SIBLING_GROUPS)
     lang = ""
     for k in kids:
