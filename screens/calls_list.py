@@ -73,12 +73,26 @@ class CallsListScreen(DeskScreen):
 
     def on_mount(self) -> None:
         t = self.query_one(DataTable)
-        for key, label in (("at", "Received"), ("caller", "Caller"), ("cat", "Category"), ("what", "Summary"),
-                           ("who", "Taken by")):
-            t.add_column(label, key=key)
+        for key, label, width in self.columns(self.app.size.width):
+            t.add_column(label, key=key, width=width)
         self.query_one("#calls-search", Input).focus()
         self.show_filters()
         self.fetch_page()
+
+    @staticmethod
+    def columns(screen_width: int) -> list[tuple[str, str, int]]:
+        """Columns that fit the terminal with no sideways scrolling; the summary takes what is left.
+
+        At 80 columns the summary had 10 characters: caller and category used their long
+        labels in auto-width columns. Short labels now, and "Taken by" (also in the call's
+        detail) only where there is room for it.
+        """
+        cols = [("at", "Received", 11), ("caller", "Caller", 12), ("cat", "About", 18)]
+        if screen_width >= 110:
+            cols.append(("who", "Taken by", 16))
+        used = sum(w for _k, _l, w in cols) + 2 * (len(cols) + 1) + 1  # padding and the scrollbar
+        cols.insert(3, ("what", "Summary", max(20, screen_width - used)))
+        return cols
 
     def show_filters(self) -> None:
         from dutydesk.calls import CALLER_LABELS, CATEGORY_LABELS
@@ -128,17 +142,24 @@ class CallsListScreen(DeskScreen):
 
     def on_calls_fetched(self, message: CallsFetched) -> None:
         from dutydesk import clock
-        from dutydesk.calls import CALLER_LABELS, CATEGORY_LABELS
+        from screens.call_form import CALLER_OPTIONS, CATEGORY_OPTIONS
 
         if message.token != self._token:
             return  # a newer search is on its way
         self.current_page = message.page
+        callers = {o.value: o.label for o in CALLER_OPTIONS}  # the form's short words: "child's SW"
+        about = {o.value: o.label for o in CATEGORY_OPTIONS}
         t = self.query_one(DataTable)
+        with_who = "who" in t.columns
         t.clear()
         for r in message.page.rows:
-            t.add_row(Text(clock.fmt_local(r.received_at, "%d/%m %H:%M")), Text(CALLER_LABELS[r.caller_type]),
-                      Text(CATEGORY_LABELS[r.category], no_wrap=True, overflow="ellipsis"),
-                      Text(r.summary, no_wrap=True, overflow="ellipsis"), Text(r.taken_by_name), key=str(r.id))
+            cells = [Text(clock.fmt_local(r.received_at, "%d/%m %H:%M")),
+                     Text(callers.get(r.caller_type.value, r.caller_type.value), no_wrap=True, overflow="ellipsis"),
+                     Text(about.get(r.category.value, r.category.value), no_wrap=True, overflow="ellipsis"),
+                     Text(r.summary, no_wrap=True, overflow="ellipsis")]
+            if with_who:
+                cells.append(Text(r.taken_by_name, no_wrap=True, overflow="ellipsis"))
+            t.add_row(*cells, key=str(r.id))
         more = " · more: PgDn" if message.page.has_more else ""
         n = len(message.page.rows)
         self.query_one("#form-status", Static).update(

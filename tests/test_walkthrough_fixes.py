@@ -182,3 +182,36 @@ def test_scenario_7_demo_finder_ranks_the_parent_and_child_carers(sqlite_databas
                     if PlacementType.PARENT_AND_CHILD in h.placement_types and h.places - h.occupied_places >= 2}
     assert "HH-00012" in ranked  # Adeyemi, to whom the demo proposes the placement
     assert ranked and ranked <= pc_homes
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_calls_list_shows_the_summary_at_80_columns(tmp_path, monkeypatch, size):
+    """At 80 columns the calls list showed 10 characters of each summary ('Police pro') behind 50 columns of
+    caller and category words; now short labels, and the summary gets the rest."""
+    from db.engine import Database
+    from dutydesk.calls import CallInput, log_call
+    from dutydesk.desk import Desk
+    from dutydesk.identity import actor_for
+    from screens.calls_list import CallsListScreen
+
+    url = seed_store(tmp_path)
+    db = Database(url)
+    desk = Desk(db, actor_for(db, "dana"))
+    log_call(desk, CallInput(caller_type="childs_social_worker", category="allegation",
+                             summary="O'Brien [Jr] says carer shouted; [bold red]X[/] school"))
+    db.dispose()
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    app = desk_app(url)
+    async with app.run_test(size=size) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, CallsListScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.max_scroll_x == 0
+        text = screen_text(app)
+        assert "child's SW" in text and "allegation/concern" in text
+        assert "O'Brien [Jr] says carer shout" in text
+        assert ("Taken by" in text) == (size[0] >= 110)
+        if size[0] >= 110:
+            assert "O'Brien [Jr] says carer shouted; [bold red]X[/]" in text and "Dana Smith" in text
