@@ -168,7 +168,9 @@ class FinderScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("Finding carers…", id="finder-criteria", markup=False)
-        yield Input(placeholder="Type a name or reference to filter", id="finder-filter")
+        # Focus starts on the list, whose letters are keys (e opens the criteria): the hint says how to type.
+        yield Input(placeholder="Press / to filter by name or reference; Enter or down goes back to the list",
+                    id="finder-filter")
         yield Static("", id="finder-counts", markup=False)
         yield ResultList(id="finder-results")
         yield Static("", id="finder-detail", markup=False)
@@ -283,6 +285,9 @@ class FinderScreen(DeskScreen):
 
     def action_cursor(self, delta: int) -> None:
         lst = self.query_one(ResultList)
+        if delta > 0 and self.query_one("#finder-filter", Input).has_focus:
+            lst.focus()  # down from the filter goes to the list (it used to stay in the filter)
+            return
         if lst.move(delta):
             self._update_detail()
         elif delta > 0 and self.page_offset + len(lst.rows) < self.total:

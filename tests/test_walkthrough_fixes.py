@@ -215,3 +215,37 @@ async def test_calls_list_shows_the_summary_at_80_columns(tmp_path, monkeypatch,
         assert ("Taken by" in text) == (size[0] >= 110)
         if size[0] >= 110:
             assert "O'Brien [Jr] says carer shouted; [bold red]X[/]" in text and "Dana Smith" in text
+
+
+async def test_finder_says_how_to_filter_and_down_leaves_the_filter(tmp_path, monkeypatch):
+    """The finder's filter said 'Type a name or reference to filter' while the list had focus: typing 'Kemp'
+    opened the criteria form at the 'e'. And once in the filter, down did nothing: 'o' then typed an 'o'."""
+    from matching_builders import household, places
+    from screens.household import HouseholdScreen
+
+    url = seed_store(tmp_path)
+    from db.engine import Database
+
+    db = Database(url)
+    places(db)
+    household(db, "H-KEMP", name="Kemp, Susan [Jr]", place="Ramsgate")
+    household(db, "H-OTHER", name="Other, Olive", place="Margate")
+    db.dispose()
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert "Press / to filter" in screen_text(app)
+        await pilot.press("slash", *"kemp")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, HouseholdScreen)
+        assert "Kemp, Susan [Jr]" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#finder-filter").value == "kemp"  # not "kempo"
