@@ -6,12 +6,17 @@ same candidate rows).
     python bench/match.py --synthetic /tmp/synth50k.db    # build a synthetic 50k store first
 
 Prints medians in milliseconds and the ratio to the floor. Aim: <= 150 ms, <= 3x.
+Each line ends with a digest of the whole result (every ranked household with its
+score, inputs, free places and warnings, in order; every excluded household with its
+rule mask, in order), so a change meant only for speed can be shown to give the same
+output before and after on the same store and day.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import random
 import statistics
 import sys
@@ -154,6 +159,17 @@ def criteria_set(db: Database) -> list:
     ]
 
 
+def digest(res) -> str:
+    """A short hash of everything the match returned, in order."""
+    h = hashlib.sha256()
+    for r in res.ranked:
+        h.update(repr(tuple(r)).encode())
+    h.update(b"|")
+    for e in res.excluded:
+        h.update(repr(tuple(e)).encode())
+    return h.hexdigest()[:12]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", help="an existing store (path or URL)")
@@ -201,7 +217,8 @@ def main() -> None:
             decoded.append(time.perf_counter() - t)
         f, m, d = (statistics.median(x) * 1000 for x in (floors, fulls, decoded))
         print(f"{label:32s} ranked {len(res.ranked):6d} excluded {len(res.excluded):6d} | floor {f:6.1f} ms | "
-              f"match {m:6.1f} ms | ratio {m / f:4.2f}x | +codes of all exclusions, top 50 explained {d:5.1f} ms")
+              f"match {m:6.1f} ms | ratio {m / f:4.2f}x | +codes of all exclusions, top 50 explained {d:5.1f} ms | "
+              f"result {digest(res)}")
     if args.save:
         from dutydesk.matching.saved import save_result
 

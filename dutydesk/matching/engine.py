@@ -124,13 +124,15 @@ class MatchResult:
     """Ranked households (best first; ties by reference) and excluded households (by reference)."""
 
     def __init__(self, criteria: MatchCriteria, weights: Weights, today: dt.date,
-                 ranked_raw: list[tuple[float, Any]], excluded_raw: list[tuple[int, Any]], ctx: _Context) -> None:
+                 ranked_raw: list[tuple[float, str, Any]], excluded_raw: list[tuple[str, int, Any]],
+                 ctx: _Context) -> None:
         self.criteria = criteria
         self.weights = weights
         self.today = today
         self.ctx = ctx
-        self._ranked_raw = ranked_raw  # (-score, row), sorted
-        self._excluded_raw = excluded_raw  # (mask, row), unsorted until read
+        # Raw entries lead with their sort key, so a plain sort() orders them (no key function):
+        self._ranked_raw = ranked_raw  # (-score, reference, row), sorted
+        self._excluded_raw = excluded_raw  # (reference, mask, row), unsorted until read
         self._excluded_sorted = False
         self._ranked_index: dict[int, int] | None = None
         self._excluded_index: dict[int, int] | None = None
@@ -140,8 +142,9 @@ class MatchResult:
     @property
     def excluded(self) -> _Lazy:
         if not self._excluded_sorted:
-            self._excluded_raw.sort(key=_raw_ref)
+            self._excluded_raw.sort()  # by reference (unique: the rest is never compared)
             self._excluded_sorted = True
+            self._excluded_index = None
         return self._excluded
 
     @property
@@ -152,15 +155,15 @@ class MatchResult:
     def total(self) -> int:
         return len(self._ranked_raw) + len(self._excluded_raw)
 
-    def _make_ranked(self, item: tuple[float, Any]) -> Ranked:
-        neg, row = item
+    def _make_ranked(self, item: tuple[float, str, Any]) -> Ranked:
+        neg, _ref, row = item
         inputs = self._inputs(row)
         warn = row[I_WARN] | (W_ALLEGATION if row[I_ID] in self.ctx.alleged else 0)
         return Ranked(row[I_ID], row[I_REF], row[I_NAME], row[I_KIND], -neg, inputs, row[I_FREE], warn)
 
     @staticmethod
-    def _make_excluded(item: tuple[int, Any]) -> Excluded:
-        mask, row = item
+    def _make_excluded(item: tuple[str, int, Any]) -> Excluded:
+        _ref, mask, row = item
         return Excluded(row[I_ID], row[I_REF], row[I_NAME], row[I_KIND], mask)
 
     def _inputs(self, row: Any) -> Inputs:
@@ -219,7 +222,7 @@ class MatchResult:
         out = {}
         getters = _arg_getters(crit, km)
         codes_cache: dict[int, list[tuple[str, Callable[[Any], Any]]]] = {}
-        for mask, row in self._excluded_raw:
+        for _ref, mask, row in self._excluded_raw:
             d = row[DETAILS_AT:] if get is None else get(row[I_ID])
             pairs = codes_cache.get(mask)
             if pairs is None:
@@ -232,7 +235,7 @@ class MatchResult:
 
     def rank_of(self, household_id: int) -> int | None:
         if self._ranked_index is None:
-            self._ranked_index = {item[1][I_ID]: i for i, item in enumerate(self._ranked_raw)}
+            self._ranked_index = {item[2][I_ID]: i for i, item in enumerate(self._ranked_raw)}
         i = self._ranked_index.get(household_id)
         return None if i is None else i + 1
 
@@ -242,14 +245,14 @@ class MatchResult:
 
     def excluded_for(self, household_id: int) -> Excluded | None:
         if self._excluded_index is None:
-            self._excluded_index = {item[1][I_ID]: i for i, item in enumerate(self._excluded_raw)}
+            self._excluded_index = {item[2][I_ID]: i for i, item in enumerate(self._excluded_raw)}
         i = self._excluded_index.get(household_id)
         return None if i is None else self._make_excluded(self._excluded_raw[i])
 
     def rule_counts(self) -> dict[str, int]:
         """How many households each rule excluded (a household may fail several)."""
         counts: dict[int, int] = {}
-        for mask, _row in self._excluded_raw:
+        for _ref, mask, _row in self._excluded_raw:
             counts[mask] = counts.get(mask, 0) + 1
         out = {r.code: 0 for r in R.RULES}
         for mask, n in counts.items():
@@ -264,10 +267,6 @@ def _ordinal(value: Any) -> int:
     if isinstance(value, str):
         return dt.date.fromisoformat(value[:10]).toordinal()
     return value.toordinal()
-
-
-def _raw_ref(item: tuple[Any, Any]) -> str:
-    return item[1][I_REF]
 
 
 def _speaks(languages: str | None, lang: str) -> bool:
@@ -630,10 +629,12 @@ def experience_counts(session: Session, need_mask: int, today: dt.date) -> dict[
     """Placements (begun by today) of children with any of the needed specialisms, per household."""
     if not need_mask:
         return {}
+    # The children with the needs first (a scan of one table), then their placements by
+    # child: not every placement joined to its child (80,000 row lookups on a big county).
+    needy = sa.select(C.c.id).where(type_coerce(C.c.needs, Integer).op("&")(need_mask) != 0)
     stmt = (
         sa.select(PL.c.household_id, sa.func.count())
-        .select_from(PL.join(C, C.c.id == PL.c.child_id))
-        .where(type_coerce(C.c.needs, Integer).op("&")(need_mask) != 0, PL.c.starts_on <= today)
+        .where(PL.c.child_id.in_(needy), PL.c.starts_on <= today)
         .group_by(PL.c.household_id)
     )
     return dict(session.execute(stmt).all())
@@ -690,8 +691,8 @@ def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None 
     rows = cursor_result.cursor.fetchall()
     cursor_result.close()
 
-    ranked: list[tuple[float, Any]] = []
-    excluded: list[tuple[int, Any]] = []
+    ranked: list[tuple[float, str, Any]] = []
+    excluded: list[tuple[str, int, Any]] = []
     r_append = ranked.append
     x_append = excluded.append
 
@@ -707,12 +708,13 @@ def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None 
     lang, rel, eth = c.language, c.religion, c.ethnicity
     use_km = bool(km_by_place)
     ordinal = today.toordinal()
+    vdays_of: dict[Any, int] = {}  # vacant_since as read -> days empty (a few hundred distinct dates)
 
     for row in rows:
         m = row[4]
         hid = row[0]
         if m:
-            x_append((m, row))
+            x_append((row[1], m, row))
             continue
         score = 0.0
         if use_km:
@@ -736,17 +738,16 @@ def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None 
             score += cs_w
         vs = row[8]
         if vs is not None:
-            vdays = ordinal - _ordinal(vs)
+            vdays = vdays_of.get(vs)
+            if vdays is None:
+                vdays = vdays_of[vs] = ordinal - _ordinal(vs)
             if vdays > 0:
                 score += v_per * (vdays if vdays < v_cap else v_cap)
         score += kind_w.get(row[3], 0.0) + load_w * row[7]
-        r_append((-round(score, 2), row))
+        r_append((-round(score, 2), row[1], row))
 
-    # Ties in score are broken by household reference.
-    ranked.sort(key=_rank_key)
+    # Ties in score are broken by household reference (unique, so rows are never compared).
+    ranked.sort()
     ctx = _Context(km_by_place, exp, child_homes, sibling_homes, alleged, ordinal, with_details)
     return MatchResult(c, w, today, ranked, excluded, ctx)
 
-
-def _rank_key(item: tuple[float, Any]) -> tuple[float, str]:
-    return (item[0], item[1][1])

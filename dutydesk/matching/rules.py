@@ -116,7 +116,14 @@ BIT: dict[str, int] = {r.code: r.bit for r in RULES}
 
 
 def codes_of(mask: int) -> list[str]:
-    return [r.code for r in RULES if mask & r.bit]
+    codes = _CODES.get(mask)
+    if codes is None:
+        codes = _CODES[mask] = tuple(r.code for r in RULES if mask & r.bit)
+    return list(codes)
+
+
+# mask -> its rule codes: a match has only a few hundred distinct masks among 50,000 exclusions.
+_CODES: dict[int, tuple[str, ...]] = {}
 
 
 def rule_label(code: str, arg: Any = None) -> str:
