@@ -341,9 +341,13 @@ class RequestScreen(DeskScreen):
     def on_request_screen_loaded(self, message: Loaded) -> None:
         self.detail = message.detail
         self.refresh_bindings()
+        # Which household is highlighted, read against the rows still shown: recording an outcome
+        # re-sorts the list (contacted carers first), and the cursor must follow the household,
+        # not stay on the row number (it used to land on another carer, and p proposed that one).
+        keep = self.highlighted_household()
         self.rows = message.rows
         self._show_head()
-        self._show_carers()
+        self._show_carers(keep)
         self._show_timeline()
         self._show_criteria()
         self._show_decisions()
@@ -366,9 +370,8 @@ class RequestScreen(DeskScreen):
         text.append(f"  ·  {searches}{decision}")
         self.query_one("#request-head", Static).update(text)
 
-    def _show_carers(self) -> None:
+    def _show_carers(self, keep: int | None = None) -> None:
         table = self.query_one("#carers-table", DataTable)
-        keep = self.highlighted_household()
         table.clear()
         for r in self.rows:
             table.add_row(

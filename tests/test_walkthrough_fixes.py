@@ -249,3 +249,47 @@ async def test_finder_says_how_to_filter_and_down_leaves_the_filter(tmp_path, mo
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen.query_one("#finder-filter").value == "kemp"  # not "kempo"
+
+
+async def test_recording_an_outcome_keeps_the_cursor_on_that_carer(tmp_path, monkeypatch):
+    """Scenario 12 by hand: the worker highlighted Cooper (9th), pressed a (accepted): the list re-sorted with
+    contacted carers first but the cursor stayed on row 9, now another household, and p proposed that one."""
+    import datetime as dt
+
+    from db.engine import Database
+    from dutydesk.identity import actor_for
+    from dutydesk.intake import ChildInput, RequestInput, open_request
+    from screens.request import ProposeDialog, RequestScreen
+    from test_request_ui import scenario1_store
+
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T02:10:00")
+    monkeypatch.setenv("DUTYDESK_USER", "oliver")
+    url, ids = scenario1_store(tmp_path)
+    db = Database(url)
+    with db.write() as s:
+        req = open_request(s, actor_for(db, "oliver"), RequestInput(
+            "emergency", "emergency", dt.date(2026, 11, 22),
+            new_children=(ChildInput("Amy", "O'Brien [Jr]", age=13, gender="female"),)))
+        request_id = req.id
+    db.dispose()
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await app.push_screen(RequestScreen(request_id))
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert len(screen.rows) == 3
+        last = screen.rows[-1]
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert screen.highlighted_household() == last.household_id
+        await pilot.press("a")
+        await settle(pilot)
+        assert screen.rows[0].household_id == last.household_id  # contacted carers sort first
+        assert screen.highlighted_household() == last.household_id  # and the cursor went with it
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ProposeDialog)
+        assert f"Placing is with {last.household_name}." in screen_text(app)
