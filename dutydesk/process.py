@@ -883,8 +883,13 @@ def list_requests(
     state: RequestState | str | None = None,
     limit: int = 50,
     offset: int = 0,
+    find: str = "",
 ) -> list[RequestRow]:
-    """Requests, most urgent and oldest first, a page at a time."""
+    """Requests, most urgent and oldest first, a page at a time.
+
+    ``find`` narrows them (in SQL) to a reference, or a child's name or case reference,
+    containing the typed text: "S04", "PR-000687", "Ruby", "CR-S04".
+    """
     from db.models import Team
 
     urgency_order = sa.case(
@@ -896,6 +901,16 @@ def list_requests(
             q = q.where(PlacementRequest.state == RequestState(str(getattr(state, "value", state))))
         elif open_only:
             q = q.where(PlacementRequest.state.in_(list(transitions.OPEN_STATES)))
+        typed = clean(find).strip()
+        if typed:
+            like = "%" + typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            name = Child.first_name + " " + Child.last_name
+            kids_like = (
+                select(RequestChild.request_id).join(Child, Child.id == RequestChild.child_id)
+                .where(sa.or_(name.ilike(like, escape="\\"), Child.case_reference.ilike(like, escape="\\")))
+            )
+            q = q.where(sa.or_(PlacementRequest.reference.ilike(like, escape="\\"),
+                               PlacementRequest.id.in_(kids_like)))
         q = q.order_by(urgency_order, PlacementRequest.created_at, PlacementRequest.id).offset(offset).limit(limit)
         reqs = s.exec(q).all()
         ids = [r.id for r in reqs]

@@ -672,7 +672,9 @@ class RequestListScreen(DeskScreen):
         Binding("enter", "open", "Open", priority=True, id="requests.open"),
         Binding("a", "toggle_all", "All/open", tooltip="Show closed requests too, or only open ones",
                 id="requests.all"),
-        Binding("escape", "back", "Back", id="requests.back"),
+        Binding("slash", "find", "Find", tooltip="Find a request by reference or child's name", id="requests.find"),
+        Binding("down", "to_list", "To the list", show=False, id="requests.to_list"),
+        Binding("escape", "back", "Back", tooltip="Clear the find box, or go back", id="requests.back"),
     ]
 
     class Listed(Message):
@@ -687,6 +689,8 @@ class RequestListScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("Open placement requests", id="requests-title", markup=False)
+        yield Input(placeholder="Press / to find a reference or child's name (PR-S04, Ruby)", id="requests-find",
+                    compact=True)
         yield DataTable(id="requests-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -708,7 +712,9 @@ class RequestListScreen(DeskScreen):
     def load(self) -> None:
         from dutydesk import process
 
-        self.post_message(self.Listed(process.list_requests(self.desk, open_only=not self.show_all, limit=50)))
+        find = self.query_one("#requests-find", Input).value
+        self.post_message(self.Listed(process.list_requests(self.desk, open_only=not self.show_all, limit=50,
+                                                            find=find)))
 
     def on_request_list_screen_listed(self, message: Listed) -> None:
         t = self.query_one("#requests-table", DataTable)
@@ -724,8 +730,12 @@ class RequestListScreen(DeskScreen):
         if again is not None:
             t.move_cursor(row=again, animate=False)
         title = "All placement requests" if self.show_all else "Open placement requests"
+        find = self.query_one("#requests-find", Input).value.strip()
+        matching = f" matching {find!r}" if find else ""
         self.query_one("#requests-title", Static).update(
-            Text(f"{title} ({len(self.rows)}{'+' if len(self.rows) == 50 else ''})"))
+            Text(f"{title}{matching} ({len(self.rows)}{'+' if len(self.rows) == 50 else ''})"
+                 + ("" if self.rows or not find else ": none; a shows closed ones too" if not self.show_all
+                    else ": none")))
 
     @on(DataTable.RowSelected, "#requests-table")
     def action_open(self) -> None:
@@ -738,6 +748,30 @@ class RequestListScreen(DeskScreen):
         self.show_all = not self.show_all
         self.load()
 
+    def action_find(self) -> None:
+        self.query_one("#requests-find", Input).focus()
+
+    def action_to_list(self) -> None:
+        table = self.query_one("#requests-table", DataTable)
+        if not table.has_focus:
+            table.focus()
+        else:
+            table.action_cursor_down()
+
+    @on(Input.Changed, "#requests-find")
+    def _find_changed(self) -> None:
+        self.load()
+
+    @on(Input.Submitted, "#requests-find")
+    def _find_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#requests-table", DataTable).focus()
+
     def action_back(self) -> None:
+        box = self.query_one("#requests-find", Input)
+        if box.value:
+            box.value = ""
+            self.query_one("#requests-table", DataTable).focus()
+            return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()

@@ -293,3 +293,69 @@ async def test_recording_an_outcome_keeps_the_cursor_on_that_carer(tmp_path, mon
         await settle(pilot)
         assert isinstance(app.screen, ProposeDialog)
         assert f"Placing is with {last.household_name}." in screen_text(app)
+
+
+async def test_request_list_finds_a_request_by_reference_or_child(tmp_path, monkeypatch):
+    """Finding PR-S04 meant counting 32 rows down the list (and 'All' stops at 50 of hundreds):
+    now / and a few letters of the reference or the child's name."""
+    from screens.request import RequestListScreen, RequestScreen
+
+    url = seed_store(tmp_path)
+    _requests(url, [("Amy", "O'Brien [Jr]"), ("Ruby", "Clarke"), ("Cara", "Ann [/]"), ("Ben", "100%_done")])
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RequestListScreen) and len(screen.rows) == 4
+        assert "Press / to find" in screen_text(app)
+        await pilot.press("slash", *"brien [")
+        await settle(pilot)
+        assert [r.children for r in screen.rows] == ["Amy O'Brien [Jr]"]
+        await pilot.press("escape")  # clears the find box first
+        await settle(pilot)
+        assert isinstance(app.screen, RequestListScreen) and len(screen.rows) == 4
+        await pilot.press("slash", *"%_")  # SQL wildcards are letters here
+        await settle(pilot)
+        assert [r.children for r in screen.rows] == ["Ben 100%_done"]
+        await pilot.press("escape")
+        await settle(pilot)
+        ruby = next(r for r in screen.rows if r.children == "Ruby Clarke")
+        await pilot.press("slash", *ruby.reference[-3:].lower())
+        await settle(pilot)
+        assert [r.reference for r in screen.rows] == [ruby.reference]
+        await pilot.press("down")  # to the list
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RequestScreen) and "Ruby Clarke" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape", "escape")  # clear, then back to the dashboard
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DashboardScreen"
+
+
+def test_list_requests_find_on_each_store(database, people):
+    """The service behind the find box, on SQLite and PostgreSQL: case-insensitive, wildcards taken literally."""
+    import datetime as dt
+
+    from dutydesk.desk import Desk
+    from dutydesk.intake import ChildInput, RequestInput, open_request
+    from dutydesk.process import list_requests
+
+    with database.write() as s:
+        refs = {}
+        for first, last in (("Amy", "O'Brien [Jr]"), ("Ruby", "Clarke"), ("Ben", "100%_done")):
+            refs[first] = open_request(s, people["worker"], RequestInput(
+                "short_term", "planned", dt.date(2026, 12, 1),
+                new_children=(ChildInput(first, last, age=9),))).reference
+    desk = Desk(database, people["viewer"])
+    assert {r.reference for r in list_requests(desk)} == set(refs.values())
+    assert [r.children for r in list_requests(desk, find="o'BRIEN [j")] == ["Amy O'Brien [Jr]"]
+    assert [r.children for r in list_requests(desk, find="ruby cl")] == ["Ruby Clarke"]
+    assert [r.children for r in list_requests(desk, find="%_")] == ["Ben 100%_done"]
+    assert [r.reference for r in list_requests(desk, find=refs["Ruby"].lower())] == [refs["Ruby"]]
+    assert list_requests(desk, find="nobody") == []
