@@ -216,11 +216,38 @@ class CallDetailScreen(DeskScreen):
 
     CSS_PATH = "dashboard.tcss"
     HELP_TITLE = "Call"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="call_detail.back")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="call_detail.back"),
+        Binding("o", "open_request", "Request", tooltip="Open the placement request this call is about",
+                id="call_detail.request"),
+        Binding("h", "open_household", "Household", tooltip="Open the household this call is about",
+                id="call_detail.household"),
+    ]
 
     def __init__(self, call_id: int) -> None:
         super().__init__()
         self.call_id = call_id
+        self.view: Any = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A carer rings about her empty bed: from the call, h opens her household (and o the request).
+        if action == "open_request":
+            return bool(self.view and self.view.request_id)
+        if action == "open_household":
+            return bool(self.view and self.view.household_id)
+        return True
+
+    def action_open_request(self) -> None:
+        from screens.request import RequestScreen
+
+        if self.view and self.view.request_id:
+            self.app.push_screen(RequestScreen(self.view.request_id))
+
+    def action_open_household(self) -> None:
+        from screens.finder import open_household
+
+        if self.view and self.view.household_id:
+            open_household(self.app, self.view.household_id)
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(Static("Loading…", markup=False), id="record")
@@ -239,7 +266,8 @@ class CallDetailScreen(DeskScreen):
         from dutydesk import clock
         from dutydesk.calls import CALLER_LABELS, CATEGORY_LABELS
 
-        v = message.view
+        v = self.view = message.view
+        self.refresh_bindings()
         box = self.query_one("#record", VerticalScroll)
         await box.remove_children()
         lines: list[tuple[str, str]] = [
@@ -253,9 +281,9 @@ class CallDetailScreen(DeskScreen):
         if v.child_id:
             lines.append(("Child", f"{v.child_name} ({v.child_reference})"))
         if v.household_id:
-            lines.append(("Household", f"{v.household_name} ({v.household_reference})"))
+            lines.append(("Household", f"{v.household_name} ({v.household_reference})  h opens it"))
         if v.request_id:
-            lines.append(("Request", v.request_reference))
+            lines.append(("Request", f"{v.request_reference}  o opens it"))
         for cb in v.callbacks:
             state = "done" if cb.status.value == "done" else ("OVERDUE" if cb.overdue() else "open")
             lines.append(("Callback", f"{clock.fmt_local(cb.due_at, '%d/%m %H:%M')} {state}: {cb.summary}"))

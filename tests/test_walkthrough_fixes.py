@@ -359,3 +359,50 @@ def test_list_requests_find_on_each_store(database, people):
     assert [r.children for r in list_requests(desk, find="%_")] == ["Ben 100%_done"]
     assert [r.reference for r in list_requests(desk, find=refs["Ruby"].lower())] == [refs["Ruby"]]
     assert list_requests(desk, find="nobody") == []
+
+
+async def test_from_a_call_h_opens_its_household(tmp_path, monkeypatch):
+    """Scenario 3 from the calls list: Susan Kemp's call names her household, but the call's page had no way
+    to open it; h now does (and Escape comes back to the call)."""
+    from db.engine import Database
+    from dutydesk.calls import CallInput, log_call
+    from dutydesk.desk import Desk
+    from dutydesk.identity import actor_for
+    from matching_builders import household, places
+    from screens.calls_list import CallDetailScreen, CallsListScreen
+    from screens.household import HouseholdScreen
+
+    url = seed_store(tmp_path)
+    db = Database(url)
+    places(db)
+    hid = household(db, "HH-00003", name="Kemp, Susan [Jr]", place="Ramsgate")
+    desk = Desk(db, actor_for(db, "dana"))
+    log_call(desk, CallInput(caller_type="carer", category="carer_availability", household_id=hid,
+                             summary="Susan Kemp asks why no child has been placed"))
+    log_call(desk, CallInput(caller_type="police", category="information", summary="No links here"))
+    db.dispose()
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, CallsListScreen)
+        await pilot.press("enter")  # from the search box to the list
+        await pilot.press("enter")  # the newest call: no household
+        await settle(pilot)
+        assert isinstance(app.screen, CallDetailScreen)
+        assert "Household" not in screen_text(app).splitlines()[-1]
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, CallDetailScreen)
+        await pilot.press("escape", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CallDetailScreen)
+        assert "h Household" in screen_text(app).splitlines()[-1]
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HouseholdScreen) and "Kemp, Susan [Jr]" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CallDetailScreen)
