@@ -120,7 +120,10 @@ class ConfirmQuitScreen(ModalScreen[bool]):
 class DutyDeskApp(App[int]):
     """The duty desk. ``url`` is the store; ``as_user`` a demo user (demo stores only)."""
 
-    CSS_PATH = "app.tcss"
+    # The dashboard's styles are read with the app's: pushed with its own CSS_PATH, the dashboard
+    # made Textual re-parse every stylesheet and restyle every widget on the way to the first
+    # useful screen. (A screen's CSS_PATH is not scoped to it, so this changes no rule.)
+    CSS_PATH = ["app.tcss", "dashboard.tcss"]
     TITLE = "dutydesk"
     COMMANDS = {DeskCommands}
     COMMAND_PALETTE_DISPLAY = "ctrl+p"
