@@ -90,10 +90,24 @@ class CallbacksScreen(DeskScreen):
 
     def on_mount(self) -> None:
         t = self.query_one(DataTable)
-        for key, label in (("due", "Due"), ("left", "Left"), ("who", "For"), ("what", "What"), ("snz", "Snoozed")):
-            t.add_column(label, key=key)
+        for key, label, width in self.columns(self.app.size.width):
+            t.add_column(label, key=key, width=width)
         t.focus()
         self.reload()
+
+    @staticmethod
+    def columns(screen_width: int) -> list[tuple[str, str, int]]:
+        """Columns that fit with no sideways scrolling; "What" takes the rest.
+
+        At 80 columns "What" had about 30 characters and "Snoozed" was off the right edge:
+        there the snoozes go after the text of "What" instead of a column of their own.
+        """
+        cols = [("due", "Due", 11), ("left", "Left", 15), ("who", "For", 14)]
+        if screen_width >= 110:
+            cols.append(("snz", "Snoozed", 20))
+        used = sum(w for _k, _l, w in cols) + 2 * (len(cols) + 1) + 1  # padding and the scrollbar
+        cols.insert(3, ("what", "What", max(20, screen_width - used)))
+        return cols
 
     def action_reload(self) -> None:
         self.reload()
@@ -119,17 +133,23 @@ class CallbacksScreen(DeskScreen):
         keep = self.selected_id() or self.focus_id
         self.focus_id = None
         t.clear()
+        snooze_column = "snz" in t.columns
         for c in message.queue.items:
             overdue = c.overdue(now)
-            t.add_row(
+            snoozed = f"{c.snooze_count}x: {c.snooze_reason}" if c.snooze_count else ""
+            what = Text(c.summary, no_wrap=True, overflow="ellipsis")
+            if snoozed and not snooze_column:
+                what = Text.assemble(what, Text(f" · snoozed {snoozed}", style="italic"), no_wrap=True,
+                                     overflow="ellipsis")
+            cells = [
                 Text(clock.fmt_local(c.due_at, "%d/%m %H:%M")),
                 Text(fmt_left(c.due_at - now), style="bold reverse" if overdue else ""),
                 Text(c.assigned_to_name or c.team_name, no_wrap=True, overflow="ellipsis"),
-                Text(c.summary, no_wrap=True, overflow="ellipsis"),
-                Text(f"{c.snooze_count}x: {c.snooze_reason}" if c.snooze_count else "", no_wrap=True,
-                     overflow="ellipsis"),
-                key=str(c.id),
-            )
+                what,
+            ]
+            if snooze_column:
+                cells.append(Text(snoozed, no_wrap=True, overflow="ellipsis"))
+            t.add_row(*cells, key=str(c.id))
         if keep is not None:
             try:
                 t.move_cursor(row=t.get_row_index(str(keep)), animate=False)

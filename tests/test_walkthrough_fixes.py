@@ -406,3 +406,37 @@ async def test_from_a_call_h_opens_its_household(tmp_path, monkeypatch):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CallDetailScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_callbacks_fit_the_width_and_show_snoozes(tmp_path, monkeypatch, size):
+    """At 80 columns the callbacks' "Snoozed" column was off the right edge (sideways scrolling)."""
+    import datetime as dt
+
+    from db.engine import Database
+    from dutydesk import clock
+    from dutydesk.callbacks import add_callback, snooze
+    from dutydesk.calls import CallbackInput
+    from dutydesk.desk import Desk
+    from dutydesk.identity import actor_for
+    from screens.callbacks import CallbacksScreen
+
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T17:00:00")
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    url = seed_store(tmp_path)
+    db = Database(url)
+    d = Desk(db, actor_for(db, "dana"))
+    cb = add_callback(d, CallbackInput(due_at=clock.now() + dt.timedelta(minutes=30), summary="Ring SW [/] back"))
+    snooze(d, cb.id, clock.now() + dt.timedelta(hours=1), "no answer [Jr]")
+    db.dispose()
+    app = desk_app(url)
+    async with app.run_test(size=size) as pilot:
+        await open_desk(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, CallbacksScreen)
+        assert app.screen.query_one(DataTable).max_scroll_x == 0
+        text = screen_text(app)
+        assert "Ring SW [/] back" in text
+        assert ("1x: no answer [Jr]" if size[0] >= 110 else "snoozed 1x") in text
+        assert ("Snoozed" in text) == (size[0] >= 110)
