@@ -118,7 +118,9 @@ class ProposeDialog(ModalScreen[Proposal | None]):
         with Vertical(classes="dialog"):
             yield Static("Propose a decision", classes="dialog-title", markup=False)
             who = f"with {self.household_name}" if self.household_name else "(no household highlighted)"
-            yield Static(Content(f"Placing is {who}. Choose by key:"), classes="dialog-prompt", markup=False)
+            # The cursor starts in the rationale, so letters type there: say how to reach the choice.
+            yield Static(Content(f"Placing is {who}. Something else? shift+tab, then its key:"),
+                         classes="dialog-prompt", markup=False)
             yield KeyChoice(self.KINDS, value="place" if self.household_name else None, id="propose-kind")
             yield Static("Rationale (why this is right):", classes="dialog-prompt", markup=False)
             yield Input(placeholder="the rationale", id="propose-rationale")

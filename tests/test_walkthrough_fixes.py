@@ -8,7 +8,7 @@ from textual.color import Color
 from textual.filter import Monochrome, NoColor
 from textual.widgets import DataTable
 
-from ui_helpers import DEFAULT_USERS, SeedUser, desk_app, open_desk, screen_text, seed_store, settle
+from ui_helpers import DEFAULT_USERS, SeedUser, desk_app, flat_text, open_desk, screen_text, seed_store, settle
 
 
 def _visible_segments(app):
@@ -440,3 +440,25 @@ async def test_callbacks_fit_the_width_and_show_snoozes(tmp_path, monkeypatch, s
         assert "Ring SW [/] back" in text
         assert ("1x: no answer [Jr]" if size[0] >= 110 else "snoozed 1x") in text
         assert ("Snoozed" in text) == (size[0] >= 110)
+
+
+async def test_propose_dialog_says_how_to_reach_the_choice(tmp_path, monkeypatch):
+    """'Choose by key:' while the cursor was in the rationale: pressing s typed an s instead of choosing split."""
+    from screens.request import ProposeDialog
+
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    url = seed_store(tmp_path)
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await app.push_screen(ProposeDialog("Akhtar, Samina [Jr]"))
+        await pilot.pause()
+        text = flat_text(app)
+        assert "Placing is with Akhtar, Samina [Jr]. Something else? shift+tab, then its key:" in text
+        await pilot.press("shift+tab", "s")
+        await pilot.pause()
+        assert app.screen.query_one("#propose-kind").value == "split_siblings"
+        assert app.screen.query_one("#propose-rationale").value == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DashboardScreen"
