@@ -475,7 +475,9 @@ class RequestScreen(DeskScreen):
             if dv.retrospective:
                 text.append("  placed out of hours before sign-off\n")
             if dv.signed_off_at:
-                text.append(f"  signed off {when(dv.signed_off_at)} by {dv.signed_off_by} {dv.signoff_comment}\n")
+                how = "signed off retrospectively" if dv.retrospective else "signed off"
+                said = f": {dv.signoff_comment}" if dv.signoff_comment else ""
+                text.append(f"  {how} {when(dv.signed_off_at)} by {dv.signed_off_by}{said}\n")
             if dv.returned_at:
                 text.append(f"  returned {when(dv.returned_at)} by {dv.returned_by}: {dv.returned_comment}\n")
             for who, at, body in dv.addenda:

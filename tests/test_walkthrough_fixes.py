@@ -462,3 +462,37 @@ async def test_propose_dialog_says_how_to_reach_the_choice(tmp_path, monkeypatch
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "DashboardScreen"
+
+
+async def test_decisions_view_says_retrospective_and_separates_the_comment(tmp_path, monkeypatch):
+    """The decisions view read 'signed off 22 Nov 09:27 by Maya Patel Agreed [Jr] — right call'."""
+    from db.engine import Database
+    from dutydesk import process
+    from dutydesk.desk import Desk
+    from dutydesk.identity import actor_for
+    from dutydesk.placements import place
+    from process_support import make_household, make_request, save_search
+    from screens.request import RequestScreen
+
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T02:10:00")
+    url = seed_store(tmp_path)
+    db = Database(url)
+    oliver, maya = actor_for(db, "oliver"), actor_for(db, "maya")
+    hid = make_household(db, "Pearce, Karen [Jr]", places=2)
+    rid = make_request(db, oliver)
+    save_search(db, oliver, rid, [hid])
+    process.record_contact(Desk(db, oliver), rid, hid, "accepted")
+    dv = process.propose(Desk(db, oliver), rid, "place", "Near her school", household_id=hid)
+    place(Desk(db, oliver), rid)
+    process.sign_off(Desk(db, maya), dv.id, "Agreed [Jr] — right call")
+    db.dispose()
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await app.push_screen(RequestScreen(rid))
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        text = flat_text(app)
+        assert "signed off retrospectively 22 Nov 02:10 by Maya Patel: Agreed [Jr] — right call" in text
