@@ -700,11 +700,11 @@ class RequestListScreen(DeskScreen):
 
     def on_mount(self) -> None:
         t = self.query_one("#requests-table", DataTable)
-        # Fits 80 columns with the scrollbar (no sideways scrolling): 14+9+17+18+10 plus 2 padding each.
+        # Fits 80 columns with the scrollbar (no sideways scrolling): 14+9+17+17+10 plus 2 padding each.
         t.add_column("Reference", key="ref", width=14)
         t.add_column("Urgency", key="urgency", width=9)
         t.add_column("State", key="state", width=17)
-        t.add_column("Children", key="children", width=18)
+        t.add_column("Children", key="children", width=17)
         t.add_column("Worker", key="worker", width=10)
         t.focus()
         self.load()

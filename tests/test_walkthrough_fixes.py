@@ -136,7 +136,8 @@ async def test_request_list_fits_80_columns_shows_enter_and_keeps_its_place(tmp_
     from screens.request import RequestListScreen, RequestScreen
 
     url = seed_store(tmp_path)
-    _requests(url, [("Amy", "O'Brien [Jr]"), ("Ben", "[bold red]X[/]"), ("Cara", "Ann [/]")])
+    _requests(url, [("Amy", "O'Brien [Jr]"), ("Ben", "[bold red]X[/]"), ("Cara", "Ann [/]")]
+              + [(f"Kid{i}", "Filler") for i in range(30)])  # a full page: the list has a scrollbar
     monkeypatch.setenv("DUTYDESK_USER", "dana")
     app = desk_app(url)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -147,7 +148,7 @@ async def test_request_list_fits_80_columns_shows_enter_and_keeps_its_place(tmp_
         table = app.screen.query_one(DataTable)
         assert table.max_scroll_x == 0
         text = screen_text(app)
-        assert "Dana Smith" in text and "Ben [bold red]X[/]" in text
+        assert "Dana Smith" in text and "Amy O'Brien [Jr]" in text and "Ben [bold red]X" in text
         assert "Open" in text.splitlines()[-1]  # the footer names Enter
         await pilot.press("down", "down", "enter")
         await settle(pilot)
@@ -197,6 +198,8 @@ async def test_calls_list_shows_the_summary_at_80_columns(tmp_path, monkeypatch,
     url = seed_store(tmp_path)
     db = Database(url)
     desk = Desk(db, actor_for(db, "dana"))
+    for i in range(30):  # a full page: the list has a scrollbar
+        log_call(desk, CallInput(caller_type="carer", category="carer_support", summary=f"Carer support call {i}"))
     log_call(desk, CallInput(caller_type="childs_social_worker", category="allegation",
                              summary="O'Brien [Jr] says carer shouted; [bold red]X[/] school"))
     db.dispose()
@@ -426,6 +429,8 @@ async def test_callbacks_fit_the_width_and_show_snoozes(tmp_path, monkeypatch, s
     url = seed_store(tmp_path)
     db = Database(url)
     d = Desk(db, actor_for(db, "dana"))
+    for i in range(30):  # a full page: the list has a scrollbar
+        add_callback(d, CallbackInput(due_at=clock.now() + dt.timedelta(hours=3 + i), summary=f"Later call {i}"))
     cb = add_callback(d, CallbackInput(due_at=clock.now() + dt.timedelta(minutes=30), summary="Ring SW [/] back"))
     snooze(d, cb.id, clock.now() + dt.timedelta(hours=1), "no answer [Jr]")
     db.dispose()
