@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Static
 
+from dutydesk import labels
 from screens.base import DeskScreen
 
 
@@ -137,13 +138,13 @@ def summary_text(p: Any) -> Text:
     out.append(f"\n{p.places} place{'s' if p.places != 1 else ''}, ages {p.age_min}-{p.age_max}, "
                f"gender {p.gender_terms}")
     out.append("\nTypes: " + (", ".join(t.replace("_", " ") for t in p.placement_types) or "none"))
-    out.append("\nSpecialisms: " + (", ".join(t.replace("_", " ") for t in p.specialisms) or "none"))
+    out.append("\nSpecialisms: " + (", ".join(labels.specialism(t) for t in p.specialisms) or "none"))
     facts = [f"{p.bedrooms} bedrooms", "pets" if p.pets else "no pets", "smoker" if p.smoker else "no smokers",
              "wheelchair access" if p.wheelchair_access else "no wheelchair access",
              f"own children aged {p.other_children_ages}" if p.other_children_ages else "no other children"]
     out.append("\n" + "; ".join(facts))
     out.append("\nSpeaks ")
-    out.append(Text(p.languages or "-"))
+    out.append(Text(labels.languages(p.languages) or "-"))
     if p.religion:
         out.append("; ")
         out.append(Text(p.religion))

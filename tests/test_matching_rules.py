@@ -251,7 +251,7 @@ def test_scores_equal_the_sum_of_shown_contributions(database, base, people):
         assert r.score == pytest.approx(score_of(r.inputs, W))
     h1r = res.ranked_for(h1)
     byc = {x.code: x for x in res.contributions(h1r)}
-    assert byc["language"].points == W.language_match and byc["language"].label == "Speaks pashto"
+    assert byc["language"].points == W.language_match and byc["language"].label == "Speaks Pashto"
     assert byc["religion"].points == W.religion_match
     assert byc["vacancy"].label == "Place empty for 47 days"
     assert byc["kind"].points == W.kind_ifa < 0

@@ -120,10 +120,10 @@ def test_scenario_6_uasc_pashto_speaker_ranks_first(database, people):
     assert res.criteria.language == "pashto"
     assert [r.reference for r in res.ranked] == ["H-B-PASHTO", "H-A-DOVER"]
     top = {c.code: c for c in res.contributions(res.ranked[0])}
-    assert top["language"].label == "Speaks pashto" and top["language"].points == W.language_match
+    assert top["language"].label == "Speaks Pashto" and top["language"].points == W.language_match
     assert top["religion"].points == W.religion_match
     other = {c.code: c for c in res.contributions(res.ranked[1])}
-    assert other["language"].points == 0 and other["language"].label == "Does not speak pashto"
+    assert other["language"].points == 0 and other["language"].label == "Does not speak Pashto"
     assert other["distance"].points > top["distance"].points  # nearer, yet second: language and culture decide
     assert [e.codes for e in res.excluded] == [["needs"]]
 

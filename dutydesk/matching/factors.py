@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from dutydesk import labels
 from dutydesk.matching.weights import Weights
 
 
@@ -73,13 +74,13 @@ def contributions(i: Inputs, w: Weights, near_label: str = "", language: str = "
         out.append(Contribution("experience", experience_points(i.experience, w),
                                 f"Cared for {n}{more} child{'ren' if i.experience != 1 else ''} with these needs"))
     if i.language is not None:
-        lang = language or "the language asked for"
+        lang = labels.language(language) if language else "the language asked for"
         out.append(Contribution("language", w.language_match if i.language else 0.0,
                                 f"Speaks {lang}" if i.language else f"Does not speak {lang}"))
     if i.religion is not None:
         rel = religion or "the child's religion"
         out.append(Contribution("religion", w.religion_match if i.religion else 0.0,
-                                f"Shares the child's religion ({rel})" if i.religion else f"Religion differs ({rel} asked)"))
+                                f"Shares the child's religion ({rel})" if i.religion else f"Religion differs (the child: {rel})"))
     if i.culture is not None:
         out.append(Contribution("culture", w.culture_match if i.culture else 0.0,
                                 "Shares the child's ethnicity" if i.culture else "Ethnicity differs"))
