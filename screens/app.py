@@ -162,7 +162,13 @@ class DutyDeskApp(App[int]):
             Binding(a.key, f"desk('{a.id}')", a.title, show=a.show, tooltip=a.help, id=a.binding_id)
             for a in DESK_ACTIONS
         ]
-        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(desk_bindings)])
+        # Help, then the desk keys, then the rest: at 80 columns the footer cuts from the
+        # right, and F2 Log call matters more than q Quit (ctrl+q works everywhere).
+        first, rest = BindingsMap(), BindingsMap()
+        for key, bindings in self._bindings.key_to_bindings.items():
+            for b in bindings:
+                (first if b.id == "app.help" else rest).key_to_bindings.setdefault(key, []).append(b)
+        self._bindings = BindingsMap.merge([first, BindingsMap(desk_bindings), rest])
         # The theme is set before the first frame, so that frame is not restyled.
         self._theme_fallback = self._requested_theme not in self.available_themes
         self.theme = default_theme() if self._theme_fallback else self._requested_theme

@@ -153,7 +153,8 @@ class DashboardScreen(DeskScreen):
         Binding("c", "app.desk('log_call')", "Log call", show=False, id="dashboard.log_call"),
         Binding("l", "calls", "Calls", id="dashboard.calls"),
         Binding("b", "callbacks", "Callbacks", id="dashboard.callbacks"),
-        Binding("r", "reload", "Refresh", id="dashboard.refresh"),
+        # Hidden from the footer: the lists refresh themselves every few seconds.
+        Binding("r", "reload", "Refresh", show=False, id="dashboard.refresh"),
     ]
 
     def __init__(self) -> None:
