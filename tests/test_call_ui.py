@@ -17,21 +17,11 @@ from db.enums import CallCategory, CallerType, Gender, PlacementType, RequestSta
 from db.models import Call, Callback, Child, Draft, Place, PlacementRequest, RequestChild, Team
 from dutydesk import clock
 from dutydesk.places import ensure_places
-from textual.worker import WorkerCancelled
 
 from ui_helpers import desk_app, flat_text, open_desk, screen_text, seed_store
-from ui_helpers import settle as _settle
+from ui_helpers import settle
 
 
-async def settle(pilot) -> None:
-    """ui_helpers.settle, again if an exclusive worker it waited on was replaced by a newer one."""
-    for _ in range(10):
-        try:
-            await _settle(pilot)
-            return
-        except WorkerCancelled:
-            continue
-    await _settle(pilot)
 
 
 async def type_text(pilot, text: str) -> None:

@@ -19,21 +19,11 @@ from dutydesk.desk import Desk
 from dutydesk.drafts import load_draft, save_draft
 from dutydesk.identity import actor_for
 from dutydesk.intake import ChildInput, RequestInput, open_request
-from textual.worker import WorkerCancelled
 
 from ui_helpers import desk_app, flat_text, open_desk, screen_text, seed_store
-from ui_helpers import settle as _settle
+from ui_helpers import settle
 
 
-async def settle(pilot) -> None:
-    """ui_helpers.settle, again if an exclusive worker it waited on was replaced by a newer one."""
-    for _ in range(10):
-        try:
-            await _settle(pilot)
-            return
-        except WorkerCancelled:
-            continue
-    await _settle(pilot)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.worker import WorkerCancelled
 
 from db.engine import Database
 from db.enums import DecisionKind, HouseholdKind, HouseholdStatus
@@ -22,7 +21,7 @@ from dutydesk.identity import actor_for
 from dutydesk.intake import ChildInput, RequestInput, open_request
 from dutydesk.places import ensure_places
 from ui_helpers import desk_app, open_desk, seed_store
-from ui_helpers import settle as _settle
+from ui_helpers import settle
 
 NOW = "2026-11-22T17:00:00"
 
@@ -70,13 +69,6 @@ def desk_store(tmp_path, monkeypatch) -> str:
     return url
 
 
-async def settle(pilot) -> None:
-    for _ in range(10):
-        try:
-            await _settle(pilot)
-            return
-        except WorkerCancelled:
-            continue
 
 
 async def _opened(pilot) -> None:

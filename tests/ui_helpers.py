@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.worker import WorkerState
+from textual.worker import WorkerCancelled, WorkerState
 
 from db.engine import Database
 from db.enums import Role
@@ -122,13 +122,22 @@ def desk_app(url: str, *, as_user: str | None = None, theme: str = "textual-dark
 async def settle(pilot: Pilot, rounds: int = 50) -> None:
     """Wait until no worker is pending or running and the screen has caught up (no sleeping)."""
     app = pilot.app
+    idle = 0
     for _ in range(rounds):
         await pilot.pause()
         busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
         if not busy:
-            await pilot.pause()
-            return
-        await app.workers.wait_for_complete(busy)
+            # A worker's result is often handled by a message that starts the next worker
+            # (save, then reload): only several quiet rounds in a row mean the screen is done.
+            idle += 1
+            if idle >= 3:
+                return
+            continue
+        idle = 0
+        try:
+            await app.workers.wait_for_complete(busy)
+        except WorkerCancelled:
+            pass  # an exclusive worker was replaced by a newer one: wait for that one instead
     raise AssertionError(f"workers still running after {rounds} rounds: {list(app.workers)}")
 
 
