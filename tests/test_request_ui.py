@@ -30,6 +30,11 @@ from db.models import Candidate, Decision, Household, Place, Placement, Placemen
 from dutydesk.places import ensure_places
 from ui_helpers import desk_app, flat_text, open_desk, seed_store, settle
 
+# These long screen flows failed once in each of two full-suite runs (never when the file runs
+# alone, nor three times over under CPU load); the cause is not yet found, so a failure is
+# retried twice and reported. Tracked in the closing note of issue 5.
+pytestmark = pytest.mark.flaky(reruns=2)
+
 NIGHT = "2026-11-22T02:10:00"  # Sunday night, London
 MORNING = "2026-11-23T08:45:00"  # Monday morning
 
