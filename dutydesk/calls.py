@@ -27,6 +27,7 @@ from dutydesk import audit, clock
 from dutydesk.desk import Desk
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.identity import Actor, Permission, require
+from dutydesk.call_views import CallbackView, CallRow, local_day_start  # noqa: F401 - re-exported
 from dutydesk.intake import ChildInput, RequestInput, as_enum, create_child, open_request
 from dutydesk.text import clean
 
@@ -206,36 +207,6 @@ class CallInput:
 
 
 @dataclass(frozen=True)
-class CallbackView:
-    id: int
-    due_at: dt.datetime
-    team_id: int
-    team_name: str
-    assigned_to_id: int | None
-    assigned_to_name: str
-    summary: str
-    status: CallbackStatus
-    snooze_reason: str
-    snooze_count: int
-    call_id: int | None
-    request_id: int | None
-    household_id: int | None
-    done_at: dt.datetime | None = None
-
-    def overdue(self, at: dt.datetime | None = None) -> bool:
-        return self.status == CallbackStatus.OPEN and self.due_at < (at or clock.now())
-
-    def minutes_left(self, at: dt.datetime | None = None) -> int:
-        return int((self.due_at - (at or clock.now())).total_seconds() // 60)
-
-    def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["status"] = self.status.value
-        d["overdue"] = self.overdue()
-        return d
-
-
-@dataclass(frozen=True)
 class CallView:
     id: int
     received_at: dt.datetime
@@ -267,28 +238,6 @@ class CallView:
         for k in ("direction", "caller_type", "category"):
             d[k] = getattr(self, k).value
         d["callbacks"] = [c.to_json() for c in self.callbacks]
-        return d
-
-
-@dataclass(frozen=True)
-class CallRow:
-    """One line of the calls list."""
-
-    id: int
-    received_at: dt.datetime
-    caller_type: CallerType
-    caller_name: str
-    category: CallCategory
-    summary: str
-    taken_by_name: str
-    team_name: str
-    child_name: str = ""
-    request_reference: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["caller_type"] = self.caller_type.value
-        d["category"] = self.category.value
         return d
 
 
@@ -527,10 +476,6 @@ def get_call(desk: Desk, call_id: int) -> CallView:
             request_id=call.request_id, request_reference=req.reference if req else "",
             placement_id=call.placement_id, created_at=call.created_at, callbacks=tuple(cbs),
         )
-
-
-def local_day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=clock.LOCAL_TZ).astimezone(dt.UTC)
 
 
 def filter_clause(dialect: str, f: CallFilter) -> list[Any]:

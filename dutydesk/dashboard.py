@@ -36,6 +36,7 @@ from db.enums import (
     Urgency,
 )
 from dutydesk import clock
+from dutydesk.call_views import CallbackView, CallRow, local_day_start
 from dutydesk.desk import Desk
 from dutydesk.identity import Permission, require
 
@@ -111,53 +112,6 @@ Callback = _table(
     summary=_S, status=_enum(CallbackStatus), snooze_reason=_S, snooze_count=_I, done_at=_UT,
 )
 Draft = _table("drafts", user_id=_I, kind=_S)
-
-
-def local_day_start(day: dt.date) -> dt.datetime:
-    """As dutydesk.calls.local_day_start: midnight of a London day, in UTC."""
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=clock.LOCAL_TZ).astimezone(dt.UTC)
-
-
-@dataclass(frozen=True)
-class CallbackView:
-    """A callback as the dashboard shows it (the fields of dutydesk.calls.CallbackView)."""
-
-    id: int
-    due_at: dt.datetime
-    team_id: int
-    team_name: str
-    assigned_to_id: int | None
-    assigned_to_name: str
-    summary: str
-    status: CallbackStatus
-    snooze_reason: str
-    snooze_count: int
-    call_id: int | None
-    request_id: int | None
-    household_id: int | None
-    done_at: dt.datetime | None = None
-
-    def overdue(self, at: dt.datetime | None = None) -> bool:
-        return self.status == CallbackStatus.OPEN and self.due_at < (at or clock.now())
-
-    def minutes_left(self, at: dt.datetime | None = None) -> int:
-        return int((self.due_at - (at or clock.now())).total_seconds() // 60)
-
-
-@dataclass(frozen=True)
-class CallRow:
-    """A call today, as the dashboard shows it (the fields of dutydesk.calls.CallRow)."""
-
-    id: int
-    received_at: dt.datetime
-    caller_type: CallerType
-    caller_name: str
-    category: CallCategory
-    summary: str
-    taken_by_name: str
-    team_name: str
-    child_name: str = ""
-    request_reference: str = ""
 
 
 def callback_views(s: Session, where: Any, *, limit: int) -> list[CallbackView]:
