@@ -1,6 +1,6 @@
 """The dashboard's refresh cost on a 50,000-household store, beside the bare SQL as floor.
 
-Each refresh of the dashboard calls ``dutydesk.dashboard.load`` once (the
+Each refresh of the dashboard calls ``dutydesk.overview.dashboard.load`` once (the
 screen does it every few seconds in a thread worker). This script times that
 call for a duty worker and for a manager, and, as the floor, the very same SQL
 statements (captured from the service's own run) executed on a bare sqlite3
@@ -57,9 +57,9 @@ def main() -> int:
     from db.engine import Database
     from db.enums import Role
     from db.models import Call, Household, User
-    from dutydesk import dashboard
-    from dutydesk.desk import Desk
-    from dutydesk.identity import actor_for
+    from dutydesk.overview import dashboard
+    from dutydesk.access.desk import Desk
+    from dutydesk.access.identity import actor_for
 
     db = Database(f"sqlite:///{path}")
     with db.read() as s:

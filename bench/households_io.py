@@ -32,9 +32,9 @@ from db.engine import Database  # noqa: E402
 from db.enums import Role  # noqa: E402
 from db.models import Household, Team, User  # noqa: E402
 from db.schema import create_schema  # noqa: E402
-from dutydesk import households_io  # noqa: E402
-from dutydesk.desk import Desk  # noqa: E402
-from dutydesk.identity import actor_for  # noqa: E402
+from dutydesk.carers import households_io  # noqa: E402
+from dutydesk.access.desk import Desk  # noqa: E402
+from dutydesk.access.identity import actor_for  # noqa: E402
 from dutydesk.places import ensure_places, reference_places  # noqa: E402
 
 LAST = ["Akhtar", "Smith", "Jones", "O'Brien [Jr]", "Patel", "Okafor", "Nowak", "Hughes", "Ann [/]", "Clarke"]

@@ -15,7 +15,7 @@ To add one (say the call form), add a line to ``DESK_ACTIONS`` below::
 ``screen`` names the Screen class as ``"module:Class"``; it is imported only
 when the action is used, so start-up stays fast. The class is built with no
 arguments and finds the store and the signed-in user on ``self.app.desk``
-(a ``dutydesk.desk.Desk``: ``.db`` and ``.actor``). Until the module exists the
+(a ``dutydesk.access.desk.Desk``: ``.db`` and ``.actor``). Until the module exists the
 action says it is not ready yet instead of failing. ``roles`` (role values)
 hides the action from people whose role cannot use it; the service still checks.
 

@@ -7,7 +7,7 @@ imports the dashboard; the dashboard replaces the opening screen when that is do
 
 Extension points for other screens (see also ``screens.actions`` and ``screens.palette``):
 
-- ``self.app.desk`` is the ``dutydesk.desk.Desk`` (store and signed-in actor);
+- ``self.app.desk`` is the ``dutydesk.access.desk.Desk`` (store and signed-in actor);
   ``self.app.role`` the role value. Both are None until the desk has opened.
 - App-wide actions (log a call, find a carer, oversight, ...) are registered in
   ``screens.actions.DESK_ACTIONS``; ``app.desk('<id>')`` runs one from anywhere.
@@ -147,7 +147,7 @@ class DutyDeskApp(App[int]):
         super().__init__()
         self.url = url
         self.as_user = as_user
-        self.desk: Any = None  # dutydesk.desk.Desk once open
+        self.desk: Any = None  # dutydesk.access.desk.Desk once open
         self.role: str | None = None
         self.identity: Identity | None = None
         self.cursor_blink = cursor_blink

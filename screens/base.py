@@ -1,6 +1,6 @@
 """``DeskScreen``: an optional base for the desk's screens.
 
-It gives a screen ``self.desk`` (the ``dutydesk.desk.Desk``: store and signed-in
+It gives a screen ``self.desk`` (the ``dutydesk.access.desk.Desk``: store and signed-in
 actor) and hands any worker failure the screen does not handle itself to the
 app, which shows a ``DeskError`` as its message and writes anything else to a
 crash file (never a traceback). Textual's ``Worker.StateChanged`` does not

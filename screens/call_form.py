@@ -4,7 +4,7 @@ Caller type and category take one letter each; the time received starts as
 the moment the form opened; the child or household is found by typing part of
 a name or reference, or recorded on the spot; "placement request" opens the
 request part; a callback takes a due time. ctrl+s saves through
-``dutydesk.calls.log_call`` and returns to the screen the worker came from.
+``dutydesk.calls.call_log.log_call`` and returns to the screen the worker came from.
 
 A draft is saved as you type (1.5 s after the last key, and at least every
 2 s while typing goes on) and, when the
@@ -121,25 +121,25 @@ class DeskCheck(Validator):
 
 
 def _check_phone(value: str) -> None:
-    from dutydesk.calls import parse_phone
+    from dutydesk.calls.call_log import parse_phone
 
     parse_phone(value)
 
 
 def _check_when(value: str) -> None:
-    from dutydesk.calls import parse_when
+    from dutydesk.calls.call_log import parse_when
 
     parse_when(value, what="Time")
 
 
 def _check_day(value: str) -> None:
-    from dutydesk.calls import parse_day
+    from dutydesk.calls.call_log import parse_day
 
     parse_day(value)
 
 
 def _check_age(value: str) -> None:
-    from dutydesk.calls import parse_day
+    from dutydesk.calls.call_log import parse_day
     from dutydesk.errors import InvalidInput
 
     v = value.strip()
@@ -409,7 +409,7 @@ class CallFormScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call-draft")
     def save_draft(self, fields: dict[str, Any]) -> None:
-        from dutydesk.drafts import save_draft
+        from dutydesk.calls.drafts import save_draft
 
         if self.desk is not None:
             save_draft(self.desk, DRAFT_KIND, fields)
@@ -418,7 +418,7 @@ class CallFormScreen(DeskScreen):
         """Save the draft now, synchronously (the SSH session is going away)."""
         if self.desk is None or self._saving:
             return
-        from dutydesk.drafts import has_content, save_draft
+        from dutydesk.calls.drafts import has_content, save_draft
 
         fields = self.snapshot()
         if has_content(fields):
@@ -454,7 +454,7 @@ class CallFormScreen(DeskScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="call-draft-check")
     def check_draft(self) -> None:
         from dutydesk import clock
-        from dutydesk.drafts import has_content, load_draft
+        from dutydesk.calls.drafts import has_content, load_draft
 
         if self.desk is None:
             return
@@ -474,13 +474,13 @@ class CallFormScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call-draft")
     def discard_draft(self) -> None:
-        from dutydesk.drafts import discard_draft
+        from dutydesk.calls.drafts import discard_draft
 
         if self.desk is not None:
             discard_draft(self.desk, DRAFT_KIND)
 
     def unsaved_changes(self) -> str | None:
-        from dutydesk.drafts import has_content
+        from dutydesk.calls.drafts import has_content
 
         if has_content(self.snapshot()):
             self.flush_draft()
@@ -491,9 +491,10 @@ class CallFormScreen(DeskScreen):
 
     def build_input(self) -> Any:
         """The CallInput from the fields; InvalidInput (with the field's id) says what to fix."""
-        from dutydesk import calls, clock
+        from dutydesk import clock
+        from dutydesk.calls import call_log as calls
         from dutydesk.errors import InvalidInput
-        from dutydesk.intake import ChildInput, RequestInput
+        from dutydesk.calls.intake import ChildInput, RequestInput
 
         f = self.snapshot()
 
@@ -560,7 +561,7 @@ class CallFormScreen(DeskScreen):
 
     def _callback_owner(self, text: str) -> dict[str, Any]:
         """'OOH' (a team code) or 'dana' (a login); blank: the worker's own team."""
-        from dutydesk import calls
+        from dutydesk.calls import call_log as calls
         from dutydesk.errors import InvalidInput, NotFound
 
         t = text.strip()
@@ -587,8 +588,8 @@ class CallFormScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call-save")
     def save_call(self) -> Any:
-        from dutydesk.calls import log_call
-        from dutydesk.drafts import discard_draft
+        from dutydesk.calls.call_log import log_call
+        from dutydesk.calls.drafts import discard_draft
 
         inp = self.app.call_from_thread(self.build_input)
         view = log_call(self.desk, inp)
@@ -650,7 +651,7 @@ class CallFormScreen(DeskScreen):
         self.dismiss(view.id)
 
     def action_close(self) -> None:
-        from dutydesk.drafts import has_content
+        from dutydesk.calls.drafts import has_content
 
         if self._draft_timer is not None:
             self._draft_timer.stop()
@@ -665,7 +666,7 @@ class CallFormScreen(DeskScreen):
             self._draft_timer.stop()
         self._dirty = False
         self._remove_sighup()
-        from dutydesk.drafts import discard_draft
+        from dutydesk.calls.drafts import discard_draft
 
         if self.desk is not None:
             discard_draft(self.desk, DRAFT_KIND)

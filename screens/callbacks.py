@@ -118,14 +118,14 @@ class CallbacksScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks")
     def reload(self) -> None:
-        from dutydesk.callbacks import queue
+        from dutydesk.calls.callbacks import queue
 
         q = queue(self.desk) if self.team_view else queue(self.desk, mine=True)
         self.post_message(QueueFetched(q))
 
     def on_queue_fetched(self, message: QueueFetched) -> None:
         from dutydesk import clock
-        from dutydesk.dashboard import fmt_left
+        from dutydesk.overview.dashboard import fmt_left
 
         self.fetched = message.queue
         now = clock.now()
@@ -215,7 +215,8 @@ class CallbacksScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-change")
     def run_change(self, what: str, cid: int, values: dict[str, str]) -> None:
-        from dutydesk import callbacks, calls
+        from dutydesk.calls import callbacks
+        from dutydesk.calls import call_log as calls
         from dutydesk.errors import NotFound
 
         if what == "done":

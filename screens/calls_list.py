@@ -95,7 +95,7 @@ class CallsListScreen(DeskScreen):
         return cols
 
     def show_filters(self) -> None:
-        from dutydesk.calls import CALLER_LABELS, CATEGORY_LABELS
+        from dutydesk.calls.call_log import CALLER_LABELS, CATEGORY_LABELS
         from db.enums import CallCategory, CallerType
 
         cat = CATEGORY_LABELS[CallCategory(self.category)] if self.category else "any category"
@@ -119,7 +119,7 @@ class CallsListScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="calls-list")
     def load(self, raw: dict[str, Any], offset: int, token: int) -> None:
-        from dutydesk.calls import CallFilter, list_calls, parse_day, team_id_for
+        from dutydesk.calls.call_log import CallFilter, list_calls, parse_day, team_id_for
 
         team_id = team_id_for(self.desk, raw["team"]) if raw["team"].strip() else (
             self.desk.actor.team_id if raw["my_team"] else None)
@@ -258,13 +258,13 @@ class CallDetailScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call-detail")
     def load(self) -> None:
-        from dutydesk.calls import get_call
+        from dutydesk.calls.call_log import get_call
 
         self.post_message(CallFetched(get_call(self.desk, self.call_id)))
 
     async def on_call_fetched(self, message: CallFetched) -> None:
         from dutydesk import clock
-        from dutydesk.calls import CALLER_LABELS, CATEGORY_LABELS
+        from dutydesk.calls.call_log import CALLER_LABELS, CATEGORY_LABELS
 
         v = self.view = message.view
         self.refresh_bindings()

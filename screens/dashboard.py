@@ -207,16 +207,15 @@ class DashboardScreen(DeskScreen):
         desk = self.desk
         if desk is None:
             return
-        from dutydesk import dashboard
-
+        from dutydesk.overview import dashboard
         self.post_message(DashboardLoaded(dashboard.load(desk)))
         if not self._draft_checked:
             self._draft_checked = True
-            # A light look first: dutydesk.drafts imports the models, which the dashboard does not need.
+            # A light look first: dutydesk.calls.drafts imports the models, which the dashboard does not need.
             if not dashboard.has_call_draft(desk):
                 return
             from dutydesk import clock
-            from dutydesk.drafts import has_content, load_draft
+            from dutydesk.calls.drafts import has_content, load_draft
 
             draft = load_draft(desk, "call")
             if draft is not None and has_content(draft.fields):
@@ -224,7 +223,7 @@ class DashboardScreen(DeskScreen):
 
     def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
         from dutydesk import clock
-        from dutydesk.dashboard import fmt_left, fmt_wait
+        from dutydesk.overview.dashboard import fmt_left, fmt_wait
         d = self.data = message.data
         today = clock.local(d.at).date()
         summary = (f"{clock.fmt_local(d.at, '%a %d %b %H:%M')} · open requests {d.requests_total} · "
@@ -298,7 +297,7 @@ class DashboardScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-draft")
     def discard_draft(self) -> None:
-        from dutydesk.drafts import discard_draft
+        from dutydesk.calls.drafts import discard_draft
 
         discard_draft(self.desk, "call")
 
@@ -334,8 +333,7 @@ class DashboardScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-record")
     def load_record(self, kind: str, ident: int) -> None:
-        from dutydesk import dashboard
-
+        from dutydesk.overview import dashboard
         detail = (dashboard.request_detail if kind == "request" else dashboard.household_detail)(self.desk, ident)
         self.app.call_from_thread(self.app.push_screen, RecordScreen(detail))
 

@@ -4,7 +4,7 @@ A small dialog opened from the household profile (key e): which placement (a
 digit, when the household has more than one), the reason by one key (planned
 end, breakdown, move, other), the day it ended (today unless typed) and a note
 (needed for "other"). ctrl+s checks what was typed, then calls
-``dutydesk.placements.end_placement`` in a thread worker; the service's
+``dutydesk.requests.placements.end_placement`` in a thread worker; the service's
 refusals (a date ahead, before the start, already ended, a role that cannot)
 show in the dialog in its own words. On success the dialog returns the ended
 placement's view; the place is freed in the same transaction.
@@ -121,7 +121,7 @@ class EndPlacementDialog(ModalScreen[Any]):
             self.action_save()
 
     def action_save(self) -> None:
-        from dutydesk.calls import parse_day
+        from dutydesk.calls.call_log import parse_day
         from dutydesk.errors import InvalidInput
 
         if self.busy:
@@ -157,8 +157,8 @@ class EndPlacementDialog(ModalScreen[Any]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="end-placement")
     def end(self, which: str, day: dt.date, reason: str, note: str) -> None:
-        from dutydesk import placements
-        from dutydesk.desk import Desk
+        from dutydesk.requests import placements
+        from dutydesk.access.desk import Desk
         from dutydesk.errors import DeskError
 
         desk: Desk = self.app.desk

@@ -360,7 +360,7 @@ class FinderScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="finder-write", exit_on_error=False)
     def _shortlist(self, request_id: int, household_id: int) -> None:
         from dutydesk.matching.saved import latest_search_id, run_and_save
-        from dutydesk.shortlist import shortlist
+        from dutydesk.requests.shortlist import shortlist
 
         desk = self.desk
         with desk.db.read() as s:

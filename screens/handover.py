@@ -6,10 +6,10 @@ sign-off stand out: scenario 1), households put on hold and concerns raised.
 Enter opens the highlighted record (a request, a household, a call or the
 callbacks queue). Below the list, the handover notes written by or to my team.
 
-The window starts at the last shift change (``dutydesk.handover.default_since``:
+The window starts at the last shift change (``dutydesk.overview.handover.default_since``:
 08:00 or 17:00 local); s changes it (any time the call form accepts: 08:00,
 21/11 17:00, +0m...). w writes a note to the next shift (a team is chosen;
-ctrl+s saves it). All data comes from ``dutydesk.handover`` in thread workers;
+ctrl+s saves it). All data comes from ``dutydesk.overview.handover`` in thread workers;
 every user-typed string is shown as ``rich.text.Text`` (never markup).
 """
 
@@ -192,8 +192,8 @@ class HandoverScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="handover-load")
     def load(self) -> None:
-        from dutydesk import handover
-        from dutydesk.calls import parse_when
+        from dutydesk.overview import handover
+        from dutydesk.calls.call_log import parse_when
         from dutydesk.errors import InvalidInput
 
         text = self.since_text or ""
@@ -319,8 +319,8 @@ class HandoverScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="handover-teams")
     def fetch_teams(self) -> None:
-        from dutydesk.identity import Permission, require
-        from dutydesk.users import list_teams
+        from dutydesk.access.identity import Permission, require
+        from dutydesk.access.users import list_teams
 
         require(self.desk.actor, Permission.LOG, "write a handover note")  # a viewer is told at once
         found = list_teams(self.desk)
@@ -344,8 +344,8 @@ class HandoverScreen(DeskScreen):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="handover-write")
     def save_note(self, draft: NoteDraft) -> None:
-        from dutydesk import handover
-        from dutydesk.calls import team_id_for
+        from dutydesk.overview import handover
+        from dutydesk.calls.call_log import team_id_for
 
         to_id = team_id_for(self.desk, draft.to_team) if draft.to_team else None
         self.post_message(NoteWritten(handover.write_note(self.desk, draft.body, to_team_id=to_id)))

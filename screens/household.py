@@ -2,7 +2,7 @@
 allegations, warnings, and every request it was considered for with what decided it
 (so the worker can answer a carer's "why not me?", scenario 3).
 
-Loaded in a thread worker from ``dutydesk.household_profile``; all user text goes
+Loaded in a thread worker from ``dutydesk.carers.profile``; all user text goes
 through ``rich.text.Text`` (never markup).
 """
 
@@ -60,7 +60,7 @@ class HouseholdScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
-        from dutydesk.household_profile import household_profile
+        from dutydesk.carers.profile import household_profile
 
         profile = household_profile(self.desk.db, self.household_id)
         self.post_message(self.ProfileLoaded(profile))
@@ -85,7 +85,7 @@ class HouseholdScreen(DeskScreen):
     def action_end_placement(self) -> None:
         """A dialog for ending one of the current placements (screens.end_placement)."""
         from dutydesk.errors import NotAllowed
-        from dutydesk.identity import Permission, require
+        from dutydesk.access.identity import Permission, require
         from screens.end_placement import EndPlacementDialog, PlacementChoice, ended_message
 
         p = self.profile

@@ -99,9 +99,9 @@ def _open(url: str, as_user: str | None) -> DeskOpened | DeskOpenFailed:
     import sqlalchemy as sa
 
     from db.engine import Database
-    from dutydesk.desk import Desk
+    from dutydesk.access.desk import Desk
     from dutydesk.errors import DeskError, NotAllowed, SchemaMismatch, UnknownUser
-    from dutydesk.identity import is_demo, sign_in
+    from dutydesk.access.identity import is_demo, sign_in
 
     bench_stamp("db_layer_imported")
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:  # the database layer is imported by the opening worker, not here
-    from dutydesk.desk import Desk
+    from dutydesk.access.desk import Desk
 
 
 @dataclass(frozen=True, slots=True)

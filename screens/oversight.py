@@ -77,8 +77,7 @@ class OversightScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="oversight-load")
     def load(self) -> None:
-        from dutydesk import oversight
-
+        from dutydesk.overview import oversight
         self.post_message(self.Queued(oversight.queue(self.desk, limit=50)))
 
     def on_oversight_screen_queued(self, message: Queued) -> None:
@@ -113,8 +112,7 @@ class OversightScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="oversight-evidence")
     def fetch_evidence(self, decision_id: int) -> None:
-        from dutydesk import oversight
-
+        from dutydesk.overview import oversight
         self.post_message(self.EvidenceFetched(decision_id, oversight.evidence(self.desk, decision_id)))
 
     def on_oversight_screen_evidence_fetched(self, message: EvidenceFetched) -> None:
@@ -128,7 +126,7 @@ class OversightScreen(DeskScreen):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="oversight-act")
     def decide(self, decision_id: int, sign: bool, comment: str) -> None:
-        from dutydesk import process
+        from dutydesk.requests import process
         from dutydesk.errors import DeskError
 
         try:

@@ -39,8 +39,7 @@ class Picked:
 
 
 def _find(kind: str) -> Callable[..., Any]:
-    from dutydesk import intake
-
+    from dutydesk.calls import intake
     return {"child": intake.find_children, "household": intake.find_households, "place": intake.find_places}[kind]
 
 

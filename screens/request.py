@@ -5,7 +5,7 @@ households) are the main list; single keys record each contact outcome on the
 highlighted household (a accepted, d declined, n no answer, r ruled out), s runs
 and saves a search, p proposes with a rationale, l places, c closes as unmet,
 w withdraws. 1-4 switch between carers, timeline, criteria and searches, and
-decisions. Every change goes through ``dutydesk.process`` / ``dutydesk.placements``
+decisions. Every change goes through ``dutydesk.requests.process`` / ``dutydesk.requests.placements``
 in a thread worker; refusals come back as the service's own words.
 
 Also ``RequestListScreen`` (open requests, Enter opens one) and the small dialogs
@@ -333,8 +333,7 @@ class RequestScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="request-load")
     def load(self) -> None:
-        from dutydesk import process
-
+        from dutydesk.requests import process
         desk = self.desk
         detail = process.request_detail(desk, self.request_id)
         rows = process.contact_list(desk, self.request_id)
@@ -429,7 +428,7 @@ class RequestScreen(DeskScreen):
         self.query_one("#carer-detail", Static).update(text)
 
     def _show_timeline(self) -> None:
-        from dutydesk.decision_record import timeline
+        from dutydesk.requests.decision_record import timeline
 
         text = Text()
         for t in timeline(self.detail):
@@ -496,7 +495,8 @@ class RequestScreen(DeskScreen):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="request-act")
     def act(self, name: str, **kw: Any) -> None:
-        from dutydesk import placements, process
+        from dutydesk.requests import placements
+        from dutydesk.requests import process
         from dutydesk.errors import DeskError
 
         desk = self.desk
@@ -714,8 +714,7 @@ class RequestListScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="requests-load")
     def load(self) -> None:
-        from dutydesk import process
-
+        from dutydesk.requests import process
         find = self.query_one("#requests-find", Input).value
         self.post_message(self.Listed(process.list_requests(self.desk, open_only=not self.show_all, limit=50,
                                                             find=find)))

@@ -18,7 +18,7 @@ from db.engine import Database
 from db.enums import Role
 from db.models import Team, User
 from db.schema import create_schema
-from dutydesk.identity import Actor, actor_for
+from dutydesk.access.identity import Actor, actor_for
 
 PG_ENV = "DUTYDESK_TEST_DATABASE_URL"
 PG_SKIP = f"PostgreSQL tests skipped: set {PG_ENV} to a postgresql+psycopg:// URL to run them"

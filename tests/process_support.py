@@ -21,9 +21,9 @@ from db.enums import (
     Urgency,
 )
 from db.models import Household, Search, SearchResult
-from dutydesk.desk import Desk
-from dutydesk.identity import Actor
-from dutydesk.intake import ChildInput, RequestInput, open_request
+from dutydesk.access.desk import Desk
+from dutydesk.access.identity import Actor
+from dutydesk.calls.intake import ChildInput, RequestInput, open_request
 
 _n = itertools.count(1)
 

@@ -114,7 +114,7 @@ async def test_first_frame_is_the_opening_screen(store):
 def test_app_module_does_not_import_the_database_layer():
     code = ("import sys, screens.app, screens.launch, screens.entry; "
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'sqlalchemy', 'sqlmodel', 'alembic', 'db'}"
-            " or m.startswith('dutydesk.cli') or m == 'dutydesk.identity'); print(bad); sys.exit(1 if bad else 0)")
+            " or m.startswith('dutydesk.cli') or m == 'dutydesk.access.identity'); print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
 

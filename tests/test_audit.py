@@ -12,8 +12,8 @@ from sqlmodel import select
 from db.engine import Database
 from db.enums import Role
 from db.models import AuditEvent, AuditHead, Team
-from dutydesk import audit
-from dutydesk.identity import SYSTEM
+from dutydesk.access import audit
+from dutydesk.access.identity import SYSTEM
 from conftest import add_user
 from test_engine import run_processes
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from db.enums import HouseholdKind, HouseholdStatus
 from db.models import Household
-from dutydesk.availability import availability, household_warnings, temporary_approval_limit, weekly
+from dutydesk.carers.availability import availability, household_warnings, temporary_approval_limit, weekly
 from dutydesk.matching import MatchCriteria, match
 from matching_builders import TODAY, child, household, placement, places, unavailable
 

@@ -207,9 +207,9 @@ async def test_names_are_shown_literally(tmp_path, night, name):
 
 
 async def test_calls_list_search(tmp_path, night):
-    from dutydesk.calls import CallInput, log_call
-    from dutydesk.desk import Desk
-    from dutydesk.identity import actor_for
+    from dutydesk.calls.call_log import CallInput, log_call
+    from dutydesk.access.desk import Desk
+    from dutydesk.access.identity import actor_for
 
     url = make_store(tmp_path)
     db = Database(url)
@@ -243,10 +243,10 @@ async def test_calls_list_search(tmp_path, night):
 
 
 async def test_callbacks_screen_done_and_snooze(tmp_path, monkeypatch):
-    from dutydesk.callbacks import add_callback
-    from dutydesk.calls import CallbackInput
-    from dutydesk.desk import Desk
-    from dutydesk.identity import actor_for
+    from dutydesk.calls.callbacks import add_callback
+    from dutydesk.calls.call_log import CallbackInput
+    from dutydesk.access.desk import Desk
+    from dutydesk.access.identity import actor_for
 
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T17:00:00")
     monkeypatch.setenv("DUTYDESK_USER", "dana")

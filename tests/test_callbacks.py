@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from db.enums import CallbackStatus
 from db.models import AuditEvent, Callback
-from dutydesk.callbacks import add_callback, mark_done, queue, reassign, snooze
-from dutydesk.calls import CallbackInput
-from dutydesk.desk import Desk
+from dutydesk.calls.callbacks import add_callback, mark_done, queue, reassign, snooze
+from dutydesk.calls.call_log import CallbackInput
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from db.enums import CallCategory, CallerType, RequestState
 from db.models import AuditEvent, Call, Callback, Child, PlacementRequest, RequestChild
 from dutydesk import clock
-from dutydesk.calls import (
+from dutydesk.calls.call_log import (
     CallbackInput,
     CallFilter,
     CallInput,
@@ -21,9 +21,9 @@ from dutydesk.calls import (
     parse_phone,
     parse_when,
 )
-from dutydesk.desk import Desk
+from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotAllowed, NotFound
-from dutydesk.intake import ChildInput, RequestInput, create_child
+from dutydesk.calls.intake import ChildInput, RequestInput, create_child
 from db import call_search
 
 NOW = "2026-11-22T02:15:00"  # London time (GMT in November)

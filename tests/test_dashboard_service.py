@@ -15,11 +15,11 @@ from db.enums import (
     Urgency,
 )
 from db.models import Decision, Household, PlacementRequest
-from dutydesk import dashboard
-from dutydesk.callbacks import add_callback
-from dutydesk.calls import CallbackInput, CallInput, log_call
-from dutydesk.desk import Desk
-from dutydesk.intake import ChildInput, RequestInput, open_request
+from dutydesk.overview import dashboard
+from dutydesk.calls.callbacks import add_callback
+from dutydesk.calls.call_log import CallbackInput, CallInput, log_call
+from dutydesk.access.desk import Desk
+from dutydesk.calls.intake import ChildInput, RequestInput, open_request
 
 
 @pytest.fixture(autouse=True)
@@ -114,7 +114,7 @@ def test_fmt():
 
 
 def test_handover_at_shift_change(database, people):
-    from dutydesk import handover
+    from dutydesk.overview import handover
     from dutydesk.errors import InvalidInput
 
     day, ooh = people["worker"], people["ooh"]

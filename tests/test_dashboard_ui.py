@@ -14,11 +14,11 @@ import screens.dashboard
 from db.engine import Database
 from db.enums import DecisionKind, HouseholdKind, HouseholdStatus
 from db.models import Decision, Draft, Household
-from dutydesk.calls import CallInput, log_call
-from dutydesk.desk import Desk
-from dutydesk.drafts import load_draft, save_draft
-from dutydesk.identity import actor_for
-from dutydesk.intake import ChildInput, RequestInput, open_request
+from dutydesk.calls.call_log import CallInput, log_call
+from dutydesk.access.desk import Desk
+from dutydesk.calls.drafts import load_draft, save_draft
+from dutydesk.access.identity import actor_for
+from dutydesk.calls.intake import ChildInput, RequestInput, open_request
 
 from ui_helpers import desk_app, flat_text, open_desk, screen_text, seed_store
 from ui_helpers import settle

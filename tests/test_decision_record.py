@@ -9,8 +9,10 @@ import pytest
 
 from db.enums import Gender
 from db.models import Search, SearchResult
-from dutydesk import decision_record, placements, process
-from dutydesk.desk import Desk
+from dutydesk.requests import decision_record
+from dutydesk.requests import placements
+from dutydesk.requests import process
+from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput
 from process_support import make_household, make_request, save_search
 

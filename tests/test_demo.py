@@ -50,11 +50,12 @@ from db.models import (
     User,
 )
 from db.schema import create_schema
-from dutydesk import audit, clock
+from dutydesk import clock
+from dutydesk.access import audit
 from dutydesk.demo import build, has_data, prepare_store
 from dutydesk.errors import Conflict, InvalidInput
-from dutydesk.identity import is_demo
-from dutydesk.transitions import ALLOWED
+from dutydesk.access.identity import is_demo
+from dutydesk.requests.transitions import ALLOWED
 from dutydesk.working_days import add_working_days
 
 NOW = "2026-11-22T10:00:00"  # a Sunday morning, London time

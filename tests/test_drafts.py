@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import select
 
 from db.models import Draft
-from dutydesk.desk import Desk
-from dutydesk.drafts import discard_draft, has_content, load_draft, save_draft
+from dutydesk.access.desk import Desk
+from dutydesk.calls.drafts import discard_draft, has_content, load_draft, save_draft
 from dutydesk.errors import InvalidInput
 
 

@@ -12,11 +12,12 @@ from sqlmodel import select
 from db.engine import Database
 from db.enums import Gender, HouseholdStatus, PlacementType, Urgency
 from db.models import AuditEvent, HandoverNote, Household, Team, User
-from dutydesk import placements, process
-from dutydesk.callbacks import add_callback
-from dutydesk.calls import CallbackInput
-from dutydesk.desk import Desk
-from dutydesk.identity import actor_for
+from dutydesk.requests import placements
+from dutydesk.requests import process
+from dutydesk.calls.callbacks import add_callback
+from dutydesk.calls.call_log import CallbackInput
+from dutydesk.access.desk import Desk
+from dutydesk.access.identity import actor_for
 from process_support import make_household, make_request, save_search
 from ui_helpers import desk_app, flat_text, open_desk, screen_text, seed_store, settle
 
@@ -264,8 +265,9 @@ async def test_scenario_1_the_handover_shows_the_night_placement(tmp_path, monke
     ("2026-07-01T17:00:00", "2026-07-01T08:00:00"),  # summer time: local 08:00 is 07:00 UTC
 ])
 def test_default_since_is_the_last_shift_change(local, expected):
-    from dutydesk import clock, handover
+    from dutydesk import clock
 
+    from dutydesk.overview import handover
     now = dt.datetime.fromisoformat(local).replace(tzinfo=clock.LOCAL_TZ)
     want = dt.datetime.fromisoformat(expected).replace(tzinfo=clock.LOCAL_TZ)
     assert handover.default_since(now.astimezone(dt.UTC)) == want.astimezone(dt.UTC)
@@ -273,8 +275,7 @@ def test_default_since_is_the_last_shift_change(local, expected):
 
 def test_summary_links_and_flags_an_unsigned_placement(database, people, monkeypatch):
     """On SQLite and PostgreSQL: the placement line knows its request and household and whether it waits."""
-    from dutydesk import handover
-
+    from dutydesk.overview import handover
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-24T02:10:00+00:00")
     ooh = Desk(database, people["ooh"])
     rid = make_request(database, people["ooh"], children=[("Lily", 13, Gender.FEMALE)])
@@ -334,8 +335,7 @@ def test_snapshot_handover_screen(snap_compare, tmp_path, monkeypatch, fixed_act
     held = household(db, "HH-SNAP2", name="Kemp [Jr], Susan", place=None, status=HouseholdStatus.ON_HOLD)
     with db.write() as s:
         s.execute(sa.update(Household).where(Household.id == held).values(status_changed_at=at("23:15", "2026-11-23")))
-    from dutydesk import handover
-
+    from dutydesk.overview import handover
     handover.write_note(Desk(db, oliver), "Lily placed with Jo: [bold red]sign-off[/] needed.\nKemp on hold.",
                         to_team_id=ids["team:EAST"])
     db.dispose()

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from db.engine import Database
 from db.enums import Gender
 from db.models import User
-from dutydesk.desk import Desk
-from dutydesk.identity import actor_for
+from dutydesk.access.desk import Desk
+from dutydesk.access.identity import actor_for
 from dutydesk.matching.saved import run_and_save
 from matching_builders import child, household, placement, places, request, unavailable
 from ui_helpers import desk_app, flat_text, open_desk, seed_store, settle

@@ -21,10 +21,11 @@ from db.engine import Database
 from db.enums import GenderTerms, HouseholdKind, HouseholdStatus, PlacementType, Role, Specialism
 from db.models import AuditEvent, Household, Place, Team
 from db.schema import create_schema
-from dutydesk import audit, households_io
-from dutydesk.desk import Desk
+from dutydesk.access import audit
+from dutydesk.carers import households_io
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed
-from dutydesk.households_io import COLUMN_NAMES, ImportRejected, import_households
+from dutydesk.carers.households_io import COLUMN_NAMES, ImportRejected, import_households
 from conftest import add_user
 
 FIXTURES = Path(__file__).parent / "fixtures"

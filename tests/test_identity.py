@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from db.enums import Role
 from db.models import Setting, User
 from dutydesk.errors import NotAllowed, UnknownUser
-from dutydesk.identity import DEMO_SETTING, Permission, require, sign_in
+from dutydesk.access.identity import DEMO_SETTING, Permission, require, sign_in
 
 
 def test_os_login_signs_in(database, people, monkeypatch) -> None:

@@ -11,7 +11,7 @@ from db.enums import Gender, PlacementType, RequestState, Specialism, Urgency
 from db.models import AuditEvent, Child, PlacementRequest, RequestChild, RequestTransition
 from dutydesk import clock
 from dutydesk.errors import InvalidInput, NotAllowed, NotFound
-from dutydesk.intake import ChildInput, RequestInput, create_child, estimate_dob, open_request
+from dutydesk.calls.intake import ChildInput, RequestInput, create_child, estimate_dob, open_request
 
 
 @pytest.fixture(autouse=True)
@@ -179,7 +179,7 @@ def test_estimate_dob_keeps_the_age():
 def test_type_ahead_finds_ranked_and_bounded(database, people):
     from db.enums import HouseholdKind, HouseholdStatus
     from db.models import Household
-    from dutydesk.intake import find_children, find_households, find_places
+    from dutydesk.calls.intake import find_children, find_households, find_places
     from dutydesk.places import ensure_places
 
     actor = people["worker"]

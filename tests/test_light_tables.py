@@ -5,9 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 import db.models as models
-from dutydesk import dashboard
-
-
+from dutydesk.overview import dashboard
 def light_tables() -> list:
     return [v for v in vars(dashboard).values() if isinstance(v, dashboard._Table)]
 

@@ -18,14 +18,14 @@ from db.enums import (
     Specialism,
 )
 from db.models import AuditEvent, Candidate, PlacementRequest, Search, SearchResult
-from dutydesk.desk import Desk
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed
 from dutydesk.matching import MatchCriteria, criteria_for_request, match
 from dutydesk.matching import rules as R
 from dutydesk.matching.factors import Inputs, contributions, score_of
 from dutydesk.matching.saved import run_and_save, stored_outcome
 from dutydesk.matching.weights import Weights, load_weights
-from dutydesk.shortlist import shortlist
+from dutydesk.requests.shortlist import shortlist
 from matching_builders import TODAY, child, household, placement, places, request, unavailable
 
 W = Weights()

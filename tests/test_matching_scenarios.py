@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from db.enums import Gender, HouseholdKind, PlacementType, RequestState, Specialism
 from db.models import SearchResult
-from dutydesk.desk import Desk
-from dutydesk.household_profile import household_profile
+from dutydesk.access.desk import Desk
+from dutydesk.carers.profile import household_profile
 from dutydesk.matching import criteria_for_request, match
 from dutydesk.matching.saved import run_and_save, stored_page
 from dutydesk.matching.weights import Weights

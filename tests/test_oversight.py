@@ -4,8 +4,10 @@ from __future__ import annotations
 
 
 from db.enums import Gender
-from dutydesk import oversight, placements, process
-from dutydesk.desk import Desk
+from dutydesk.overview import oversight
+from dutydesk.requests import placements
+from dutydesk.requests import process
+from dutydesk.access.desk import Desk
 from process_support import make_household, make_request, save_search
 
 NIGHT = "2026-11-24T02:10:00+00:00"

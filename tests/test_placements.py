@@ -20,8 +20,9 @@ from db.enums import (
     Urgency,
 )
 from db.models import Candidate, Decision, DecisionAddendum, Household, Placement, PlacementRequest
-from dutydesk import placements, process
-from dutydesk.desk import Desk
+from dutydesk.requests import placements
+from dutydesk.requests import process
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput
 from process_support import make_household, make_request, save_search
 
@@ -189,7 +190,7 @@ def test_child_already_placed_elsewhere(database, people):
     placements.place(w, rid)
     with database.read() as s:
         child_id = process.request_child_ids(s, rid)[0]
-    from dutydesk.intake import RequestInput, open_request
+    from dutydesk.calls.intake import RequestInput, open_request
 
     with database.write() as s:
         rid2 = open_request(s, people["worker"], RequestInput(

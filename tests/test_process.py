@@ -20,9 +20,10 @@ from db.enums import (
     Urgency,
 )
 from db.models import AuditEvent, Candidate, CandidateContact, PlacementRequest, RequestTransition
-from dutydesk import process, working_days
-from dutydesk.audit import verify
-from dutydesk.desk import Desk
+from dutydesk import working_days
+from dutydesk.requests import process
+from dutydesk.access.audit import verify
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from process_support import make_household, make_request, save_search
 

@@ -17,8 +17,9 @@ from sqlmodel import select
 
 from db.enums import Gender, PlacementType, RequestState, Urgency
 from db.models import Household, Placement, PlacementRequest
-from dutydesk import placements, process
-from dutydesk.desk import Desk
+from dutydesk.requests import placements
+from dutydesk.requests import process
+from dutydesk.access.desk import Desk
 from process_support import make_household, make_request, save_search
 
 RACERS = 4

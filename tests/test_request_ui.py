@@ -202,9 +202,9 @@ async def test_scenario_1_through_the_screens(tmp_path, monkeypatch):
 
 
 def _request(url: str, username: str, *, children=(("Ann [/]", 12, Gender.FEMALE),), urgency=Urgency.EMERGENCY):
-    from dutydesk.desk import Desk
-    from dutydesk.identity import actor_for
-    from dutydesk.intake import ChildInput, RequestInput, open_request
+    from dutydesk.access.desk import Desk
+    from dutydesk.access.identity import actor_for
+    from dutydesk.calls.intake import ChildInput, RequestInput, open_request
 
     db = Database(url)
     actor = actor_for(db, username)
@@ -324,7 +324,7 @@ async def test_own_decision_cannot_be_signed_from_the_screen(tmp_path, monkeypat
     monkeypatch.setenv("DUTYDESK_USER", "maya")
     url, ids = scenario1_store(tmp_path)
     rid, Desk, actor = _request(url, "maya")
-    from dutydesk import process
+    from dutydesk.requests import process
     from process_support import save_search
 
     db = Database(url)
@@ -350,7 +350,7 @@ async def test_manager_signs_off_from_the_dashboard_item(tmp_path, monkeypatch):
     monkeypatch.setenv("DUTYDESK_USER", "maya")
     url, ids = scenario1_store(tmp_path)
     rid, Desk, dana = _request(url, "dana")
-    from dutydesk import process
+    from dutydesk.requests import process
     from process_support import save_search
 
     db = Database(url)
@@ -399,7 +399,8 @@ def _snapshot_store(tmp_path, monkeypatch):
     monkeypatch.setenv("DUTYDESK_NOW", NIGHT)
     url, ids = scenario1_store(tmp_path)
     rid, Desk, oliver = _request(url, "oliver", children=(("Amy O'Brien [Jr]", 13, Gender.FEMALE),))
-    from dutydesk import placements, process
+    from dutydesk.requests import placements
+    from dutydesk.requests import process
     from process_support import save_search
 
     db = Database(url)

@@ -25,11 +25,14 @@ from db.enums import (
     Urgency,
 )
 from db.models import Call, Household, Placement, PlacementRequest
-from dutydesk import dashboard, oversight, placements, process
-from dutydesk.calls import CallInput, log_call
-from dutydesk.desk import Desk
+from dutydesk.overview import dashboard
+from dutydesk.overview import oversight
+from dutydesk.requests import placements
+from dutydesk.requests import process
+from dutydesk.calls.call_log import CallInput, log_call
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict
-from dutydesk.intake import ChildInput, RequestInput
+from dutydesk.calls.intake import ChildInput, RequestInput
 from process_support import make_household, make_request, save_search
 
 S = RequestState
@@ -302,7 +305,6 @@ def test_cli_search_saves_a_real_match(database, people, monkeypatch, capsys):
     assert len(rec.searches) == 1
     r = process.record_contact(Desk(database, people["worker"]), rid, ok, "accepted")
     assert r.state == S.CONTACTING
-    from dutydesk import decision_record
-
+    from dutydesk.requests import decision_record
     text = decision_record.export(Desk(database, people["worker"]), rid, "md")
     assert "Takes teenagers" in text and "Under fives" in text

@@ -14,11 +14,11 @@ import pytest
 from db.engine import Database
 from db.enums import DecisionKind, HouseholdKind, HouseholdStatus
 from db.models import Decision, Household
-from dutydesk.callbacks import add_callback
-from dutydesk.calls import CallbackInput, CallInput, log_call
-from dutydesk.desk import Desk
-from dutydesk.identity import actor_for
-from dutydesk.intake import ChildInput, RequestInput, open_request
+from dutydesk.calls.callbacks import add_callback
+from dutydesk.calls.call_log import CallbackInput, CallInput, log_call
+from dutydesk.access.desk import Desk
+from dutydesk.access.identity import actor_for
+from dutydesk.calls.intake import ChildInput, RequestInput, open_request
 from dutydesk.places import ensure_places
 from ui_helpers import desk_app, open_desk, seed_store
 from ui_helpers import settle

@@ -9,10 +9,11 @@ from sqlmodel import select
 
 from db.enums import Area, Role
 from db.models import AuditEvent, User
-from dutydesk import audit, users
-from dutydesk.desk import Desk
+from dutydesk.access import audit
+from dutydesk.access import users
+from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotAllowed, NotFound, UnknownUser
-from dutydesk.identity import SYSTEM, actor_for
+from dutydesk.access.identity import SYSTEM, actor_for
 
 
 def events(db, action: str | None = None) -> list[AuditEvent]:

@@ -85,8 +85,8 @@ async def test_a_viewer_is_told_plainly_why_a_search_is_not_theirs(tmp_path, mon
     import datetime as dt
 
     from db.engine import Database
-    from dutydesk.identity import actor_for
-    from dutydesk.intake import ChildInput, RequestInput, open_request
+    from dutydesk.access.identity import actor_for
+    from dutydesk.calls.intake import ChildInput, RequestInput, open_request
 
     url = seed_store(tmp_path, users=[*DEFAULT_USERS, SeedUser("vicky", "Vicky Hale", "viewer")])
     db = Database(url)
@@ -116,8 +116,8 @@ def _requests(url: str, names: list[tuple[str, str]]) -> list[int]:
     import datetime as dt
 
     from db.engine import Database
-    from dutydesk.identity import actor_for
-    from dutydesk.intake import ChildInput, RequestInput, open_request
+    from dutydesk.access.identity import actor_for
+    from dutydesk.calls.intake import ChildInput, RequestInput, open_request
 
     db = Database(url)
     ids = []
@@ -190,9 +190,9 @@ async def test_calls_list_shows_the_summary_at_80_columns(tmp_path, monkeypatch,
     """At 80 columns the calls list showed 10 characters of each summary ('Police pro') behind 50 columns of
     caller and category words; now short labels, and the summary gets the rest."""
     from db.engine import Database
-    from dutydesk.calls import CallInput, log_call
-    from dutydesk.desk import Desk
-    from dutydesk.identity import actor_for
+    from dutydesk.calls.call_log import CallInput, log_call
+    from dutydesk.access.desk import Desk
+    from dutydesk.access.identity import actor_for
     from screens.calls_list import CallsListScreen
 
     url = seed_store(tmp_path)
@@ -260,8 +260,8 @@ async def test_recording_an_outcome_keeps_the_cursor_on_that_carer(tmp_path, mon
     import datetime as dt
 
     from db.engine import Database
-    from dutydesk.identity import actor_for
-    from dutydesk.intake import ChildInput, RequestInput, open_request
+    from dutydesk.access.identity import actor_for
+    from dutydesk.calls.intake import ChildInput, RequestInput, open_request
     from screens.request import ProposeDialog, RequestScreen
     from test_request_ui import scenario1_store
 
@@ -345,9 +345,9 @@ def test_list_requests_find_on_each_store(database, people):
     """The service behind the find box, on SQLite and PostgreSQL: case-insensitive, wildcards taken literally."""
     import datetime as dt
 
-    from dutydesk.desk import Desk
-    from dutydesk.intake import ChildInput, RequestInput, open_request
-    from dutydesk.process import list_requests
+    from dutydesk.access.desk import Desk
+    from dutydesk.calls.intake import ChildInput, RequestInput, open_request
+    from dutydesk.requests.process import list_requests
 
     with database.write() as s:
         refs = {}
@@ -368,9 +368,9 @@ async def test_from_a_call_h_opens_its_household(tmp_path, monkeypatch):
     """Scenario 3 from the calls list: Susan Kemp's call names her household, but the call's page had no way
     to open it; h now does (and Escape comes back to the call)."""
     from db.engine import Database
-    from dutydesk.calls import CallInput, log_call
-    from dutydesk.desk import Desk
-    from dutydesk.identity import actor_for
+    from dutydesk.calls.call_log import CallInput, log_call
+    from dutydesk.access.desk import Desk
+    from dutydesk.access.identity import actor_for
     from matching_builders import household, places
     from screens.calls_list import CallDetailScreen, CallsListScreen
     from screens.household import HouseholdScreen
@@ -418,10 +418,10 @@ async def test_callbacks_fit_the_width_and_show_snoozes(tmp_path, monkeypatch, s
 
     from db.engine import Database
     from dutydesk import clock
-    from dutydesk.callbacks import add_callback, snooze
-    from dutydesk.calls import CallbackInput
-    from dutydesk.desk import Desk
-    from dutydesk.identity import actor_for
+    from dutydesk.calls.callbacks import add_callback, snooze
+    from dutydesk.calls.call_log import CallbackInput
+    from dutydesk.access.desk import Desk
+    from dutydesk.access.identity import actor_for
     from screens.callbacks import CallbacksScreen
 
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T17:00:00")
@@ -472,10 +472,10 @@ async def test_propose_dialog_says_how_to_reach_the_choice(tmp_path, monkeypatch
 async def test_decisions_view_says_retrospective_and_separates_the_comment(tmp_path, monkeypatch):
     """The decisions view read 'signed off 22 Nov 09:27 by Maya Patel Agreed [Jr] — right call'."""
     from db.engine import Database
-    from dutydesk import process
-    from dutydesk.desk import Desk
-    from dutydesk.identity import actor_for
-    from dutydesk.placements import place
+    from dutydesk.requests import process
+    from dutydesk.access.desk import Desk
+    from dutydesk.access.identity import actor_for
+    from dutydesk.requests.placements import place
     from process_support import make_household, make_request, save_search
     from screens.request import RequestScreen
 

@@ -11,12 +11,12 @@ from sqlmodel import select
 
 from db.enums import Role
 from db.models import AuditEvent, AuditHead
-from dutydesk import audit
+from dutydesk.access import audit
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import audit_group
 from dutydesk.clock import fmt_local
 from dutydesk.errors import DeskError, InvalidInput
-from dutydesk.identity import require
+from dutydesk.access.identity import require
 from dutydesk.text import clean
 
 # Who may read the trail: it shows every worker's actions on every record.

@@ -6,7 +6,7 @@ import click
 
 from db.enums import CallCategory, CallerType, Gender, PlacementType, Specialism, Urgency
 from dutydesk import clock
-from dutydesk.calls import (
+from dutydesk.calls.call_log import (
     CALLER_LABELS,
     CallbackInput,
     CallFilter,
@@ -20,9 +20,9 @@ from dutydesk.calls import (
 )
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import calls_group
-from dutydesk.desk import Desk
+from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput
-from dutydesk.intake import ChildInput, RequestInput
+from dutydesk.calls.intake import ChildInput, RequestInput
 
 _CALLERS = "|".join(c.value for c in CallerType)
 _CATEGORIES = "|".join(c.value for c in CallCategory)
@@ -190,8 +190,7 @@ def handover_cmd(cli: CliContext, since: str | None, note: str | None, to_team: 
     """What the next shift must know: open requests, callbacks due, placements, holds, allegations, notes."""
     from dataclasses import asdict
 
-    from dutydesk import handover
-
+    from dutydesk.overview import handover
     desk = Desk(cli.database(), cli.actor())
     if note is not None:
         handover.write_note(desk, note, to_team_id=team_id_for(desk, to_team))

@@ -15,7 +15,7 @@ import click
 from db.engine import Database
 from dutydesk.config import database_url
 from dutydesk.errors import DeskError, SchemaMismatch
-from dutydesk.identity import Actor, sign_in
+from dutydesk.access.identity import Actor, sign_in
 
 
 @dataclass

@@ -69,8 +69,8 @@ def init_cmd(cli: CliContext, admin: str | None, full_name: str | None) -> None:
     click.echo(f"Created a dutydesk store at {where} (revision {result.after}).")
     if admin and full_name:
         from db.enums import Role
-        from dutydesk.desk import Desk
-        from dutydesk.users import add_user, bootstrap_actor
+        from dutydesk.access.desk import Desk
+        from dutydesk.access.users import add_user, bootstrap_actor
 
         try:
             info = add_user(Desk(db, bootstrap_actor()), admin, full_name, Role.ADMIN)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from dutydesk import households_io
+from dutydesk.carers import households_io
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import households_group
-from dutydesk.desk import Desk
+from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput
 
 _STATUSES = "approved|on_hold|suspended|in_assessment|resigned"

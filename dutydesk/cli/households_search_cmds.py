@@ -13,9 +13,9 @@ from db.models import Place, PlacementRequest
 from dutydesk import clock
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import households_group
-from dutydesk.desk import Desk
+from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotFound
-from dutydesk.identity import Permission, require
+from dutydesk.access.identity import Permission, require
 
 _TYPES = "|".join(t.value for t in PlacementType)
 _NEEDS = ",".join(n.value for n in Specialism)
@@ -197,7 +197,7 @@ def search_cmd(cli: CliContext, request_ref: str | None, save: bool, ages: tuple
 @pass_cli
 def show_cmd(cli: CliContext, ref: str, history: int, as_json: bool) -> None:
     """A household's terms, placements, free places, periods, allegations, warnings and search history."""
-    from dutydesk.household_profile import household_profile
+    from dutydesk.carers.profile import household_profile
 
     db = cli.database()
     require(cli.actor(), Permission.READ, "see a household")

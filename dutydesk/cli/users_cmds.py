@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from dutydesk import users
+from dutydesk.access import users
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import main_group, users_group
-from dutydesk.desk import Desk
+from dutydesk.access.desk import Desk
 from dutydesk.errors import UnknownUser
 
 _ROLES = "|".join(r for r in ("duty_worker", "manager", "admin", "viewer"))

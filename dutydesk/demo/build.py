@@ -23,7 +23,8 @@ from sqlmodel import select
 from db.engine import Database, sqlite_path
 from db.models import Place, metadata
 from db.schema import EXTRA_DDL, create_schema
-from dutydesk import audit, clock
+from dutydesk import clock
+from dutydesk.access import audit
 from dutydesk.demo import children as children_mod
 from dutydesk.demo import history, households as households_mod, people
 from dutydesk.demo.county import County, PlaceInfo, Progress, Writer
@@ -31,7 +32,7 @@ from dutydesk.demo.households import TOWN_WEIGHTS
 from dutydesk.demo.scenarios import CHILDREN as SCENARIO_CHILDREN
 from dutydesk.demo.scenarios import Scenarios
 from dutydesk.errors import Conflict, InvalidInput
-from dutydesk.identity import DEMO_SETTING, SYSTEM, os_login
+from dutydesk.access.identity import DEMO_SETTING, SYSTEM, os_login
 from dutydesk.places import ensure_places
 
 MIN_HOUSEHOLDS = 30

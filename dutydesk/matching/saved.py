@@ -20,16 +20,17 @@ from sqlmodel import Session
 
 from db.enums import RequestState
 from db.models import Household, PlacementRequest, Search, SearchResult, User
-from dutydesk import audit, clock
-from dutydesk.desk import Desk
+from dutydesk import clock
+from dutydesk.access import audit
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotFound
-from dutydesk.identity import Permission, require
+from dutydesk.access.identity import Permission, require
 from dutydesk.matching import rules as R
 from dutydesk.matching.criteria import MatchCriteria, criteria_for_request
 from dutydesk.matching.engine import MatchResult, excluded_reasons_select, match, warning_labels
 from dutydesk.matching.factors import as_json
 from dutydesk.matching.weights import Weights
-from dutydesk.transitions import LABELS, move
+from dutydesk.requests.transitions import LABELS, move
 
 SR = SearchResult.__table__
 

@@ -13,9 +13,10 @@ from sqlmodel import Session
 
 from db.enums import RequestState as S
 from db.models import PlacementRequest, RequestTransition
-from dutydesk import audit, clock
+from dutydesk import clock
+from dutydesk.access import audit
 from dutydesk.errors import Conflict
-from dutydesk.identity import Actor
+from dutydesk.access.identity import Actor
 
 OPEN_STATES = frozenset({S.LOGGED, S.SEARCHING, S.CONTACTING, S.PROPOSED, S.SIGNED_OFF})
 

@@ -16,8 +16,9 @@ from sqlmodel import Session
 
 from db.enums import CallbackStatus
 from db.models import Callback, Team, User
-from dutydesk import audit, clock
-from dutydesk.calls import (
+from dutydesk import clock
+from dutydesk.access import audit
+from dutydesk.calls.call_log import (
     SUMMARY_MAX,
     CallbackInput,
     CallbackView,
@@ -25,9 +26,9 @@ from dutydesk.calls import (
     create_callback,
     validate_callback_due,
 )
-from dutydesk.desk import Desk
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotFound
-from dutydesk.identity import Permission, require
+from dutydesk.access.identity import Permission, require
 from dutydesk.text import clean
 
 QUEUE_MAX = 200

@@ -17,12 +17,13 @@ from sqlalchemy.orm import aliased
 
 from db.enums import CallbackStatus, DecisionStatus, HouseholdStatus
 from db.models import Allegation, Callback, Child, Decision, HandoverNote, Household, Placement, Team, User
-from dutydesk import audit, clock
-from dutydesk.calls import CallbackView, callback_views
-from dutydesk.dashboard import RequestLine, _requests
-from dutydesk.desk import Desk
+from dutydesk import clock
+from dutydesk.access import audit
+from dutydesk.calls.call_log import CallbackView, callback_views
+from dutydesk.overview.dashboard import RequestLine, _requests
+from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotFound
-from dutydesk.identity import Permission, require
+from dutydesk.access.identity import Permission, require
 from dutydesk.text import clean
 
 LIST_MAX = 30

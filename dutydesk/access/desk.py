@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from db.engine import Database
-from dutydesk.identity import Actor
+from dutydesk.access.identity import Actor
 
 
 @dataclass(frozen=True)

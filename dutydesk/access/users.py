@@ -20,10 +20,10 @@ from sqlmodel import Session, select
 from db.engine import Database
 from db.enums import Area, Role
 from db.models import Team, User
-from dutydesk import audit
-from dutydesk.desk import Desk
+from dutydesk.access import audit
+from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotAllowed, NotFound
-from dutydesk.identity import Actor, Permission, os_login, require
+from dutydesk.access.identity import Actor, Permission, os_login, require
 from dutydesk.text import clean
 
 # Who may see the list of workers (it shows roles and teams, not case data).

@@ -26,9 +26,10 @@ from sqlmodel import Session, select
 
 from db.enums import Gender, LegalStatus, PlacementType, RequestState, Specialism, Urgency
 from db.models import Child, Place, PlacementRequest, RequestChild, RequestTransition
-from dutydesk import audit, clock
+from dutydesk import clock
+from dutydesk.access import audit
 from dutydesk.errors import InvalidInput, NotFound
-from dutydesk.identity import Actor, Permission, require
+from dutydesk.access.identity import Actor, Permission, require
 from dutydesk.text import clean
 
 MAX_AGE = 17  # children; a parent in a parent-and-child request is a child too

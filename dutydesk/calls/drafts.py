@@ -18,9 +18,9 @@ from sqlmodel import select
 
 from db.models import Draft
 from dutydesk import clock
-from dutydesk.desk import Desk
+from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput
-from dutydesk.identity import Actor
+from dutydesk.access.identity import Actor
 from dutydesk.text import clean
 
 MAX_PAYLOAD = 256_000

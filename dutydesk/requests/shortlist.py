@@ -10,12 +10,13 @@ import sqlalchemy as sa
 
 from db.enums import CandidateStatus
 from db.models import Candidate, Household, PlacementRequest, SearchResult
-from dutydesk import audit, clock
-from dutydesk.desk import Desk
+from dutydesk import clock
+from dutydesk.access import audit
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotFound
-from dutydesk.identity import Permission, require
+from dutydesk.access.identity import Permission, require
 from dutydesk.matching.saved import latest_search_id, parse_reasons
-from dutydesk.transitions import LABELS
+from dutydesk.requests.transitions import LABELS
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ Each step is a function taking a :class:`Desk` and plain values. It checks the
 role, the request's state and the step's own guard (a saved search, a
 rationale, a second person's sign-off ...), refuses in plain words when the
 step cannot happen, and otherwise makes the change in one short write
-transaction, moving the request with :func:`dutydesk.transitions.move` (which
+transaction, moving the request with :func:`dutydesk.requests.transitions.move` (which
 timestamps, attributes and audits every transition).
 
-Placing a child and ending a placement live in :mod:`dutydesk.placements`.
+Placing a child and ending a placement live in :mod:`dutydesk.requests.placements`.
 """
 
 from __future__ import annotations
@@ -45,10 +45,12 @@ from db.models import (
     SearchResult,
     User,
 )
-from dutydesk import audit, clock, transitions
-from dutydesk.desk import Desk
+from dutydesk import clock
+from dutydesk.access import audit
+from dutydesk.requests import transitions
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from dutydesk.identity import Actor, Permission, require
+from dutydesk.access.identity import Actor, Permission, require
 from dutydesk.text import clean
 
 S = RequestState
@@ -372,7 +374,7 @@ def propose(
     exemption_reason: str = "",
 ) -> DecisionView:
     """Propose the outcome of a request with its rationale; a manager signs it off."""
-    from dutydesk.placements import terms_breaches  # placements imports this module
+    from dutydesk.requests.placements import terms_breaches  # placements imports this module
 
     require(desk.actor, Permission.LOG, "propose a decision")
     try:
@@ -979,7 +981,7 @@ class ContactRow:
 
 def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[ContactRow]:
     """Candidates first (best score first), then the rest of the latest search's ranked households, a page at most."""
-    from dutydesk.decision_record import parse_reasons
+    from dutydesk.requests.decision_record import parse_reasons
 
     with desk.db.read() as s:
         req = find_request(s, request_id)

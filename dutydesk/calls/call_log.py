@@ -23,12 +23,13 @@ from sqlmodel import Session, select
 from db import call_search
 from db.enums import CallbackStatus, CallCategory, CallDirection, CallerType
 from db.models import Call, Callback, Child, Household, Placement, PlacementRequest, Team, User
-from dutydesk import audit, clock
-from dutydesk.desk import Desk
+from dutydesk import clock
+from dutydesk.access import audit
+from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotFound
-from dutydesk.identity import Actor, Permission, require
-from dutydesk.call_views import CallbackView, CallRow, local_day_start  # noqa: F401 - re-exported
-from dutydesk.intake import ChildInput, RequestInput, as_enum, create_child, open_request
+from dutydesk.access.identity import Actor, Permission, require
+from dutydesk.calls.views import CallbackView, CallRow, local_day_start  # noqa: F401 - re-exported
+from dutydesk.calls.intake import ChildInput, RequestInput, as_enum, create_child, open_request
 from dutydesk.text import clean
 
 SUMMARY_MAX = 500

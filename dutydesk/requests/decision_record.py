@@ -25,10 +25,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from db.models import Candidate, Household, Search, SearchResult
-from dutydesk import clock, transitions
-from dutydesk.desk import Desk
+from dutydesk import clock
+from dutydesk.requests import transitions
+from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput
-from dutydesk.process import RequestDetail, find_request, load_detail
+from dutydesk.requests.process import RequestDetail, find_request, load_detail
 
 RANKED_LIMIT = 200
 EXCLUDED_LIST_LIMIT = 50

@@ -36,11 +36,11 @@ from db.enums import (
     Urgency,
 )
 from dutydesk import clock
-from dutydesk.call_views import CallbackView, CallRow, local_day_start
-from dutydesk.desk import Desk
-from dutydesk.identity import Permission, require
+from dutydesk.calls.views import CallbackView, CallRow, local_day_start
+from dutydesk.access.desk import Desk
+from dutydesk.access.identity import Permission, require
 
-# The open states of a request (dutydesk.transitions.OPEN_STATES, which imports the models).
+# The open states of a request (dutydesk.requests.transitions.OPEN_STATES, which imports the models).
 OPEN_STATES = frozenset(s for s in RequestState if s.is_open)
 
 
@@ -115,7 +115,7 @@ Draft = _table("drafts", user_id=_I, kind=_S)
 
 
 def callback_views(s: Session, where: Any, *, limit: int) -> list[CallbackView]:
-    """Callbacks matching ``where``, soonest first (as dutydesk.calls.callback_views orders them)."""
+    """Callbacks matching ``where``, soonest first (as dutydesk.calls.call_log.callback_views orders them)."""
     assignee = User.alias()
     cb = Callback
     rows = s.execute(
@@ -132,7 +132,7 @@ def callback_views(s: Session, where: Any, *, limit: int) -> list[CallbackView]:
 
 
 def has_call_draft(desk: Desk) -> bool:
-    """Whether the signed-in worker has a saved call form (then dutydesk.drafts reads it)."""
+    """Whether the signed-in worker has a saved call form (then dutydesk.calls.drafts reads it)."""
     if desk.actor.user_id is None:
         return False
     with desk.db.read() as s:
@@ -444,7 +444,7 @@ class RecordDetail:
 def request_detail(desk: Desk, request_id: int) -> RecordDetail:
     from db.models import Child, PlacementRequest, RequestChild, Team, User
     from dutydesk.errors import NotFound
-    from dutydesk.transitions import LABELS
+    from dutydesk.requests.transitions import LABELS
 
     require(desk.actor, Permission.READ, "read placement requests")
     today = clock.today()

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from db.models import AuditEvent, AuditHead
 from dutydesk import clock
-from dutydesk.identity import Actor
+from dutydesk.access.identity import Actor
 
 GENESIS = "0" * 64
 

@@ -30,10 +30,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from db.enums import GenderTerms, HouseholdKind, HouseholdStatus, PlacementType, Specialism
 from db.models import Household, Place, Team
-from dutydesk import audit, clock
-from dutydesk.desk import Desk
+from dutydesk import clock
+from dutydesk.access import audit
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput
-from dutydesk.identity import Permission, require
+from dutydesk.access.identity import Permission, require
 from dutydesk.places import ensure_places, reference_places
 from dutydesk.text import clean
 

@@ -17,11 +17,11 @@ from sqlmodel import select
 from db.enums import DecisionStatus, RequestState, Urgency
 from db.models import Decision, Household, Placement, PlacementRequest, Search, User
 from dutydesk import clock
-from dutydesk.decision_record import SearchRecord, summarise_search
-from dutydesk.desk import Desk
+from dutydesk.requests.decision_record import SearchRecord, summarise_search
+from dutydesk.access.desk import Desk
 from dutydesk.errors import NotFound
-from dutydesk.placements import outside_terms_overdue
-from dutydesk.process import DecisionView, RequestDetail, decision_view, load_detail
+from dutydesk.requests.placements import outside_terms_overdue
+from dutydesk.requests.process import DecisionView, RequestDetail, decision_view, load_detail
 
 EVIDENCE_RANKED = 10
 EVIDENCE_EXCLUDED = 10

@@ -40,11 +40,13 @@ from db.enums import (
     Urgency,
 )
 from db.models import Candidate, Child, Decision, Household, Placement, PlacementRequest, Team
-from dutydesk import audit, clock, transitions, working_days
-from dutydesk.desk import Desk
+from dutydesk import clock, working_days
+from dutydesk.access import audit
+from dutydesk.requests import transitions
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotFound
-from dutydesk.identity import Actor, Permission, require
-from dutydesk.process import (
+from dutydesk.access.identity import Actor, Permission, require
+from dutydesk.requests.process import (
     current_decision,
     find_request,
     request_child_ids,
@@ -210,7 +212,7 @@ def _lowest_free_numbers(session: Session, household_id: int, n: int) -> list[in
 
 
 def _placement_reference(session: Session, year: int) -> str:
-    from dutydesk.intake import next_reference
+    from dutydesk.calls.intake import next_reference
 
     return next_reference(session, Placement.reference, f"PL-{year}")
 

@@ -31,12 +31,12 @@ from db.models import (
     User,
 )
 from dutydesk import clock
-from dutydesk.availability import Availability, household_warnings, weekly
+from dutydesk.carers.availability import Availability, household_warnings, weekly
 from dutydesk.errors import NotFound
 from dutydesk.matching.criteria import MatchCriteria
 from dutydesk.matching.factors import FACTOR_TITLES, KIND_LABELS
 from dutydesk.matching.saved import parse_reasons
-from dutydesk.transitions import LABELS
+from dutydesk.requests.transitions import LABELS
 
 HISTORY_LIMIT = 50
 WEEKS = 8
