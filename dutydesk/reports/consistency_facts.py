@@ -1,0 +1,229 @@
+"""The facts behind the consistency report, one row per placement request logged in the period.
+
+Three queries, each bounded by the requests logged in the period (a county logs
+a few thousand a year): the requests with their first saved search, first contact,
+placing time and the kind of household placed with (each aggregated by the
+database); their decisions; their placements. ``evaluate`` then says, for one
+request, how it counts in each figure, so the figures and their drill-downs are
+made by the same code and always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy import String, type_coerce
+from sqlmodel import Session
+
+from db.enums import DecisionStatus, HouseholdKind, RequestState
+from db.models import (
+    Candidate,
+    CandidateContact,
+    Decision,
+    Household,
+    Placement,
+    PlacementRequest,
+    RequestTransition,
+    Search,
+)
+from dutydesk.reports.period import Period, hours_between, on_time
+
+R = PlacementRequest.__table__
+D = Decision.__table__
+P = Placement.__table__
+RT = RequestTransition.__table__
+
+SIGN_OFF_WORKING_DAYS = 1
+
+
+@dataclass(frozen=True)
+class DecisionFact:
+    id: int
+    has_rationale: bool
+    status: str
+    proposed_at: dt.datetime
+    signed_off_at: dt.datetime | None
+    retrospective: bool
+
+
+@dataclass(frozen=True)
+class PlacementFact:
+    id: int
+    plan_due_on: dt.date | None
+    delegated_authority: str
+    ended_on: dt.date | None
+
+    @property
+    def authority_complete(self) -> bool:
+        return authority_complete(self.delegated_authority)
+
+
+@dataclass(frozen=True)
+class RequestFact:
+    id: int
+    reference: str
+    team_id: int
+    worker_id: int
+    created_at: dt.datetime
+    state: str
+    first_search_at: dt.datetime | None
+    first_contact_at: dt.datetime | None
+    placed_at: dt.datetime | None
+    placed_kind: str | None
+    decisions: list[DecisionFact] = field(default_factory=list)
+    placements: list[PlacementFact] = field(default_factory=list)
+
+
+def authority_complete(text: str | None) -> bool:
+    """Every delegated-authority item agreed (the service writes ``agreed``, older records ``done``)."""
+    try:
+        items = json.loads(text or "{}")
+    except (TypeError, ValueError):
+        return False
+    if not isinstance(items, dict) or not items:
+        return False
+    return all(isinstance(v, dict) and (v.get("agreed") or v.get("done")) for v in items.values())
+
+
+def _in_period(period: Period, team_id: int | None) -> list:
+    where = [R.c.created_at >= period.start_at, R.c.created_at < period.end_at]
+    if team_id is not None:
+        where.append(R.c.team_id == team_id)
+    return where
+
+
+def request_ids_select(period: Period, team_id: int | None) -> sa.Select:
+    return sa.select(R.c.id).where(*_in_period(period, team_id))
+
+
+def facts_select(period: Period, team_id: int | None) -> sa.Select:
+    """One row per request logged in the period, each aggregate made by the database."""
+    ids = request_ids_select(period, team_id).scalar_subquery()
+    first_search = (sa.select(Search.request_id.label("rid"), sa.func.min(Search.run_at).label("at"))
+                    .where(Search.request_id.in_(ids)).group_by(Search.request_id).subquery())
+    first_contact = (sa.select(Candidate.request_id.label("rid"), sa.func.min(CandidateContact.at).label("at"))
+                     .join(CandidateContact, CandidateContact.candidate_id == Candidate.id)
+                     .where(Candidate.request_id.in_(ids)).group_by(Candidate.request_id).subquery())
+    placed = (sa.select(RT.c.request_id.label("rid"), sa.func.min(RT.c.at).label("at"))
+              .where(RT.c.request_id.in_(ids), type_coerce(RT.c.to_state, String) == RequestState.PLACED.value)
+              .group_by(RT.c.request_id).subquery())
+    kind = (sa.select(P.c.request_id.label("rid"),
+                      sa.func.max(type_coerce(Household.kind, String)).label("kind"))
+            .join(Household, Household.id == P.c.household_id)
+            .where(P.c.request_id.in_(ids)).group_by(P.c.request_id).subquery())
+    return (
+        sa.select(R.c.id, R.c.reference, R.c.team_id, sa.func.coalesce(R.c.worker_id, R.c.created_by_id),
+                  R.c.created_at, type_coerce(R.c.state, String), first_search.c.at, first_contact.c.at,
+                  placed.c.at, kind.c.kind)
+        .select_from(R)
+        .outerjoin(first_search, first_search.c.rid == R.c.id)
+        .outerjoin(first_contact, first_contact.c.rid == R.c.id)
+        .outerjoin(placed, placed.c.rid == R.c.id)
+        .outerjoin(kind, kind.c.rid == R.c.id)
+        .where(*_in_period(period, team_id))
+        .order_by(R.c.created_at, R.c.id)
+    )
+
+
+def load_facts(session: Session, period: Period, team_id: int | None, *,
+               only: Callable[[RequestFact], bool] | None = None) -> list[RequestFact]:
+    facts: dict[int, RequestFact] = {}
+    for row in session.execute(facts_select(period, team_id)):
+        facts[row[0]] = RequestFact(
+            id=row[0], reference=row[1], team_id=row[2], worker_id=row[3], created_at=row[4], state=row[5],
+            first_search_at=row[6], first_contact_at=row[7], placed_at=row[8], placed_kind=row[9],
+        )
+    if not facts:
+        return []
+    ids = request_ids_select(period, team_id).scalar_subquery()
+    rationale = sa.func.length(sa.func.trim(sa.func.coalesce(D.c.rationale, ""))) > 0
+    for rid, did, has_rationale, status, proposed_at, signed_at, retro in session.execute(
+        sa.select(D.c.request_id, D.c.id, rationale, type_coerce(D.c.status, String), D.c.proposed_at,
+                  D.c.signed_off_at, D.c.retrospective)
+        .where(D.c.request_id.in_(ids)).order_by(D.c.id)
+    ):
+        if rid in facts:  # a request logged while this ran is simply not in this report
+            facts[rid].decisions.append(DecisionFact(did, bool(has_rationale), status, proposed_at, signed_at,
+                                                     bool(retro)))
+    for rid, pid, due, authority, ended in session.execute(
+        sa.select(P.c.request_id, P.c.id, P.c.plan_due_on, P.c.delegated_authority, P.c.ended_on)
+        .where(P.c.request_id.in_(ids)).order_by(P.c.id)
+    ):
+        if rid in facts:
+            facts[rid].placements.append(PlacementFact(pid, due, authority or "", ended))
+    out = list(facts.values())
+    return [f for f in out if only(f)] if only else out
+
+
+# --------------------------------------------------------------------------- how one request counts
+
+IN_HOUSE_KINDS = frozenset({HouseholdKind.IN_HOUSE.value, HouseholdKind.CONNECTED_PERSON.value})
+
+
+def outcome(f: RequestFact) -> str | None:
+    """'in_house', 'ifa' or 'unmet' once the request has an outcome (None while open or if withdrawn)."""
+    if f.state == RequestState.CLOSED_UNMET.value:
+        return "unmet"
+    if f.state == RequestState.PLACED.value:
+        return "ifa" if f.placed_kind == HouseholdKind.IFA.value else "in_house"
+    return None
+
+
+def signoff_verdicts(f: RequestFact, today: dt.date) -> list[bool]:
+    """Each decision made in office hours: signed off within one working day of its proposal.
+
+    A returned decision was answered, not signed, and is left out; one still waiting counts as late
+    once its deadline has passed while the request waits for it (a proposal left behind on a
+    withdrawn request is not counted).
+    """
+    out = []
+    for d in f.decisions:
+        if d.retrospective or d.status == DecisionStatus.RETURNED.value:
+            continue
+        if d.signed_off_at is None and f.state != RequestState.PROPOSED.value:
+            continue
+        verdict = on_time(d.proposed_at, d.signed_off_at, SIGN_OFF_WORKING_DAYS, today)
+        if verdict is not None:
+            out.append(verdict)
+    return out
+
+
+def retro_verdicts(f: RequestFact, today: dt.date) -> list[bool]:
+    """Each emergency placement made out of hours before sign-off: signed off within one working
+    day of the placing."""
+    out = []
+    for d in f.decisions:
+        if not d.retrospective or d.status == DecisionStatus.RETURNED.value:
+            continue
+        event = f.placed_at or d.proposed_at
+        verdict = on_time(event, d.signed_off_at, SIGN_OFF_WORKING_DAYS, today)
+        if verdict is not None:
+            out.append(verdict)
+    return out
+
+
+def plan_overdue(p: PlacementFact, today: dt.date) -> bool:
+    """The plan's date has passed while the child was still placed, and the part of the plan the desk
+    holds (the delegated-authority agreement) is incomplete: the desk records no other sign that a
+    placement plan is done."""
+    if p.plan_due_on is None or p.plan_due_on >= today:
+        return False
+    if p.ended_on is not None and p.ended_on <= p.plan_due_on:
+        return False
+    return not p.authority_complete
+
+
+def search_first(f: RequestFact) -> bool | None:
+    if f.first_contact_at is None:
+        return None
+    return f.first_search_at is not None and f.first_search_at <= f.first_contact_at
+
+
+def hours_to_place(f: RequestFact) -> float | None:
+    if f.placed_at is None or f.state != RequestState.PLACED.value:
+        return None
+    return hours_between(f.created_at, f.placed_at)
