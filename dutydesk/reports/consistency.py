@@ -228,7 +228,7 @@ def view(report: ConsistencyReport, params: Params) -> ReportView:
         rows.append(tuple(cells))
     compared = Table("teams", "Teams compared, " + report.period.label, tuple(cols), tuple(rows),
                      note="Shares are of the requests (or decisions) each figure counts; "
-                          "Enter on a figure lists the requests behind it.")
+                          "on the reports screen, Enter on a figure lists the requests behind it.")
     fig_cols = tuple(Column(f.code, f.title, f.kind, f.short) for f in FIGURES)
     monthly = Table(
         "months", "By team and month",
