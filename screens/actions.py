@@ -39,6 +39,7 @@ from dataclasses import dataclass
 # Role values (db.enums.Role) spelled out, so this module imports nothing heavy.
 LOGGING_ROLES = frozenset({"duty_worker", "manager", "admin"})
 MANAGER_ROLES = frozenset({"manager"})
+REPORT_ROLES = frozenset({"duty_worker", "manager", "admin"})  # a duty worker: their team's consistency only
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,8 @@ DESK_ACTIONS: list[DeskAction] = [
                screen="screens.callbacks:CallbacksScreen", show=False),
     DeskAction("handover", "f10", "Handover", "Handover: what the next shift must know; write and read notes",
                screen="screens.handover:HandoverScreen", show=False),
+    DeskAction("reports", "f8", "Reports", "Reports: consistency, sufficiency, vacancies, timescales",
+               screen="screens.reports:ReportsScreen", roles=REPORT_ROLES, show=False),
 ]
 
 
