@@ -96,28 +96,49 @@ class Figures:
     da_incomplete: int = 0
 
 
+@dataclass(frozen=True)
+class Counted:
+    """How one request counts in each figure, worked out once and summed for every group it is in."""
+
+    search_first: bool | None
+    rationale: tuple[bool, ...]
+    signoff: tuple[bool, ...]
+    retro: tuple[bool, ...]
+    hours: float | None
+    outcome: str | None
+    plans_overdue: int
+    da_incomplete: int
+
+
+def count_one(f: F.RequestFact, today: dt.date) -> Counted:
+    return Counted(
+        F.search_first(f), tuple(d.has_rationale for d in f.decisions), tuple(F.signoff_verdicts(f, today)),
+        tuple(F.retro_verdicts(f, today)), F.hours_to_place(f), F.outcome(f),
+        sum(1 for p in f.placements if F.plan_overdue(p, today)),
+        sum(1 for p in f.placements if not p.authority_complete))
+
+
 def _share(verdicts: Iterable[bool]) -> Share:
     vs = list(verdicts)
     return Share(sum(1 for v in vs if v), len(vs))
 
 
-def figures(facts: list[F.RequestFact], today: dt.date) -> Figures:
-    outcomes = [o for o in (F.outcome(f) for f in facts) if o is not None]
-    hours = [h for h in (F.hours_to_place(f) for f in facts) if h is not None]
-    placements = [p for f in facts for p in f.placements]
+def figures(counted: list[Counted]) -> Figures:
+    outcomes = [c.outcome for c in counted if c.outcome is not None]
+    hours = [c.hours for c in counted if c.hours is not None]
     return Figures(
-        logged=len(facts),
-        search_first=_share(v for v in (F.search_first(f) for f in facts) if v is not None),
-        rationale=_share(d.has_rationale for f in facts for d in f.decisions),
-        signoff=_share(v for f in facts for v in F.signoff_verdicts(f, today)),
-        retro_signoff=_share(v for f in facts for v in F.retro_verdicts(f, today)),
+        logged=len(counted),
+        search_first=_share(c.search_first for c in counted if c.search_first is not None),
+        rationale=_share(v for c in counted for v in c.rationale),
+        signoff=_share(v for c in counted for v in c.signoff),
+        retro_signoff=_share(v for c in counted for v in c.retro),
         placed_median_h=quantile(hours, 0.5),
         placed_p90_h=quantile(hours, 0.9),
         in_house=Share(outcomes.count("in_house"), len(outcomes)),
         ifa=Share(outcomes.count("ifa"), len(outcomes)),
         unmet=Share(outcomes.count("unmet"), len(outcomes)),
-        plans_overdue=sum(1 for p in placements if F.plan_overdue(p, today)),
-        da_incomplete=sum(1 for p in placements if not p.authority_complete),
+        plans_overdue=sum(c.plans_overdue for c in counted),
+        da_incomplete=sum(c.da_incomplete for c in counted),
     )
 
 
@@ -164,6 +185,8 @@ def build(desk: Desk, period: Period, team: str | int | None = None, *, by_worke
         if by_worker:
             ids = sorted({f.worker_id for f in facts})
             names = dict(s.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids or [-1]))).all())
+    counted = {f.id: count_one(f, today) for f in facts}
+    month = {f.id: month_of(f.created_at) for f in facts}
     by_team_id: dict[int, list[F.RequestFact]] = defaultdict(list)
     for f in facts:
         by_team_id[f.team_id].append(f)
@@ -174,20 +197,20 @@ def build(desk: Desk, period: Period, team: str | int | None = None, *, by_worke
     if len(teams) > 1:
         groups.append((None, "All", facts))
     for tid, code, fs in groups:
-        by_team.append(ConsistencyRow(tid, code, None, figures(fs, today)))
-        per_month: dict[dt.date, list[F.RequestFact]] = defaultdict(list)
+        by_team.append(ConsistencyRow(tid, code, None, figures([counted[f.id] for f in fs])))
+        per_month: dict[dt.date, list[Counted]] = defaultdict(list)
         for f in fs:
-            per_month[month_of(f.created_at)].append(f)
+            per_month[month[f.id]].append(counted[f.id])
         for m in months:
-            by_month.append(ConsistencyRow(tid, code, m, figures(per_month.get(m, []), today)))
+            by_month.append(ConsistencyRow(tid, code, m, figures(per_month.get(m, []))))
     workers: list[ConsistencyRow] = []
     if by_worker:
         team_code = {t.id: t.code for t in teams}
-        per_worker: dict[tuple[int, int], list[F.RequestFact]] = defaultdict(list)
+        per_worker: dict[tuple[int, int], list[Counted]] = defaultdict(list)
         for f in facts:
-            per_worker[(f.worker_id, f.team_id)].append(f)
-        for (wid, tid), fs in sorted(per_worker.items(), key=lambda kv: (names.get(kv[0][0], ""), kv[0])):
-            workers.append(ConsistencyRow(tid, team_code.get(tid, ""), None, figures(fs, today), wid,
+            per_worker[(f.worker_id, f.team_id)].append(counted[f.id])
+        for (wid, tid), cs in sorted(per_worker.items(), key=lambda kv: (names.get(kv[0][0], ""), kv[0])):
+            workers.append(ConsistencyRow(tid, team_code.get(tid, ""), None, figures(cs), wid,
                                           names.get(wid, f"user {wid}")))
     if progress:
         progress("Done", 3, 3)
@@ -227,6 +250,7 @@ def view(report: ConsistencyReport, params: Params) -> ReportView:
             cells.append(_cell(r.figures, fig.code, Drill(KIND, fig.code, r.team_id)))
         rows.append(tuple(cells))
     compared = Table("teams", "Teams compared, " + report.period.label, tuple(cols), tuple(rows),
+                     row_keys=tuple(f.code for f in FIGURES),
                      note="Shares are of the requests (or decisions) each figure counts; "
                           "on the reports screen, Enter on a figure lists the requests behind it.")
     fig_cols = tuple(Column(f.code, f.title, f.kind, f.short) for f in FIGURES)

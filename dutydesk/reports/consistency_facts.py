@@ -11,6 +11,7 @@ made by the same code and always agree.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from db.models import (
     RequestTransition,
     Search,
 )
-from dutydesk.reports.period import Period, hours_between, on_time
+from dutydesk.reports.period import Period, hours_between, on_time, utc
 
 R = PlacementRequest.__table__
 D = Decision.__table__
@@ -78,6 +79,7 @@ class RequestFact:
     placements: list[PlacementFact] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=1024)
 def authority_complete(text: str | None) -> bool:
     """Every delegated-authority item agreed (the service writes ``agreed``, older records ``done``)."""
     try:
@@ -100,6 +102,11 @@ def request_ids_select(period: Period, team_id: int | None) -> sa.Select:
     return sa.select(R.c.id).where(*_in_period(period, team_id))
 
 
+def _raw(col):
+    """A time column read as stored, parsed by ``period.utc`` (see there)."""
+    return type_coerce(col, String)
+
+
 def facts_select(period: Period, team_id: int | None) -> sa.Select:
     """One row per request logged in the period, each aggregate made by the database."""
     ids = request_ids_select(period, team_id).scalar_subquery()
@@ -117,8 +124,9 @@ def facts_select(period: Period, team_id: int | None) -> sa.Select:
             .where(P.c.request_id.in_(ids)).group_by(P.c.request_id).subquery())
     return (
         sa.select(R.c.id, R.c.reference, R.c.team_id, sa.func.coalesce(R.c.worker_id, R.c.created_by_id),
-                  R.c.created_at, type_coerce(R.c.state, String), first_search.c.at, first_contact.c.at,
-                  placed.c.at, kind.c.kind)
+                  _raw(R.c.created_at).label("logged"), type_coerce(R.c.state, String).label("state"),
+                  _raw(first_search.c.at).label("searched"), _raw(first_contact.c.at).label("contacted"),
+                  _raw(placed.c.at).label("placed"), kind.c.kind)
         .select_from(R)
         .outerjoin(first_search, first_search.c.rid == R.c.id)
         .outerjoin(first_contact, first_contact.c.rid == R.c.id)
@@ -134,21 +142,22 @@ def load_facts(session: Session, period: Period, team_id: int | None, *,
     facts: dict[int, RequestFact] = {}
     for row in session.execute(facts_select(period, team_id)):
         facts[row[0]] = RequestFact(
-            id=row[0], reference=row[1], team_id=row[2], worker_id=row[3], created_at=row[4], state=row[5],
-            first_search_at=row[6], first_contact_at=row[7], placed_at=row[8], placed_kind=row[9],
+            id=row[0], reference=row[1], team_id=row[2], worker_id=row[3], created_at=utc(row[4]), state=row[5],
+            first_search_at=utc(row[6]), first_contact_at=utc(row[7]), placed_at=utc(row[8]), placed_kind=row[9],
         )
     if not facts:
         return []
     ids = request_ids_select(period, team_id).scalar_subquery()
     rationale = sa.func.length(sa.func.trim(sa.func.coalesce(D.c.rationale, ""))) > 0
     for rid, did, has_rationale, status, proposed_at, signed_at, retro in session.execute(
-        sa.select(D.c.request_id, D.c.id, rationale, type_coerce(D.c.status, String), D.c.proposed_at,
-                  D.c.signed_off_at, D.c.retrospective)
+        sa.select(D.c.request_id, D.c.id, rationale, type_coerce(D.c.status, String).label("status"),
+                  _raw(D.c.proposed_at).label("proposed"), _raw(D.c.signed_off_at).label("signed"),
+                  D.c.retrospective)
         .where(D.c.request_id.in_(ids)).order_by(D.c.id)
     ):
         if rid in facts:  # a request logged while this ran is simply not in this report
-            facts[rid].decisions.append(DecisionFact(did, bool(has_rationale), status, proposed_at, signed_at,
-                                                     bool(retro)))
+            facts[rid].decisions.append(DecisionFact(did, bool(has_rationale), status, utc(proposed_at),
+                                                     utc(signed_at), bool(retro)))
     for rid, pid, due, authority, ended in session.execute(
         sa.select(P.c.request_id, P.c.id, P.c.plan_due_on, P.c.delegated_authority, P.c.ended_on)
         .where(P.c.request_id.in_(ids)).order_by(P.c.id)

@@ -17,7 +17,19 @@ import json
 from typing import Any
 
 from dutydesk import clock
-from dutydesk.reports.shapes import COUNT, DATE, DAYS, HOURS, MIXED, SHARE, TEXT, Cell, Column, ReportView, Table
+from dutydesk.reports.shapes import (
+    COUNT,
+    DATE,
+    DAYS,
+    HOURS,
+    MIXED,
+    SHARE,
+    TEXT,
+    Cell,
+    Column,
+    ReportView,
+    Table,
+)
 from dutydesk.requests.decision_record import md
 
 FORMATS = ("table", "csv", "json", "md", "html")

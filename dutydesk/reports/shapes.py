@@ -76,6 +76,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""
+    row_keys: tuple[str, ...] = ()  # what each row is (a figure's code), where rows are figures
 
     def column(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == key)

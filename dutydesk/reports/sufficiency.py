@@ -25,7 +25,18 @@ from dutydesk.reports import reasons as RW
 from dutydesk.reports import sufficiency_facts as SF
 from dutydesk.reports.period import Period, month_label, month_of
 from dutydesk.reports.scope import TeamRef, all_teams, report_team
-from dutydesk.reports.shapes import COUNT, TEXT, Cell, Chart, Column, Drill, DrillResult, DrillRow, Params, ReportView, Table
+from dutydesk.reports.shapes import (
+    COUNT,
+    Cell,
+    Chart,
+    Column,
+    Drill,
+    DrillResult,
+    DrillRow,
+    Params,
+    ReportView,
+    Table,
+)
 
 KIND = "sufficiency"
 Progress = Callable[[str, int, int], None]

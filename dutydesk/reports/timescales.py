@@ -25,12 +25,33 @@ import sqlalchemy as sa
 from sqlalchemy import String, type_coerce
 
 from db.enums import AllegationStatus, CallbackStatus, DecisionStatus, RequestState
-from db.models import Allegation, Callback, Decision, Placement, PlacementRequest, RequestTransition, User
+from db.models import (
+    Allegation,
+    Callback,
+    Decision,
+    Placement,
+    PlacementRequest,
+    RequestTransition,
+    User,
+)
 from dutydesk import clock
 from dutydesk.access.desk import Desk
 from dutydesk.reports.period import Period, on_time, working_deadline
 from dutydesk.reports.scope import TeamRef, all_teams, report_team
-from dutydesk.reports.shapes import COUNT, SHARE, Cell, Chart, Column, Drill, DrillResult, DrillRow, Params, ReportView, Share, Table
+from dutydesk.reports.shapes import (
+    COUNT,
+    SHARE,
+    Cell,
+    Chart,
+    Column,
+    Drill,
+    DrillResult,
+    DrillRow,
+    Params,
+    ReportView,
+    Share,
+    Table,
+)
 
 KIND = "timescales"
 Progress = Callable[[str, int, int], None]
@@ -120,17 +141,7 @@ def items(s, period: Period, team_id: int | None, today: dt.date, now: dt.dateti
     """Every step item that fell due in the period or is overdue today."""
     out: list[Item] = []
     base = _placements(s, team_id)
-    # Placement plans: due in the period, or overdue now (still placed, agreement incomplete).
-    plan_rows = s.execute(base.add_columns(authority_open()).where(P.c.plan_due_on.is_not(None), sa.or_(
-        sa.and_(P.c.plan_due_on >= period.start, P.c.plan_due_on <= period.end),
-        sa.and_(P.c.plan_due_on < today, P.c.ended_on.is_(None), authority_open())))).all()
-    for r in plan_rows:
-        pid, ref, rid, hid, team, starts, due, ended, _da, _n, _o, _e, _d, still_open = r
-        done = not still_open or (ended is not None and ended <= due)
-        # The desk does not record when a plan was done, only whether its agreement is complete.
-        verdict = None if done or due >= today else False
-        out.append(Item("plan", "request" if rid else "household", rid or hid, ref, team, due, verdict, done,
-                        "placement plan due " + due.strftime("%d %b")))
+    # Placement plans are counted by the database (``plan_counts``); there are tens of thousands.
     # Notifications, from the placements that have them.
     for r in s.execute(base.where(P.c.notifications_due.not_in(["", "[]"]))):
         pid, ref, rid, hid, team = r[0], r[1], r[2], r[3], r[4]
@@ -220,9 +231,43 @@ def items(s, period: Period, team_id: int | None, today: dt.date, now: dt.dateti
     return out
 
 
-def lines(found: list[Item], period: Period) -> tuple[StepLine, ...]:
+def _plans_where(period: Period, today: dt.date, figure: str) -> list:
+    in_period = sa.and_(P.c.plan_due_on >= period.start, P.c.plan_due_on <= period.end)
+    overdue = sa.and_(P.c.plan_due_on < today, P.c.ended_on.is_(None), authority_open())
+    return [P.c.plan_due_on.is_not(None), in_period if figure == "due" else overdue]
+
+
+def plan_counts(s, period: Period, team_id: int | None, today: dt.date) -> tuple[int, int]:
+    """(plans due in the period, plans overdue now): one pass over the placements."""
+    due, overdue = (_plans_where(period, today, f)[1] for f in ("due", "overdue"))
+    stmt = (sa.select(sa.func.sum(sa.case((due, 1), else_=0)), sa.func.sum(sa.case((overdue, 1), else_=0)))
+            .select_from(P).outerjoin(R, R.c.id == P.c.request_id).outerjoin(U, U.c.id == P.c.created_by_id)
+            .where(P.c.plan_due_on.is_not(None)))
+    if team_id is not None:
+        stmt = stmt.where(_team_of_placement() == team_id)
+    a, b = s.execute(stmt).one()
+    return int(a or 0), int(b or 0)
+
+
+def plan_items(s, period: Period, team_id: int | None, today: dt.date, figure: str, limit: int) -> tuple[list[Item], int]:
+    where = _plans_where(period, today, figure)
+    base = _placements(s, team_id)
+    total = s.execute(sa.select(sa.func.count()).select_from(base.where(*where).subquery())).scalar() or 0
+    out = []
+    for r in s.execute(base.where(*where).order_by(P.c.plan_due_on, P.c.id).limit(limit)):
+        pid, ref, rid, hid, team, due = r[0], r[1], r[2], r[3], r[4], r[6]
+        overdue = figure == "overdue"
+        out.append(Item("plan", "request" if rid else "household", rid or hid, ref, team, due,
+                        False if overdue else None, not overdue, "placement plan due " + due.strftime("%d %b")))
+    return out, total
+
+
+def lines(found: list[Item], period: Period, plans: tuple[int, int] = (0, 0)) -> tuple[StepLine, ...]:
     out = []
     for key, title, scale in STEPS:
+        if key == "plan":
+            out.append(StepLine(key, title, scale, plans[0], None, None, plans[1]))
+            continue
         mine = [i for i in found if i.step == key]
         in_period = [i for i in mine if period.holds_day(i.due)]
         met = sum(1 for i in in_period if i.verdict is True)
@@ -239,10 +284,12 @@ def build(desk: Desk, period: Period, team: str | int | None = None, *,
         chosen = report_team(s, desk.actor, KIND, team)
         if progress:
             progress("Reading the steps", 0, 2)
-        found = items(s, period, chosen.id if chosen else None, clock.today(), clock.now())
+        tid = chosen.id if chosen else None
+        found = items(s, period, tid, clock.today(), clock.now())
+        plans = plan_counts(s, period, tid, clock.today())
     if progress:
         progress("Done", 2, 2)
-    return TimescalesReport(period, chosen, lines(found, period), clock.now(), desk.actor.full_name)
+    return TimescalesReport(period, chosen, lines(found, period, plans), clock.now(), desk.actor.full_name)
 
 
 def view(report: TimescalesReport, params: Params) -> ReportView:
@@ -283,8 +330,14 @@ def drill(desk: Desk, params: Params, d: Drill, *, limit: int = 200) -> DrillRes
     with desk.db.read() as s:
         chosen = report_team(s, desk.actor, KIND, params.team)
         codes = {t.id: t.code for t in all_teams(s)}
-        found = [i for i in items(s, period, chosen.id if chosen else None, clock.today(), clock.now())
-                 if i.step == d.key]
+        tid = chosen.id if chosen else None
+        if d.key == "plan":
+            got, total = plan_items(s, period, tid, clock.today(), d.figure, limit)
+            rows = tuple(DrillRow(i.open_kind, i.open_id, i.reference, i.due,
+                                  codes.get(i.team_id, "") if i.team_id else "", i.what, i.verdict) for i in got)
+            words = "overdue now" if d.figure == "overdue" else "due in the period"
+            return DrillResult(f"{TITLES['plan']}: {words}", rows, total)
+        found = [i for i in items(s, period, tid, clock.today(), clock.now()) if i.step == d.key]
     pick = {"due": lambda i: period.holds_day(i.due), "met": lambda i: period.holds_day(i.due) and i.verdict is True,
             "late": lambda i: period.holds_day(i.due) and i.verdict is False, "overdue": lambda i: i.overdue}[d.figure]
     chosen_items = sorted((i for i in found if pick(i)), key=lambda i: (i.due, i.reference))

@@ -23,7 +23,20 @@ from dutydesk.reports import reasons as RW
 from dutydesk.reports import vacancies_facts as VF
 from dutydesk.reports.period import Period, quantile
 from dutydesk.reports.scope import TeamRef, all_teams, report_team
-from dutydesk.reports.shapes import COUNT, DAYS, TEXT, Cell, Chart, Column, Drill, DrillResult, DrillRow, Params, ReportView, Table
+from dutydesk.reports.shapes import (
+    COUNT,
+    DAYS,
+    TEXT,
+    Cell,
+    Chart,
+    Column,
+    Drill,
+    DrillResult,
+    DrillRow,
+    Params,
+    ReportView,
+    Table,
+)
 
 KIND = "vacancies"
 LIST_LIMIT = 500

@@ -20,7 +20,7 @@ holds the two to the same answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -58,10 +58,12 @@ def latest_searches(period: Period) -> sa.Subquery:
             .group_by(Search.request_id).subquery("ls"))
 
 
-def _human_in_period(period: Period) -> sa.Subquery:
-    return (sa.select(C.c.request_id.label("rid"), C.c.household_id.label("hid"))
-            .where(type_coerce(C.c.status, String).in_(HUMAN), C.c.updated_at >= period.start_at,
-                   C.c.updated_at < period.end_at).subquery("hc"))
+def _not_answered(period: Period):
+    """SQL, over a LEFT JOIN of the (request, household) candidate: no carer's answer decided it in the
+    period (one join on the unique candidate index, instead of a second one)."""
+    answered = sa.and_(sa.func.coalesce(type_coerce(C.c.status, String), "").in_(HUMAN),
+                       C.c.updated_at >= period.start_at, C.c.updated_at < period.end_at)
+    return sa.not_(sa.func.coalesce(answered, False))
 
 
 @dataclass
@@ -77,35 +79,38 @@ class Counts:
     loose: int = 0  # shortlisted or rung, another chosen
     ruled_out: int = 0  # by the saved search's rules
     best_rank: int | None = None
-    rules: Counter = field(default_factory=Counter)
-    factors: Counter = field(default_factory=Counter)  # the factor that put the first above it
+    rules: dict[str, int] = field(default_factory=dict)
+    factors: dict[str, int] = field(default_factory=dict)  # the factor that put the first above it
     top: int = 0  # ranked first, yet not chosen
 
     def decisive(self) -> str:
-        """The reason that decided most of its requests: 'rule:<code>', 'factor:<code>', or an outcome."""
+        """The reason that decided most of its requests: 'rule:<code>', 'factor:<code>', or an outcome
+        (ties go to the rules first, in the rules' own order)."""
         if not self.considered:
             return "none"
-        options: Counter = Counter()
-        for code, n in self.rules.items():
-            options[f"rule:{code}"] = n
-        for code, n in self.factors.items():
-            options[f"factor:{code}"] = n
-        for key, n in (("declined", self.declined), ("no_answer", self.no_answer), ("worker", self.worker),
-                       ("top", self.top), ("loose", self.loose), ("chosen", self.chosen)):
-            options[key] = n
-        order = {k: i for i, k in enumerate(ORDER)}
-        best = sorted((k for k, n in options.items() if n), key=lambda k: (-options[k], order.get(k.split(":")[0], 9), k))
-        return best[0] if best else "none"
-
-
-ORDER = ("rule", "declined", "no_answer", "worker", "factor", "top", "loose", "chosen")
+        best, best_key = None, "none"
+        for i, code in enumerate(RW.RULE_CODES):
+            n = self.rules.get(code, 0)
+            if n and (best is None or (-n, 0, i) < best):
+                best, best_key = (-n, 0, i), f"rule:{code}"
+        for j, (key, n) in enumerate((("declined", self.declined), ("no_answer", self.no_answer),
+                                      ("worker", self.worker))):
+            if n and (best is None or (-n, 1 + j, 0) < best):
+                best, best_key = (-n, 1 + j, 0), key
+        for code in sorted(self.factors):
+            n = self.factors[code]
+            if n and (best is None or (-n, 4, code) < best):
+                best, best_key = (-n, 4, code), f"factor:{code}"
+        for j, (key, n) in enumerate((("top", self.top), ("loose", self.loose), ("chosen", self.chosen))):
+            if n and (best is None or (-n, 5 + j, 0) < best):
+                best, best_key = (-n, 5 + j, 0), key
+        return best_key
 
 
 def household_counts(session: Session, period: Period, team_id: int | None) -> dict[int, Counts]:
     """For every in-house household with a free place, how its requests in the period were decided."""
     out: dict[int, Counts] = defaultdict(Counts)
     ls = latest_searches(period)
-    hc = _human_in_period(period)
     vacant = sa.select(H.c.id).where(*vacant_where(team_id)).scalar_subquery()
     cstatus = type_coerce(C.c.status, String)
     # 1. Answers from the carers.
@@ -132,9 +137,8 @@ def household_counts(session: Session, period: Period, team_id: int | None) -> d
     searched = (
         sa.select(*cols).select_from(SR)
         .join(ls, ls.c.sid == SR.c.search_id)
-        .outerjoin(hc, sa.and_(hc.c.rid == ls.c.rid, hc.c.hid == SR.c.household_id))
         .outerjoin(C, sa.and_(C.c.request_id == ls.c.rid, C.c.household_id == SR.c.household_id))
-        .where(SR.c.household_id.in_(vacant), hc.c.rid.is_(None))
+        .where(SR.c.household_id.in_(vacant), _not_answered(period))
         .group_by(SR.c.household_id)
     )
     for row in session.execute(searched):
@@ -147,9 +151,9 @@ def household_counts(session: Session, period: Period, team_id: int | None) -> d
         c.best_rank = row[4]
         for i, code in enumerate(RW.RULE_CODES):
             if row[5 + i]:
-                c.rules[code] += int(row[5 + i])
+                c.rules[code] = c.rules.get(code, 0) + int(row[5 + i])
     # 4. For the ranked: the factor that put the household ranked first above them.
-    _factor_gaps(session, out, ls, hc, vacant)
+    _factor_gaps(session, out, ls, vacant, period)
     # 3 and 5. Candidates without a saved-search row: ruled out by the worker, or another chosen.
     in_search = (sa.select(SR.c.household_id).join(ls, ls.c.sid == SR.c.search_id)
                  .where(ls.c.rid == C.c.request_id, SR.c.household_id == C.c.household_id).exists())
@@ -168,14 +172,13 @@ def household_counts(session: Session, period: Period, team_id: int | None) -> d
     return dict(out)
 
 
-def _factor_gaps(session: Session, out: dict[int, Counts], ls, hc, vacant) -> None:
+def _factor_gaps(session: Session, out: dict[int, Counts], ls, vacant, period: Period) -> None:
     cstatus = type_coerce(C.c.status, String)
     rows = session.execute(
         sa.select(SR.c.household_id, SR.c.search_id, SR.c.rank, SR.c.reasons)
         .join(ls, ls.c.sid == SR.c.search_id)
-        .outerjoin(hc, sa.and_(hc.c.rid == ls.c.rid, hc.c.hid == SR.c.household_id))
         .outerjoin(C, sa.and_(C.c.request_id == ls.c.rid, C.c.household_id == SR.c.household_id))
-        .where(SR.c.household_id.in_(vacant), hc.c.rid.is_(None), SR.c.rank.is_not(None),
+        .where(SR.c.household_id.in_(vacant), _not_answered(period), SR.c.rank.is_not(None),
                sa.func.coalesce(cstatus, "") != CS.RULED_OUT.value)
     ).all()
     if not rows:
@@ -185,8 +188,9 @@ def _factor_gaps(session: Session, out: dict[int, Counts], ls, hc, vacant) -> No
         if rank == 1:
             out[hid].top += 1
             continue
-        gap = RW.biggest_gap(RW.factors_in(reasons), firsts.get(sid, {}))
-        out[hid].factors[gap or "score"] += 1
+        gap = RW.biggest_gap(RW.factors_in(reasons), firsts.get(sid, {})) or "score"
+        factors = out[hid].factors
+        factors[gap] = factors.get(gap, 0) + 1
 
 
 def first_factors(session: Session, search_ids) -> dict[int, dict[str, float]]:
@@ -289,7 +293,7 @@ def counts_of(ps: list[Pair]) -> Counts:
         elif p.decided == "rules":
             c.ruled_out += 1
             for code, _arg in p.rules:
-                c.rules[code] += 1
+                c.rules[code] = c.rules.get(code, 0) + 1
         elif p.decided == "worker":
             c.worker += 1
         elif p.decided == "top":
@@ -297,7 +301,8 @@ def counts_of(ps: list[Pair]) -> Counts:
             c.ranked += 1
         elif p.decided == "ranked":
             c.ranked += 1
-            c.factors[p.factor or "score"] += 1
+            key = p.factor or "score"
+            c.factors[key] = c.factors.get(key, 0) + 1
         else:
             c.loose += 1
         if p.rank is not None and p.decided in ("top", "ranked"):

@@ -51,7 +51,6 @@ def store(database, people):
                      specialisms=frozenset({SP.SIBLING_GROUPS, SP.UASC}), place_id=ramsgate)
     d = st.household("HH-D", "D", kind=HK.IFA, places=2, place_id=dover)
     e = st.household("HH-E", "E", status=HouseholdStatus.ON_HOLD, place_id=dover)
-    x = {"x": None}
 
     def out(*rules):
         return None, {"x": [list(r) for r in rules]}
@@ -95,7 +94,6 @@ def store(database, people):
     st.placement(x1, a, D(2026, 10, 15))
     x2 = st.request("PR-X2", "EAST", "worker", "2026-09-20 09:00", RS.CLOSED_UNMET)
     st.move(x2, RS.CLOSED_UNMET, "2026-09-25 09:00", "worker")
-    del x
     return st
 
 
