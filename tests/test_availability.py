@@ -113,6 +113,6 @@ def test_lapsed_dates_are_warnings_not_silent(database, base):
     assert free(database, h, TODAY).free == 2
     with database.read() as s:
         res = match(s, MatchCriteria(from_on=TODAY), today=TODAY)
-    from dutydesk.matching.engine import W_DBS
+    from dutydesk.matching.query import W_DBS
 
     assert res.ranked_for(h).warnings & W_DBS

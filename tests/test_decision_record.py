@@ -9,9 +9,10 @@ import pytest
 
 from db.enums import Gender
 from db.models import Search, SearchResult
-from dutydesk.requests import decision_record
+from dutydesk.matching.saved import reason_lines
+from dutydesk.requests import decision_record, record_export
 from dutydesk.requests import placements
-from dutydesk.requests import process
+from dutydesk.requests import decisions, steps
 from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput
 from process_support import make_household, make_request, save_search
@@ -31,19 +32,19 @@ def _placed(database, people):
     far = make_household(database, "Far away")
     rid = make_request(database, people["worker"], children=[("Lily", 13, Gender.FEMALE)])
     save_search(database, people["worker"], rid, [other, good], excluded={far: ["distance", "age"]})
-    process.record_contact(w, rid, other, "no_answer")
-    process.record_contact(w, rid, other, "no_answer")
-    process.record_contact(w, rid, good, "accepted", NASTY)
-    dv = process.propose(w, rid, "place", "Line one\n1. Not a list\n# not a heading\n" + NASTY, household_id=good)
-    process.sign_off(Desk(database, people["manager"]), dv.id, "Agreed " + NASTY)
+    steps.record_contact(w, rid, other, "no_answer")
+    steps.record_contact(w, rid, other, "no_answer")
+    steps.record_contact(w, rid, good, "accepted", NASTY)
+    dv = decisions.propose(w, rid, "place", "Line one\n1. Not a list\n# not a heading\n" + NASTY, household_id=good)
+    decisions.sign_off(Desk(database, people["manager"]), dv.id, "Agreed " + NASTY)
     placements.place(w, rid)
-    process.add_addendum(w, dv.id, "Addendum " + NASTY)
+    decisions.add_addendum(w, dv.id, "Addendum " + NASTY)
     return rid
 
 
 def test_markdown_record_is_complete_and_escaped(database, people):
     rid = _placed(database, people)
-    text = decision_record.export(Desk(database, people["viewer"]), rid, "md")
+    text = record_export.export(Desk(database, people["viewer"]), rid, "md")
     for needle in ("# Decision record: REQ", "## Search", "### Ranked", "### Ruled out", "## Contacts and outcomes",
                    "no answer after 2 tries", "## Decisions", "Signed off by Maya", "Addendum by Dana",
                    "## Placements", "## Timeline", "Far away", "placement plan due"):
@@ -56,13 +57,13 @@ def test_markdown_record_is_complete_and_escaped(database, people):
 
 def test_html_record_is_escaped(database, people):
     rid = _placed(database, people)
-    page = decision_record.export(Desk(database, people["worker"]), rid, "html")
+    page = record_export.export(Desk(database, people["worker"]), rid, "html")
     assert page.startswith("<!DOCTYPE html>")
     assert "<script>" not in page
     assert htmlmod.escape(NASTY) in page
     assert "Signed off" in page and "Timeline" in page and "Far away" in page
     with pytest.raises(InvalidInput, match="md or html"):
-        decision_record.export(Desk(database, people["worker"]), rid, "pdf")
+        record_export.export(Desk(database, people["worker"]), rid, "pdf")
 
 
 def test_large_exclusions_are_summarised(database, people):
@@ -81,7 +82,7 @@ def test_large_exclusions_are_summarised(database, people):
                 rules = [["distance", 40]]
             s.add(SearchResult(search_id=srch.id, household_id=h, rank=None, score=None,
                                reasons=json.dumps({"x": rules})))
-    process.record_contact(w, rid, hids[5], "ruled_out", "on hold after all")  # a contacted ruled-out household
+    steps.record_contact(w, rid, hids[5], "ruled_out", "on hold after all")  # a contacted ruled-out household
     rec = decision_record.build_record(w, rid)
     (sr,) = rec.searches
     assert sr.excluded_total == 259 and not sr.excluded_listed_all
@@ -92,12 +93,12 @@ def test_large_exclusions_are_summarised(database, people):
     assert listed["H5"].contacted
     assert len(sr.excluded) <= decision_record.EXCLUDED_LIST_LIMIT + 1
     assert all(len(e.reasons) == 1 for e in sr.excluded if not e.contacted)
-    text = decision_record.render_markdown(rec)
+    text = record_export.render_markdown(rec)
     assert "nearest misses" in text and "fail several rules" in text
 
 
 def test_reason_shapes():
-    parse = decision_record.parse_reasons
+    parse = reason_lines
     assert parse('{"f": [["distance", 4.5, "3 km from school"], ["load", 0, "no load"]]}') == [
         ("distance", "3 km from school", 4.5)]
     (code, words, pts), = parse('{"x": [["distance", 40]]}')

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 import db.models as models
-from dutydesk.overview import dashboard
+from dutydesk.overview import light_tables as lt
 def light_tables() -> list:
-    return [v for v in vars(dashboard).values() if isinstance(v, dashboard._Table)]
+    return [v for v in vars(lt).values() if isinstance(v, lt.Table)]
 
 
 def test_every_light_column_exists_in_the_model_with_a_matching_type() -> None:
@@ -34,8 +34,8 @@ def test_every_light_column_exists_in_the_model_with_a_matching_type() -> None:
 
 
 def test_the_check_notices_a_drifted_column(monkeypatch) -> None:
-    drifted = dashboard._table("calls", id=sa.Integer, no_such_column=sa.String)
-    monkeypatch.setattr(dashboard, "Drifted", drifted, raising=False)
+    drifted = lt.table("calls", id=sa.Integer, no_such_column=sa.String)
+    monkeypatch.setattr(lt, "Drifted", drifted, raising=False)
     try:
         test_every_light_column_exists_in_the_model_with_a_matching_type()
     except AssertionError as err:

@@ -23,7 +23,8 @@ from dutydesk.errors import Conflict, InvalidInput, NotAllowed
 from dutydesk.matching import MatchCriteria, criteria_for_request, match
 from dutydesk.matching import rules as R
 from dutydesk.matching.factors import Inputs, contributions, score_of
-from dutydesk.matching.saved import run_and_save, stored_outcome
+from dutydesk.matching.saved import stored_outcome
+from dutydesk.requests.searches import run_and_save
 from dutydesk.matching.weights import Weights, load_weights
 from dutydesk.requests.shortlist import shortlist
 from matching_builders import TODAY, child, household, placement, places, request, unavailable
@@ -296,7 +297,7 @@ def test_warnings_for_lapsed_dates_are_shown(database, base):
               annual_review_due=TODAY - dt.timedelta(days=40))
     res = run(database, crit())
     r = res.ranked[0]
-    from dutydesk.matching.engine import warning_labels
+    from dutydesk.matching.result import warning_labels
     assert warning_labels(r.warnings) == ["DBS check lapsed: renew it before placing", "Annual review overdue"]
 
 

@@ -13,7 +13,8 @@ from db.models import SearchResult
 from dutydesk.access.desk import Desk
 from dutydesk.carers.profile import household_profile
 from dutydesk.matching import criteria_for_request, match
-from dutydesk.matching.saved import run_and_save, stored_page
+from dutydesk.matching.saved import stored_page
+from dutydesk.requests.searches import run_and_save
 from dutydesk.matching.weights import Weights
 from matching_builders import TODAY, child, household, placement, places, request
 

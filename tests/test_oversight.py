@@ -6,7 +6,7 @@ from __future__ import annotations
 from db.enums import Gender
 from dutydesk.overview import oversight
 from dutydesk.requests import placements
-from dutydesk.requests import process
+from dutydesk.requests import decisions, steps
 from dutydesk.access.desk import Desk
 from process_support import make_household, make_request, save_search
 
@@ -18,7 +18,7 @@ def _proposal(db, people, who, name, at, monkeypatch, **kw):
     hid = make_household(db, f"{name} carers", **kw)
     rid = make_request(db, people[who], children=[(name, 13, Gender.FEMALE)])
     save_search(db, people[who], rid, [hid], excluded={make_household(db, "Too far [/]"): ["distance"]})
-    dv = process.propose(Desk(db, people[who]), rid, "place", f"Best bed for {name} tonight.", household_id=hid,
+    dv = decisions.propose(Desk(db, people[who]), rid, "place", f"Best bed for {name} tonight.", household_id=hid,
                          exemption_reason=kw.get("exemption", ""))
     return rid, dv
 
@@ -32,7 +32,7 @@ def test_queue_oldest_first_and_flags(database, people, monkeypatch):
     rid = make_request(database, people["ooh"], children=[("Night", 13, Gender.FEMALE)])
     save_search(database, people["ooh"], rid, [hid])
     o = Desk(database, people["ooh"])
-    d3 = process.propose(o, rid, "place", "Only bed available at 2am.", household_id=hid,
+    d3 = decisions.propose(o, rid, "place", "Only bed available at 2am.", household_id=hid,
                          exemption_reason="Emergency, one night")
     placements.place(o, rid)
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-24T12:00:00+00:00")
@@ -45,14 +45,14 @@ def test_queue_oldest_first_and_flags(database, people, monkeypatch):
     # 7 working days later the unresolved outside-terms placement is overdue.
     monkeypatch.setenv("DUTYDESK_NOW", "2026-12-04T12:00:00+00:00")
     assert oversight.queue(m)[0].overdue
-    process.sign_off(m, d3.id, "Retrospectively agreed")
-    process.return_decision(m, d1.id, "Try the nearer carer first.")
+    decisions.sign_off(m, d3.id, "Retrospectively agreed")
+    decisions.return_decision(m, d1.id, "Try the nearer carer first.")
     assert [i.decision_id for i in oversight.queue(m)] == [d2.id]
 
 
 def test_evidence_on_one_page(database, people, monkeypatch):
     rid, dv = _proposal(database, people, "worker", "Evi", "2026-11-24T10:00:00+00:00", monkeypatch)
-    process.record_contact(Desk(database, people["worker"]), rid, dv.household_id, "accepted", "yes tonight")
+    steps.record_contact(Desk(database, people["worker"]), rid, dv.household_id, "accepted", "yes tonight")
     ev = oversight.evidence(Desk(database, people["manager"]), dv.id)
     assert ev.can_sign and ev.decision.rationale == "Best bed for Evi tonight."
     assert ev.search.ranked_total == 1 and ev.search.excluded_total == 1

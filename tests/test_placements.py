@@ -21,7 +21,7 @@ from db.enums import (
 )
 from db.models import Candidate, Decision, DecisionAddendum, Household, Placement, PlacementRequest
 from dutydesk.requests import placements
-from dutydesk.requests import process
+from dutydesk.requests import checklists, decisions, lookup, terms
 from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput
 from process_support import make_household, make_request, save_search
@@ -40,9 +40,9 @@ def signed(db, people, hid, **kw) -> tuple[int, int]:
     w = Desk(db, people["worker"])
     rid = make_request(db, people["worker"], **kw)
     save_search(db, people["worker"], rid, [hid])
-    dv = process.propose(w, rid, "place", "The right household for this child.", household_id=hid,
+    dv = decisions.propose(w, rid, "place", "The right household for this child.", household_id=hid,
                          exemption_reason=kw.pop("exemption", ""))
-    process.sign_off(Desk(db, people["manager"]), dv.id, "Agreed")
+    decisions.sign_off(Desk(db, people["manager"]), dv.id, "Agreed")
     return rid, dv.id
 
 
@@ -72,7 +72,7 @@ def test_place_after_sign_off_records_plan_checklist_and_notifications(database,
     with pytest.raises(Conflict, match="already placed"):
         placements.place(Desk(database, people["worker"]), rid)
     with pytest.raises(InvalidInput, match="Unknown delegated-authority"):
-        placements.delegated_authority_checklist({"tattoos": True})
+        checklists.delegated_authority_checklist({"tattoos": True})
 
 
 def test_daytime_placement_needs_sign_off_first(database, people):
@@ -82,7 +82,7 @@ def test_daytime_placement_needs_sign_off_first(database, people):
     w = Desk(database, people["worker"])
     with pytest.raises(Conflict, match="no proposed placement"):
         placements.place(w, rid)
-    process.propose(w, rid, "place", "Nearest carer with a bed tonight.", household_id=hid)
+    decisions.propose(w, rid, "place", "Nearest carer with a bed tonight.", household_id=hid)
     with pytest.raises(Conflict, match="not signed off yet"):
         placements.place(w, rid)
     assert household(database, hid).occupied_places == 0
@@ -94,7 +94,7 @@ def test_out_of_hours_emergency_placed_before_sign_off(database, people, monkeyp
     rid = make_request(database, people["ooh"])
     save_search(database, people["ooh"], rid, [hid])
     o = Desk(database, people["ooh"])
-    dv = process.propose(o, rid, "place", "Only emergency bed within reach of her school.", household_id=hid)
+    dv = decisions.propose(o, rid, "place", "Only emergency bed within reach of her school.", household_id=hid)
     out = placements.place(o, rid)
     assert out.retrospective
     with database.read() as s:
@@ -102,8 +102,8 @@ def test_out_of_hours_emergency_placed_before_sign_off(database, people, monkeyp
         assert d.retrospective and d.status == DecisionStatus.PROPOSED
     monkeypatch.setenv("DUTYDESK_NOW", DAYTIME)
     with pytest.raises(Conflict, match="already placed"):
-        process.return_decision(Desk(database, people["manager"]), dv.id, "should not have")
-    signed_dv = process.sign_off(Desk(database, people["manager"]), dv.id, "Retrospectively agreed")
+        decisions.return_decision(Desk(database, people["manager"]), dv.id, "should not have")
+    signed_dv = decisions.sign_off(Desk(database, people["manager"]), dv.id, "Retrospectively agreed")
     assert signed_dv.status == DecisionStatus.SIGNED_OFF and signed_dv.retrospective
 
 
@@ -113,7 +113,7 @@ def test_planned_request_cannot_skip_sign_off_even_at_night(database, people, mo
     rid = make_request(database, people["ooh"], urgency=Urgency.PLANNED, placement_type=PlacementType.SHORT_TERM)
     save_search(database, people["ooh"], rid, [hid])
     o = Desk(database, people["ooh"])
-    process.propose(o, rid, "place", "Planned move to a short-term carer.", household_id=hid)
+    decisions.propose(o, rid, "place", "Planned move to a short-term carer.", household_id=hid)
     with pytest.raises(Conflict, match="not signed off"):
         placements.place(o, rid)
 
@@ -189,7 +189,7 @@ def test_child_already_placed_elsewhere(database, people):
     rid, _ = signed(database, people, h1)
     placements.place(w, rid)
     with database.read() as s:
-        child_id = process.request_child_ids(s, rid)[0]
+        child_id = lookup.request_child_ids(s, rid)[0]
     from dutydesk.calls.intake import RequestInput, open_request
 
     with database.write() as s:
@@ -197,8 +197,8 @@ def test_child_already_placed_elsewhere(database, people):
             placement_type=PlacementType.EMERGENCY, urgency=Urgency.EMERGENCY, needed_from=dt.date(2026, 11, 24),
             child_ids=(child_id,))).id
     save_search(database, people["worker"], rid2, [h2])
-    dv = process.propose(w, rid2, "place", "Move to a nearer household.", household_id=h2)
-    process.sign_off(Desk(database, people["manager"]), dv.id)
+    dv = decisions.propose(w, rid2, "place", "Move to a nearer household.", household_id=h2)
+    decisions.sign_off(Desk(database, people["manager"]), dv.id)
     with pytest.raises(Conflict, match="still placed with First home"):
         placements.place(w, rid2)
 
@@ -231,15 +231,15 @@ def test_emergency_outside_terms_flag_and_overdue(database, people, monkeypatch)
     rid = make_request(database, people["ooh"], children=[("Tia", 13, Gender.FEMALE)])
     save_search(database, people["ooh"], rid, [hid])
     o = Desk(database, people["ooh"])
-    process.propose(o, rid, "place", "Only bed available tonight.", household_id=hid,
+    decisions.propose(o, rid, "place", "Only bed available tonight.", household_id=hid,
                     exemption_reason="Emergency; one or two nights")
     out = placements.place(o, rid)
     assert out.outside_terms and out.placements[0].outside_terms
     assert out.placements[0].exemption_reason == "Emergency; one or two nights"
     start = out.placements[0].starts_on
     # 6 working days after Tuesday 24 Nov is Wednesday 2 Dec: not yet overdue; Thursday 3 Dec is.
-    assert not placements.outside_terms_overdue(start, dt.date(2026, 12, 2))
-    assert placements.outside_terms_overdue(start, dt.date(2026, 12, 3))
+    assert not terms.outside_terms_overdue(start, dt.date(2026, 12, 2))
+    assert terms.outside_terms_overdue(start, dt.date(2026, 12, 3))
 
 
 def test_place_json_fields_are_valid(database, people):

@@ -21,7 +21,7 @@ from db.enums import (
 )
 from db.models import AuditEvent, Candidate, CandidateContact, PlacementRequest, RequestTransition
 from dutydesk import working_days
-from dutydesk.requests import process
+from dutydesk.requests import decisions, lists, lookup, steps, views
 from dutydesk.access.audit import verify
 from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -57,26 +57,26 @@ def test_contacting_needs_a_saved_search(database, people):
     rid = make_request(database, people["worker"])
     d = Desk(database, people["worker"])
     with pytest.raises(Conflict, match="No saved search yet"):
-        process.start_contacting(d, rid)
+        steps.start_contacting(d, rid)
     hid = make_household(database)
     with pytest.raises(Conflict, match="No saved search yet"):
-        process.record_contact(d, rid, hid, "accepted")
+        steps.record_contact(d, rid, hid, "accepted")
     with pytest.raises(Conflict, match="No saved search yet"):
-        process.propose(d, rid, "place", "The only carer who can take her tonight.", household_id=hid)
+        decisions.propose(d, rid, "place", "The only carer who can take her tonight.", household_id=hid)
     assert state_of(database, rid) == S.LOGGED
 
 
 def test_search_then_contacting_moves_through_searching(database, people):
     rid, _ = searched_request(database, people)
     d = Desk(database, people["worker"])
-    out = process.start_contacting(d, rid)
+    out = steps.start_contacting(d, rid)
     assert out.state == S.CONTACTING
     with database.read() as s:
-        steps = s.exec(select(RequestTransition).where(RequestTransition.request_id == rid)
+        moves = s.exec(select(RequestTransition).where(RequestTransition.request_id == rid)
                        .order_by(RequestTransition.id)).all()
-        assert [(t.from_state, t.to_state) for t in steps] == [
+        assert [(t.from_state, t.to_state) for t in moves] == [
             (None, S.LOGGED), (S.LOGGED, S.SEARCHING), (S.SEARCHING, S.CONTACTING)]
-        assert all(t.by_user_id == people["worker"].user_id and t.at is not None for t in steps)
+        assert all(t.by_user_id == people["worker"].user_id and t.at is not None for t in moves)
         actions = [e.action for e in s.exec(select(AuditEvent).where(AuditEvent.entity == "placement_requests",
                                                                      AuditEvent.entity_id == str(rid))).all()]
         assert "request.searching" in actions and "request.contacting" in actions
@@ -86,9 +86,9 @@ def test_search_then_contacting_moves_through_searching(database, people):
 def test_viewer_cannot_move_a_request(database, people):
     rid, hids = searched_request(database, people)
     v = Desk(database, people["viewer"])
-    for call in (lambda: process.start_contacting(v, rid),
-                 lambda: process.record_contact(v, rid, hids[0], "accepted"),
-                 lambda: process.withdraw(v, rid, "no longer needed")):
+    for call in (lambda: steps.start_contacting(v, rid),
+                 lambda: steps.record_contact(v, rid, hids[0], "accepted"),
+                 lambda: steps.withdraw(v, rid, "no longer needed")):
         with pytest.raises(NotAllowed):
             call()
 
@@ -96,19 +96,19 @@ def test_viewer_cannot_move_a_request(database, people):
 def test_contact_outcomes_and_two_tries_without_answer(database, people):
     rid, hids = searched_request(database, people, ranked=3)
     d = Desk(database, people["worker"])
-    r1 = process.record_contact(d, rid, hids[0], "no_answer")
+    r1 = steps.record_contact(d, rid, hids[0], "no_answer")
     assert r1.no_answer_tries == 1 and r1.state == S.CONTACTING
-    r2 = process.record_contact(d, rid, hids[0], "no_answer", "rang twice, voicemail")
+    r2 = steps.record_contact(d, rid, hids[0], "no_answer", "rang twice, voicemail")
     assert r2.no_answer_tries == 2 and "no answer after 2 tries" in r2.message
     with pytest.raises(InvalidInput, match="reason"):
-        process.record_contact(d, rid, hids[1], "declined", "   ")
-    r3 = process.record_contact(d, rid, hids[1], "declined", "Ann [/] is unwell this week")
+        steps.record_contact(d, rid, hids[1], "declined", "   ")
+    r3 = steps.record_contact(d, rid, hids[1], "declined", "Ann [/] is unwell this week")
     assert r3.candidate_status == CandidateStatus.DECLINED_BY_CARER
     with pytest.raises(InvalidInput, match="ruled out"):
-        process.record_contact(d, rid, hids[2], "ruled_out")
-    process.record_contact(d, rid, hids[2], "ruled_out", "too far from her school\x1b[2J")
+        steps.record_contact(d, rid, hids[2], "ruled_out")
+    steps.record_contact(d, rid, hids[2], "ruled_out", "too far from her school\x1b[2J")
     with pytest.raises(InvalidInput, match="accepted, declined"):
-        process.record_contact(d, rid, hids[2], "maybe")
+        steps.record_contact(d, rid, hids[2], "maybe")
     with database.read() as s:
         cands = {c.household_id: c for c in s.exec(select(Candidate).where(Candidate.request_id == rid)).all()}
         assert cands[hids[0]].status == CandidateStatus.NO_ANSWER
@@ -127,19 +127,19 @@ def test_proposal_needs_a_rationale_and_a_household(database, people):
     rid, hids = searched_request(database, people)
     d = Desk(database, people["worker"])
     with pytest.raises(InvalidInput, match="rationale"):
-        process.propose(d, rid, "place", "", household_id=hids[0])
+        decisions.propose(d, rid, "place", "", household_id=hids[0])
     with pytest.raises(InvalidInput, match="rationale"):
-        process.propose(d, rid, "place", "ok", household_id=hids[0])
+        decisions.propose(d, rid, "place", "ok", household_id=hids[0])
     with pytest.raises(InvalidInput, match="which household"):
-        process.propose(d, rid, "place", "Nearest carer with a bed tonight.")
+        decisions.propose(d, rid, "place", "Nearest carer with a bed tonight.")
     with pytest.raises(InvalidInput, match="Choose what you propose"):
-        process.propose(d, rid, "adopt", "Nearest carer with a bed tonight.")
-    dv = process.propose(d, rid, DecisionKind.PLACE, "Nearest carer with a bed tonight [bold]ok[/]",
+        decisions.propose(d, rid, "adopt", "Nearest carer with a bed tonight.")
+    dv = decisions.propose(d, rid, DecisionKind.PLACE, "Nearest carer with a bed tonight [bold]ok[/]",
                          household_id=hids[0])
     assert dv.status == DecisionStatus.PROPOSED and dv.rationale.endswith("[/]")
     assert state_of(database, rid) == S.PROPOSED
     with pytest.raises(Conflict, match="proposed"):
-        process.propose(d, rid, "place", "A second proposal while one is open.", household_id=hids[0])
+        decisions.propose(d, rid, "place", "A second proposal while one is open.", household_id=hids[0])
 
 
 def test_proposal_refused_when_household_is_full(database, people):
@@ -147,16 +147,16 @@ def test_proposal_refused_when_household_is_full(database, people):
     full = make_household(database, "Full house", places=2, occupied=2)
     save_search(database, people["worker"], rid, [full])
     with pytest.raises(Conflict, match="Full house has no free place any more"):
-        process.propose(Desk(database, people["worker"]), rid, "place", "They know her from respite.",
+        decisions.propose(Desk(database, people["worker"]), rid, "place", "They know her from respite.",
                         household_id=full)
 
 
 def test_proposal_refused_for_a_carer_who_declined(database, people):
     rid, hids = searched_request(database, people)
     d = Desk(database, people["worker"])
-    process.record_contact(d, rid, hids[0], "declined", "no bed after all")
+    steps.record_contact(d, rid, hids[0], "declined", "no bed after all")
     with pytest.raises(Conflict, match="declined by carer"):
-        process.propose(d, rid, "place", "They were the nearest carer.", household_id=hids[0])
+        decisions.propose(d, rid, "place", "They were the nearest carer.", household_id=hids[0])
 
 
 def test_outside_terms_needs_an_exemption_reason(database, people):
@@ -165,8 +165,8 @@ def test_outside_terms_needs_an_exemption_reason(database, people):
     save_search(database, people["worker"], rid, [young])
     d = Desk(database, people["worker"])
     with pytest.raises(InvalidInput, match="outside its terms of approval.*approved ages 0-11.*exemption"):
-        process.propose(d, rid, "place", "She knows this family well.", household_id=young)
-    dv = process.propose(d, rid, "place", "She knows this family well.", household_id=young,
+        decisions.propose(d, rid, "place", "She knows this family well.", household_id=young)
+    dv = decisions.propose(d, rid, "place", "She knows this family well.", household_id=young,
                          exemption_reason="Known to the child; one night only")
     assert dv.outside_terms and dv.exemption_reason == "Known to the child; one night only"
 
@@ -178,7 +178,7 @@ def test_over_the_usual_limit_unless_all_siblings(database, people):
                        placement_type=PlacementType.SHORT_TERM, urgency=Urgency.PLANNED, family_key="FAM1")
     save_search(database, people["worker"], rid, [big])
     with pytest.raises(InvalidInput, match="over the usual limit of 3"):
-        process.propose(d, rid, "place", "Room for both brothers together.", household_id=big)
+        decisions.propose(d, rid, "place", "Room for both brothers together.", household_id=big)
     # An empty household taking four siblings is within terms.
     sib = make_household(database, "Sibling house", places=4)
     rid2 = make_request(database, people["worker"],
@@ -186,7 +186,7 @@ def test_over_the_usual_limit_unless_all_siblings(database, people):
                                   ("F", 8, Gender.FEMALE)],
                         placement_type=PlacementType.SHORT_TERM, urgency=Urgency.PLANNED, family_key="FAM2")
     save_search(database, people["worker"], rid2, [sib])
-    assert not process.propose(d, rid2, "place", "Keeps all four together.", household_id=sib).outside_terms
+    assert not decisions.propose(d, rid2, "place", "Keeps all four together.", household_id=sib).outside_terms
 
 
 def test_placement_type_outside_terms(database, people):
@@ -195,7 +195,7 @@ def test_placement_type_outside_terms(database, people):
     h = make_household(database, "Short term only", types=frozenset({PlacementType.SHORT_TERM}))
     save_search(database, people["worker"], rid, [h])
     with pytest.raises(InvalidInput, match="not approved for parent and child"):
-        process.propose(Desk(database, people["worker"]), rid, "place", "Only household nearby.", household_id=h)
+        decisions.propose(Desk(database, people["worker"]), rid, "place", "Only household nearby.", household_id=h)
 
 
 # ---------------------------------------------------------------- sign-off
@@ -203,7 +203,7 @@ def test_placement_type_outside_terms(database, people):
 
 def proposed(database, people, **kw):
     rid, hids = searched_request(database, people, **kw)
-    dv = process.propose(Desk(database, people["worker"]), rid, "place", "Nearest carer with a bed tonight.",
+    dv = decisions.propose(Desk(database, people["worker"]), rid, "place", "Nearest carer with a bed tonight.",
                          household_id=hids[0])
     return rid, hids, dv
 
@@ -212,19 +212,19 @@ def test_only_a_manager_signs_off(database, people):
     rid, _, dv = proposed(database, people)
     for who in ("worker", "worker2", "admin", "viewer"):
         with pytest.raises(NotAllowed, match="manager"):
-            process.sign_off(Desk(database, people[who]), dv.id)
+            decisions.sign_off(Desk(database, people[who]), dv.id)
     assert state_of(database, rid) == S.PROPOSED
 
 
 def test_nobody_signs_off_their_own_decision(database, people):
     rid, hids = searched_request(database, people)
     m = Desk(database, people["manager"])
-    dv = process.propose(m, rid, "place", "I am covering duty myself today.", household_id=hids[0])
+    dv = decisions.propose(m, rid, "place", "I am covering duty myself today.", household_id=hids[0])
     with pytest.raises(NotAllowed, match="nobody signs off their own"):
-        process.sign_off(m, dv.id)
+        decisions.sign_off(m, dv.id)
     with pytest.raises(NotAllowed):
-        process.return_decision(m, dv.id, "looks fine")
-    out = process.sign_off(Desk(database, people["manager2"]), dv.id, "Agreed")
+        decisions.return_decision(m, dv.id, "looks fine")
+    out = decisions.sign_off(Desk(database, people["manager2"]), dv.id, "Agreed")
     assert out.status == DecisionStatus.SIGNED_OFF and out.signed_off_by == "Mark"
     assert state_of(database, rid) == S.SIGNED_OFF
 
@@ -233,40 +233,40 @@ def test_sign_off_and_immutability(database, people):
     rid, _, dv = proposed(database, people)
     m = Desk(database, people["manager"])
     w = Desk(database, people["worker"])
-    process.amend_decision(w, dv.id, "Nearest carer with a bed tonight; knows the school.")
+    decisions.amend_decision(w, dv.id, "Nearest carer with a bed tonight; knows the school.")
     with pytest.raises(NotAllowed):
-        process.amend_decision(Desk(database, people["worker2"]), dv.id, "Someone else's words here.")
-    signed = process.sign_off(m, dv.id, "Agreed [b]x[/b]")
+        decisions.amend_decision(Desk(database, people["worker2"]), dv.id, "Someone else's words here.")
+    signed = decisions.sign_off(m, dv.id, "Agreed [b]x[/b]")
     assert signed.signoff_comment == "Agreed [b]x[/b]" and signed.signed_off_at is not None
     with pytest.raises(Conflict, match="already signed off"):
-        process.sign_off(Desk(database, people["manager2"]), dv.id)
+        decisions.sign_off(Desk(database, people["manager2"]), dv.id)
     with pytest.raises(Conflict, match="cannot be changed; add an addendum"):
-        process.amend_decision(w, dv.id, "Changing my mind after sign-off.")
+        decisions.amend_decision(w, dv.id, "Changing my mind after sign-off.")
     with pytest.raises(Conflict):
-        process.return_decision(Desk(database, people["manager2"]), dv.id, "too late")
-    after = process.add_addendum(w, dv.id, "Correction: the carer's surname is O'Brien [Jr].")
+        decisions.return_decision(Desk(database, people["manager2"]), dv.id, "too late")
+    after = decisions.add_addendum(w, dv.id, "Correction: the carer's surname is O'Brien [Jr].")
     assert after.rationale == "Nearest carer with a bed tonight; knows the school."
     assert [a[2] for a in after.addenda] == ["Correction: the carer's surname is O'Brien [Jr]."]
     with pytest.raises(InvalidInput):
-        process.add_addendum(w, dv.id, "  ")
+        decisions.add_addendum(w, dv.id, "  ")
 
 
 def test_return_with_comments(database, people):
     rid, hids, dv = proposed(database, people)
     m = Desk(database, people["manager"])
     with pytest.raises(InvalidInput, match="comment"):
-        process.return_decision(m, dv.id, "")
-    out = process.return_decision(m, dv.id, "Ring the second carer first; she is nearer the school.")
+        decisions.return_decision(m, dv.id, "")
+    out = decisions.return_decision(m, dv.id, "Ring the second carer first; she is nearer the school.")
     assert out.status == DecisionStatus.RETURNED and out.returned_by == "Maya"
     assert state_of(database, rid) == S.CONTACTING
     with pytest.raises(Conflict, match="returned"):
-        process.sign_off(m, dv.id)
+        decisions.sign_off(m, dv.id)
     # The worker can propose again.
-    dv2 = process.propose(Desk(database, people["worker"]), rid, "place", "Second carer is unavailable.",
+    dv2 = decisions.propose(Desk(database, people["worker"]), rid, "place", "Second carer is unavailable.",
                           household_id=hids[0])
     assert dv2.id != dv.id
     with database.read() as s:
-        assert process.current_decision(s, rid).id == dv2.id
+        assert lookup.current_decision(s, rid).id == dv2.id
 
 
 # ---------------------------------------------------------------- closing
@@ -276,14 +276,14 @@ def test_close_unmet_records_categories_and_what_was_done(database, people):
     rid, _ = searched_request(database, people)
     d = Desk(database, people["worker"])
     with pytest.raises(InvalidInput, match="at least one unmet-need category"):
-        process.close_unmet(d, rid, [], "ifa_commissioned")
+        steps.close_unmet(d, rid, [], "ifa_commissioned")
     with pytest.raises(InvalidInput, match="done instead"):
-        process.close_unmet(d, rid, ["sibling_group"], None)
+        steps.close_unmet(d, rid, ["sibling_group"], None)
     with pytest.raises(InvalidInput, match="categories are"):
-        process.close_unmet(d, rid, ["tall"], "escalated")
+        steps.close_unmet(d, rid, ["tall"], "escalated")
     with pytest.raises(InvalidInput, match="note is needed"):
-        process.close_unmet(d, rid, ["other"], "other")
-    out = process.close_unmet(d, rid, [UnmetNeed.SIBLING_GROUP, "age_band"], UnmetResolution.IFA_COMMISSIONED,
+        steps.close_unmet(d, rid, ["other"], "other")
+    out = steps.close_unmet(d, rid, [UnmetNeed.SIBLING_GROUP, "age_band"], UnmetResolution.IFA_COMMISSIONED,
                               "Commissioned from an IFA")
     assert out.state == S.CLOSED_UNMET
     with database.read() as s:
@@ -291,42 +291,42 @@ def test_close_unmet_records_categories_and_what_was_done(database, people):
         assert req.unmet_needs == frozenset({UnmetNeed.SIBLING_GROUP, UnmetNeed.AGE_BAND})
         assert req.unmet_resolution == UnmetResolution.IFA_COMMISSIONED
     with pytest.raises(Conflict, match="already closed unmet"):
-        process.withdraw(d, rid, "changed mind")
+        steps.withdraw(d, rid, "changed mind")
 
 
 def test_close_unmet_needs_the_search_as_evidence(database, people):
     rid = make_request(database, people["worker"])
     with pytest.raises(Conflict, match="No saved search"):
-        process.close_unmet(Desk(database, people["worker"]), rid, ["age_band"], "escalated")
+        steps.close_unmet(Desk(database, people["worker"]), rid, ["age_band"], "escalated")
 
 
 def test_withdraw_needs_a_reason_from_any_open_state(database, people):
     d = Desk(database, people["worker"])
     rid = make_request(database, people["worker"])
     with pytest.raises(InvalidInput, match="reason"):
-        process.withdraw(d, rid, " ")
-    assert process.withdraw(d, rid, "Child returned home with a safety plan").state == S.WITHDRAWN
+        steps.withdraw(d, rid, " ")
+    assert steps.withdraw(d, rid, "Child returned home with a safety plan").state == S.WITHDRAWN
     rid2, _, _ = proposed(database, people)
-    assert process.withdraw(d, rid2, "Family member came forward").state == S.WITHDRAWN
+    assert steps.withdraw(d, rid2, "Family member came forward").state == S.WITHDRAWN
     with database.read() as s:
         assert s.get(PlacementRequest, rid2).closed_reason == "Family member came forward"
 
 
 def test_unknown_request(database, people):
     with pytest.raises(NotFound, match="no placement request"):
-        process.start_contacting(Desk(database, people["worker"]), 999)
+        steps.start_contacting(Desk(database, people["worker"]), 999)
 
 
 def test_find_by_reference_and_list(database, people):
     rid, _ = searched_request(database, people)
     d = Desk(database, people["worker"])
-    detail = process.request_detail(d, rid)
-    assert process.request_detail(d, detail.reference.lower()).id == rid
-    rows = process.list_requests(d)
+    detail = views.request_detail(d, rid)
+    assert views.request_detail(d, detail.reference.lower()).id == rid
+    rows = lists.list_requests(d)
     assert [r.id for r in rows] == [rid] and rows[0].children == "Amy Test"
-    process.withdraw(d, rid, "no longer needed")
-    assert process.list_requests(d) == []
-    assert len(process.list_requests(d, open_only=False)) == 1
+    steps.withdraw(d, rid, "no longer needed")
+    assert lists.list_requests(d) == []
+    assert len(lists.list_requests(d, open_only=False)) == 1
 
 
 def test_working_days_count_english_bank_holidays():
@@ -343,9 +343,9 @@ def test_working_days_count_english_bank_holidays():
 def test_contact_list_puts_candidates_first_then_the_ranked(database, people):
     rid, hids = searched_request(database, people, ranked=3)
     d = Desk(database, people["worker"])
-    assert [r.status for r in process.contact_list(d, rid)] == ["ranked"] * 3
-    process.record_contact(d, rid, hids[2], "no_answer")
-    rows = process.contact_list(d, rid)
+    assert [r.status for r in lists.contact_list(d, rid)] == ["ranked"] * 3
+    steps.record_contact(d, rid, hids[2], "no_answer")
+    rows = lists.contact_list(d, rid)
     assert [r.household_id for r in rows] == [hids[2], hids[0], hids[1]]
     assert rows[0].status == "no_answer" and rows[0].no_answer_tries == 1 and rows[0].rank == 3
     assert rows[1].why == "3 km from school (+5)"

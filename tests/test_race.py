@@ -18,7 +18,7 @@ from sqlmodel import select
 from db.enums import Gender, PlacementType, RequestState, Urgency
 from db.models import Household, Placement, PlacementRequest
 from dutydesk.requests import placements
-from dutydesk.requests import process
+from dutydesk.requests import decisions
 from dutydesk.access.desk import Desk
 from process_support import make_household, make_request, save_search
 
@@ -50,9 +50,9 @@ def _signed_request(db, people, hid: int, name: str, who: str) -> int:
     rid = make_request(db, people[who], children=[(name, 10, Gender.FEMALE)], urgency=Urgency.URGENT,
                        placement_type=PlacementType.SHORT_TERM)
     save_search(db, people[who], rid, [hid])
-    dv = process.propose(Desk(db, people[who]), rid, "place", f"Best match for {name} in the saved search.",
+    dv = decisions.propose(Desk(db, people[who]), rid, "place", f"Best match for {name} in the saved search.",
                          household_id=hid)
-    process.sign_off(Desk(db, people["manager"]), dv.id, "Agreed")
+    decisions.sign_off(Desk(db, people["manager"]), dv.id, "Agreed")
     return rid
 
 

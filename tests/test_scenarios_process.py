@@ -28,7 +28,7 @@ from db.models import Call, Household, Placement, PlacementRequest
 from dutydesk.overview import dashboard
 from dutydesk.overview import oversight
 from dutydesk.requests import placements
-from dutydesk.requests import process
+from dutydesk.requests import decisions, lookup, steps, views
 from dutydesk.calls.call_log import CallInput, log_call
 from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict
@@ -59,11 +59,11 @@ def test_scenario_1_police_protection_at_night(database, people, monkeypatch):
     teen_free = make_household(database, "Under fives only", age_max=5)
     save_search(database, people["ooh"], rid, [first, second], excluded={teen_free: ["age"]})
     # First carer: no answer after two tries.
-    process.record_contact(ooh, rid, first, "no_answer")
-    r = process.record_contact(ooh, rid, first, "no_answer", "second try 02:25")
+    steps.record_contact(ooh, rid, first, "no_answer")
+    r = steps.record_contact(ooh, rid, first, "no_answer", "second try 02:25")
     assert r.no_answer_tries == 2
-    process.record_contact(ooh, rid, second, "accepted", "Jo can collect from Margate police station")
-    dv = process.propose(ooh, rid, "place", "First carer did not answer twice; Jo is 4 km from her school.",
+    steps.record_contact(ooh, rid, second, "accepted", "Jo can collect from Margate police station")
+    dv = decisions.propose(ooh, rid, "place", "First carer did not answer twice; Jo is 4 km from her school.",
                          household_id=second)
     placed = placements.place(ooh, rid)
     assert placed.retrospective and placed.placements[0].plan_due_on == dt.date(2026, 12, 1)
@@ -74,11 +74,11 @@ def test_scenario_1_police_protection_at_night(database, people, monkeypatch):
     assert [i.decision_id for i in q] == [dv.id] and q[0].retrospective
     waiting = dashboard.load(m).waiting
     assert any(w.kind == "decision" and w.id == rid and "retrospective" in w.detail for w in waiting)
-    signed = process.sign_off(m, dv.id, "Agreed retrospectively; plan meeting booked")
+    signed = decisions.sign_off(m, dv.id, "Agreed retrospectively; plan meeting booked")
     assert signed.status == DecisionStatus.SIGNED_OFF and signed.retrospective
     assert oversight.queue(m) == []
     assert not any(w.kind == "decision" for w in dashboard.load(m).waiting)
-    detail = process.request_detail(m, rid)
+    detail = views.request_detail(m, rid)
     assert detail.state == S.PLACED
     assert [t.to_state for t in detail.transitions] == [S.LOGGED, S.SEARCHING, S.CONTACTING, S.PROPOSED, S.PLACED]
     with database.read() as s:
@@ -123,7 +123,7 @@ def test_scenario_2_sibling_group_unmet(database, people, monkeypatch, capsys):
         req = s.get(PlacementRequest, rid)
         assert req.state == S.CLOSED_UNMET and req.unmet_needs == frozenset({UnmetNeed.SIBLING_GROUP})
         assert req.unmet_resolution == UnmetResolution.IFA_COMMISSIONED
-    assert process.get_decision(w, did).signed_off_by == "Maya"
+    assert views.get_decision(w, did).signed_off_by == "Maya"
     code, out, err = _cli(["--db", url, "requests", "export", str(rid), "--format", "md"], capsys)
     assert code == 0, err
     assert "Every household ruled out, and why" in out and "Two places" in out and "sibling\\_group" in out
@@ -139,13 +139,13 @@ def test_scenario_5_teenager_placement_breakdown(database, people, monkeypatch):
     rid = make_request(database, people["worker"], children=[("Kai", 15, Gender.MALE)], urgency=Urgency.PLANNED,
                        placement_type=PlacementType.LONG_TERM, needed_from=dt.date(2026, 11, 24))
     save_search(database, people["worker"], rid, [old_home])
-    dv = process.propose(w, rid, "place", "Long-term match agreed at panel.", household_id=old_home)
-    process.sign_off(m, dv.id)
+    dv = decisions.propose(w, rid, "place", "Long-term match agreed at panel.", household_id=old_home)
+    decisions.sign_off(m, dv.id)
     (old,) = placements.place(w, rid).placements
     # Days later the carer gives 24 hours' notice after an incident.
     _at(monkeypatch, "2026-12-03T16:00:00+00:00")
     with database.read() as s:
-        child_id = process.request_child_ids(s, rid)[0]
+        child_id = lookup.request_child_ids(s, rid)[0]
     call = log_call(w, CallInput(
         caller_type=CallerType.CARER, category=CallCategory.PLACEMENT_UPDATE,
         summary="Placement breakdown after an incident; 24 hours' notice", household_id=old_home,
@@ -157,8 +157,8 @@ def test_scenario_5_teenager_placement_breakdown(database, people, monkeypatch):
     assert call.placement_id == old.id and new_rid != rid
     new_home = make_household(database, "New home", types=frozenset({PlacementType.SHORT_TERM}))
     save_search(database, people["worker"], new_rid, [new_home])
-    dv2 = process.propose(w, new_rid, "place", "Experienced with teenagers, near his school.", household_id=new_home)
-    process.sign_off(m, dv2.id)
+    dv2 = decisions.propose(w, new_rid, "place", "Experienced with teenagers, near his school.", household_id=new_home)
+    decisions.sign_off(m, dv2.id)
     _at(monkeypatch, "2026-12-04T16:00:00+00:00")
     with pytest.raises(Conflict, match="still placed with Old home"):
         placements.place(w, new_rid)
@@ -187,8 +187,8 @@ def test_scenario_8_connected_person_tonight(database, people, monkeypatch):
         gid = gran.id
     rid = make_request(database, people["ooh"], children=[("Ravi", 6, Gender.MALE)])
     save_search(database, people["ooh"], rid, [gid])
-    process.record_contact(ooh, rid, gid, "accepted", "Grandmother offered to take him tonight")
-    dv = process.propose(ooh, rid, "place", "Connected person: his grandmother, known and safe; temporary approval.",
+    steps.record_contact(ooh, rid, gid, "accepted", "Grandmother offered to take him tonight")
+    dv = decisions.propose(ooh, rid, "place", "Connected person: his grandmother, known and safe; temporary approval.",
                          household_id=gid)
     out = placements.place(ooh, rid)
     assert out.retrospective and out.household_name == "Grandmother, Mrs Patel"
@@ -197,7 +197,7 @@ def test_scenario_8_connected_person_tonight(database, people, monkeypatch):
         assert h.kind == HouseholdKind.CONNECTED_PERSON and h.approval_expires_on == dt.date(2027, 3, 16)
         assert h.occupied_places == 1
     _at(monkeypatch, "2026-11-25T09:00:00+00:00")
-    assert process.sign_off(Desk(database, people["manager"]), dv.id).status == DecisionStatus.SIGNED_OFF
+    assert decisions.sign_off(Desk(database, people["manager"]), dv.id).status == DecisionStatus.SIGNED_OFF
 
 
 def test_scenario_12_two_workers_one_bed(database, people, monkeypatch):
@@ -211,15 +211,15 @@ def test_scenario_12_two_workers_one_bed(database, people, monkeypatch):
     save_search(database, people["worker"], a, [bed])
     save_search(database, people["worker2"], b, [bed, spare])
     for d, rid in ((east, a), (west, b)):
-        process.sign_off(m, process.propose(d, rid, "place", "Nearest carer with a free bed.", household_id=bed).id)
+        decisions.sign_off(m, decisions.propose(d, rid, "place", "Nearest carer with a free bed.", household_id=bed).id)
     placements.place(east, a)
     with pytest.raises(Conflict, match="Last bed has no free place any more.*return to the search"):
         placements.place(west, b)
-    detail = process.request_detail(west, b)
+    detail = views.request_detail(west, b)
     assert detail.state == S.CONTACTING
     assert {c.household_name: c.status for c in detail.candidates}["Last bed"] == CandidateStatus.RULED_OUT
     # The loser returns to the search and places with the next household.
-    process.sign_off(m, process.propose(west, b, "place", "Next in the saved search.", household_id=spare).id)
+    decisions.sign_off(m, decisions.propose(west, b, "place", "Next in the saved search.", household_id=spare).id)
     placements.place(west, b)
     with database.read() as s:
         assert s.get(Household, bed).occupied_places == 2
@@ -301,10 +301,10 @@ def test_cli_search_saves_a_real_match(database, people, monkeypatch, capsys):
     saved = json.loads(out)
     assert saved["request"]["state"] == "searching"
     assert saved["search"]["ranked_count"] >= 1
-    rec = process.request_detail(Desk(database, people["worker"]), rid)
+    rec = views.request_detail(Desk(database, people["worker"]), rid)
     assert len(rec.searches) == 1
-    r = process.record_contact(Desk(database, people["worker"]), rid, ok, "accepted")
+    r = steps.record_contact(Desk(database, people["worker"]), rid, ok, "accepted")
     assert r.state == S.CONTACTING
-    from dutydesk.requests import decision_record
-    text = decision_record.export(Desk(database, people["worker"]), rid, "md")
+    from dutydesk.requests import record_export
+    text = record_export.export(Desk(database, people["worker"]), rid, "md")
     assert "Takes teenagers" in text and "Under fives" in text

@@ -23,14 +23,14 @@ from sqlmodel import Session, select
 from db import call_search
 from db.enums import CallbackStatus, CallCategory, CallDirection, CallerType
 from db.models import Call, Callback, Child, Household, Placement, PlacementRequest, Team, User
-from dutydesk import clock
+from dutydesk import clock, labels
 from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.access.identity import Actor, Permission, require
 from dutydesk.calls.views import CallbackView, CallRow, local_day_start  # noqa: F401 - re-exported
 from dutydesk.calls.intake import ChildInput, RequestInput, as_enum, create_child, open_request
-from dutydesk.text import clean
+from dutydesk.text import clean, field_text
 
 SUMMARY_MAX = 500
 NOTES_MAX = 20000
@@ -39,26 +39,9 @@ FUTURE_SKEW = dt.timedelta(minutes=5)
 OLDEST_CALL = dt.timedelta(days=31)
 PAGE_MAX = 200
 
-CALLER_LABELS: dict[CallerType, str] = {
-    CallerType.CHILDS_SOCIAL_WORKER: "child's social worker",
-    CallerType.POLICE: "police",
-    CallerType.OUT_OF_HOURS: "out of hours",
-    CallerType.CARER: "carer",
-    CallerType.IFA: "IFA",
-    CallerType.OTHER_AUTHORITY: "other authority",
-    CallerType.HOSPITAL: "hospital",
-    CallerType.PARENT: "parent",
-    CallerType.OTHER: "other",
-}
-CATEGORY_LABELS: dict[CallCategory, str] = {
-    CallCategory.PLACEMENT_REQUEST: "placement request",
-    CallCategory.PLACEMENT_UPDATE: "placement update or breakdown",
-    CallCategory.CARER_AVAILABILITY: "carer availability",
-    CallCategory.CARER_SUPPORT: "carer support",
-    CallCategory.ALLEGATION: "allegation or concern",
-    CallCategory.COMPLAINT: "complaint",
-    CallCategory.INFORMATION: "information",
-}
+# The screens read these two names (kept until they take their words from dutydesk.labels).
+CALLER_LABELS = labels.CALLER_TYPE
+CATEGORY_LABELS = labels.CALL_CATEGORY
 
 
 # ---------------------------------------------------------------- parsing typed values
@@ -272,15 +255,6 @@ def _exists(session: Session, model: Any, ident: int | None, what: str) -> None:
         raise NotFound(f"There is no {what} number {ident}; find it again by name or reference.")
 
 
-def _text(value: str | None, what: str, limit: int, *, required: bool = False, multiline: bool = False) -> str:
-    out = clean(value, multiline=multiline)
-    if required and not out:
-        raise InvalidInput(f"{what} is required; type a line saying what the call was about.")
-    if len(out) > limit:
-        raise InvalidInput(f"{what} is {len(out)} characters long; shorten it to {limit} or fewer.")
-    return out
-
-
 def validate_call(inp: CallInput, now: dt.datetime | None = None) -> dict[str, Any]:
     """Check a CallInput's own fields; return cleaned Call column values (no database needed)."""
     now = now or clock.now()
@@ -302,10 +276,11 @@ def validate_call(inp: CallInput, now: dt.datetime | None = None) -> dict[str, A
         "direction": as_enum(CallDirection, inp.direction, "Direction"),
         "caller_type": as_enum(CallerType, inp.caller_type, "Caller type"),
         "category": category,
-        "caller_name": _text(inp.caller_name, "Caller's name", NAME_MAX),
+        "caller_name": field_text(inp.caller_name, "Caller's name", limit=NAME_MAX),
         "caller_phone": parse_phone(inp.caller_phone),
-        "summary": _text(inp.summary, "Summary", SUMMARY_MAX, required=True),
-        "notes": _text(inp.notes, "Notes", NOTES_MAX, multiline=True),
+        "summary": field_text(inp.summary, "Summary", limit=SUMMARY_MAX, required=True,
+                              missing="Summary is required; type a line saying what the call was about"),
+        "notes": field_text(inp.notes, "Notes", limit=NOTES_MAX, multiline=True),
     }
     if category == CallCategory.PLACEMENT_REQUEST and inp.request is None and inp.request_id is None:
         raise InvalidInput(
@@ -341,7 +316,7 @@ def create_callback(
     """Add a callback in the caller's write transaction; audited."""
     require(actor, Permission.LOG, "set a callback")
     due = validate_callback_due(inp.due_at)
-    summary = _text(inp.summary, "Callback summary", SUMMARY_MAX) or default_summary
+    summary = field_text(inp.summary, "Callback summary", limit=SUMMARY_MAX) or default_summary
     if not summary:
         raise InvalidInput("Say what the callback is for; type a line such as 'ring police back'.")
     team_id = inp.team_id or actor.team_id

@@ -24,17 +24,29 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from db.enums import Gender, LegalStatus, PlacementType, RequestState, Specialism, Urgency
+from db.enums import Gender, HouseholdStatus, LegalStatus, PlacementType, RequestState, Specialism, Urgency
 from db.models import Child, Place, PlacementRequest, RequestChild, RequestTransition
 from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.access.identity import Actor, Permission, require
-from dutydesk.text import clean
+from dutydesk.labels import label
+from dutydesk.matching import capacity
+from dutydesk.text import clean, field_text
 
 MAX_AGE = 17  # children; a parent in a parent-and-child request is a child too
 MAX_SIBLINGS = 8
 MAX_DAYS_AHEAD = 366 * 2
+MAX_DISTANCE_KM = 500
+# Longest typed values, in characters.
+NAME_MAX = 80
+CHILD_NOTES_MAX = 4000
+CASE_REFERENCE_MAX = 32
+ORGANISATION_MAX = 120  # placing authority, allocated social worker
+LANGUAGES_MAX = 200
+WORD_MAX = 60  # a language, religion or ethnicity
+FAMILY_KEY_MAX = 32
+REQUEST_NOTES_MAX = 20000
 
 E = TypeVar("E", bound=Enum)
 
@@ -161,15 +173,6 @@ def age_on(dob: dt.date, day: dt.date) -> int:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
-def _text(value: str | None, what: str, limit: int, *, required: bool = False, multiline: bool = False) -> str:
-    out = clean(value, multiline=multiline)
-    if required and not out:
-        raise InvalidInput(f"{what} is required; type it (or 'unknown').")
-    if len(out) > limit:
-        raise InvalidInput(f"{what} is {len(out)} characters long; shorten it to {limit} or fewer.")
-    return out
-
-
 def _place_exists(session: Session, place_id: int | None, what: str) -> None:
     if place_id is not None and session.get(Place, place_id) is None:
         raise InvalidInput(f"{what}: there is no place number {place_id}; choose a place from the list.")
@@ -181,10 +184,11 @@ def _place_exists(session: Session, place_id: int | None, what: str) -> None:
 def validate_child(inp: ChildInput, today: dt.date | None = None) -> dict[str, Any]:
     """Check a ChildInput and return the cleaned column values (no database needed)."""
     today = today or clock.today()
-    first = _text(inp.first_name, "The child's first name", 80, required=True)
-    last = _text(inp.last_name, "The child's last name", 80)
+    first = field_text(inp.first_name, "Child's first name", limit=NAME_MAX, required=True,
+                       missing="The child's first name is required; type it (or 'unknown')")
+    last = field_text(inp.last_name, "Child's last name", limit=NAME_MAX)
     dob = inp.date_of_birth
-    notes = _text(inp.notes, "Notes about the child", 4000, multiline=True)
+    notes = field_text(inp.notes, "Notes about the child", limit=CHILD_NOTES_MAX, multiline=True)
     if dob is not None:
         if dob > today:
             raise InvalidInput(
@@ -208,7 +212,7 @@ def validate_child(inp: ChildInput, today: dt.date | None = None) -> dict[str, A
         notes = f"{estimate}\n{notes}".strip() if notes else estimate
     else:
         raise InvalidInput("Give the child's date of birth (DD/MM/YYYY) or, if unknown, their age in years.")
-    ref = _text(inp.case_reference, "The case reference", 32).upper().replace(" ", "")
+    ref = field_text(inp.case_reference, "Case reference", limit=CASE_REFERENCE_MAX).upper().replace(" ", "")
     if ref.startswith("TEMP-"):
         raise InvalidInput("References starting TEMP- are made by the desk; leave the case reference blank instead.")
     return {
@@ -220,14 +224,14 @@ def validate_child(inp: ChildInput, today: dt.date | None = None) -> dict[str, A
         "needs": frozenset(as_enum_set(Specialism, inp.needs, "Need")),
         "needs_wheelchair_access": bool(inp.needs_wheelchair_access),
         "legal_status": as_enum(LegalStatus, inp.legal_status, "Legal status"),
-        "placing_authority": _text(inp.placing_authority, "Placing authority", 120) or "Kent County Council",
-        "allocated_social_worker": _text(inp.allocated_social_worker, "Allocated social worker", 120),
+        "placing_authority": field_text(inp.placing_authority, "Placing authority", limit=ORGANISATION_MAX) or "Kent County Council",
+        "allocated_social_worker": field_text(inp.allocated_social_worker, "Allocated social worker", limit=ORGANISATION_MAX),
         "school_place_id": inp.school_place_id,
         "home_place_id": inp.home_place_id,
-        "languages": _text(inp.languages, "Languages", 200).lower() or "english",
-        "religion": _text(inp.religion, "Religion", 60),
-        "ethnicity": _text(inp.ethnicity, "Ethnicity", 60),
-        "family_key": _text(inp.family_key, "Family key", 32) or None,
+        "languages": field_text(inp.languages, "Languages", limit=LANGUAGES_MAX).lower() or "english",
+        "religion": field_text(inp.religion, "Religion", limit=WORD_MAX),
+        "ethnicity": field_text(inp.ethnicity, "Ethnicity", limit=WORD_MAX),
+        "family_key": field_text(inp.family_key, "Family key", limit=FAMILY_KEY_MAX) or None,
         "notes": notes,
     }
 
@@ -285,8 +289,10 @@ def validate_request(inp: RequestInput, today: dt.date | None = None) -> dict[st
             f"Needed until {inp.needed_until:%d/%m/%Y} is before needed from {inp.needed_from:%d/%m/%Y}; "
             "type an end date on or after the start, or leave it blank."
         )
-    if inp.max_distance_km is not None and not 0 < float(inp.max_distance_km) <= 500:
-        raise InvalidInput("Maximum distance must be a number of kilometres between 1 and 500, or blank.")
+    if inp.max_distance_km is not None and not 0 < float(inp.max_distance_km) <= MAX_DISTANCE_KM:
+        raise InvalidInput(
+            f"Maximum distance must be a number of kilometres between 1 and {MAX_DISTANCE_KM}, or blank."
+        )
     if inp.max_distance_km is not None and inp.near_place_id is None:
         raise InvalidInput("A maximum distance needs a place to measure from; choose the school or home place.")
     count = len(set(inp.child_ids)) + len(inp.new_children)
@@ -309,9 +315,9 @@ def validate_request(inp: RequestInput, today: dt.date | None = None) -> dict[st
         "no_other_children": bool(inp.no_other_children),
         "no_pets": bool(inp.no_pets),
         "no_smokers": bool(inp.no_smokers),
-        "language": _text(inp.language, "Language", 60).lower(),
-        "religion": _text(inp.religion, "Religion", 60),
-        "notes": _text(inp.notes, "Request notes", 20000, multiline=True),
+        "language": field_text(inp.language, "Language", limit=WORD_MAX).lower(),
+        "religion": field_text(inp.religion, "Religion", limit=WORD_MAX),
+        "notes": field_text(inp.notes, "Request notes", limit=REQUEST_NOTES_MAX, multiline=True),
     }
 
 
@@ -439,11 +445,10 @@ def find_households(session: Session, text: str, limit: int = 8) -> list[Match]:
     rank = sa.case((ref == t0, 0), (sa.or_(name.like(f"{t0}%"), ref.like(f"{t0}%")), 1), else_=2)
     rows = session.execute(
         sa.select(Household.id, Household.name, Household.reference, Household.status,
-                  Household.places - Household.occupied_places)
+                  capacity.free_places_now_sql(Household.__table__))
         .where(*conds).order_by(rank, Household.name, Household.id).limit(min(limit, FIND_MAX))
     ).all()
-    return [Match(hid, n, f"{r} · {getattr(st, 'value', st).replace('_', ' ')} · {free} free")
-            for hid, n, r, st, free in rows]
+    return [Match(hid, n, f"{r} · {label(st, HouseholdStatus)} · {free} free") for hid, n, r, st, free in rows]
 
 
 def find_places(session: Session, text: str, limit: int = 8) -> list[Match]:

@@ -42,6 +42,7 @@ from dutydesk.demo.children import Stay, placement_row
 from dutydesk.demo.rand import choice, randint, randrange  # noqa: F401
 from dutydesk.demo.county import HH, County, Kid, UserInfo
 from dutydesk.demo.people import AREA_TEAM
+from dutydesk.labels import label
 
 RS = RequestState
 CS = CandidateStatus
@@ -246,7 +247,7 @@ def candidates(county: County, r: Req, chosen: HH | None, start: dt.datetime, en
         roll = rng.random()
         if ruled_out_only or roll < 0.4:
             reason = choice(rng, RULED_OUT).format(lo=h.age_min, hi=h.age_max, age=age,
-                                                  ptype=r.ptype.value.replace("_", " "), km=choice(rng, (15, 20, 30)))
+                                                  ptype=label(r.ptype), km=choice(rng, (15, 20, 30)))
             entries.append((h, CS.RULED_OUT, reason))
         elif roll < 0.7:
             entries.append((h, CS.DECLINED_BY_CARER if final else choice(rng, (CS.DECLINED_BY_CARER, CS.CONTACTED)),
@@ -382,7 +383,7 @@ def request_call(county: County, r: Req, at: dt.datetime) -> int:
     who = {CallerType.POLICE: "PC " + names.person(rng), CallerType.HOSPITAL: "Ward sister " + names.person(rng),
            CallerType.CHILDS_SOCIAL_WORKER: r.kids[0].social_worker}.get(ctype, names.person(rng))
     need = {Urgency.EMERGENCY: "needs a bed tonight", Urgency.URGENT: "needs a placement this week",
-            Urgency.PLANNED: f"needs a planned {r.ptype.value.replace('_', ' ')} placement"}[r.urgency]
+            Urgency.PLANNED: f"needs a planned {label(r.ptype)} placement"}[r.urgency]
     return call(county, at=at, taker=r.worker, team=r.team, caller_type=ctype,
                 category=CallCategory.PLACEMENT_REQUEST, summary=f"{describe(r.kids, r.needed_from)} {need}.",
                 caller_name=who, child=r.kids[0], request_id=r.id)
