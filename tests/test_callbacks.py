@@ -10,7 +10,7 @@ from sqlmodel import select
 from db.enums import CallbackStatus
 from db.models import AuditEvent, Callback
 from dutydesk.calls.callbacks import add_callback, mark_done, queue, reassign, snooze
-from dutydesk.calls.call_log import CallbackInput
+from dutydesk.calls.inputs import CallbackInput
 from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed, NotFound
 

@@ -10,17 +10,9 @@ from sqlmodel import select
 from db.enums import CallCategory, CallerType, RequestState
 from db.models import AuditEvent, Call, Callback, Child, PlacementRequest, RequestChild
 from dutydesk import clock
-from dutydesk.calls.call_log import (
-    CallbackInput,
-    CallFilter,
-    CallInput,
-    get_call,
-    list_calls,
-    log_call,
-    parse_day,
-    parse_phone,
-    parse_when,
-)
+from dutydesk.calls.call_log import get_call, list_calls, log_call
+from dutydesk.calls.inputs import CallbackInput, CallFilter, CallInput
+from dutydesk.calls.typed import parse_day, parse_phone, parse_when
 from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotAllowed, NotFound
 from dutydesk.calls.intake import ChildInput, RequestInput, create_child

@@ -17,7 +17,8 @@ from db.enums import (
 from db.models import Decision, Household, PlacementRequest
 from dutydesk.overview import dashboard
 from dutydesk.calls.callbacks import add_callback
-from dutydesk.calls.call_log import CallbackInput, CallInput, log_call
+from dutydesk.calls.call_log import log_call
+from dutydesk.calls.inputs import CallbackInput, CallInput
 from dutydesk.access.desk import Desk
 from dutydesk.calls.intake import ChildInput, RequestInput, open_request
 

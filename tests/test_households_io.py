@@ -22,10 +22,11 @@ from db.enums import GenderTerms, HouseholdKind, HouseholdStatus, PlacementType,
 from db.models import AuditEvent, Household, Place, Team
 from db.schema import create_schema
 from dutydesk.access import audit
-from dutydesk.carers import households_io
+from dutydesk.carers import households_export, households_format, households_import
 from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed
-from dutydesk.carers.households_io import COLUMN_NAMES, ImportRejected, import_households
+from dutydesk.carers.households_format import COLUMN_NAMES, ImportRejected
+from dutydesk.carers.households_import import import_households
 from conftest import add_user
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -349,7 +350,7 @@ def test_only_managers_and_admins_import_or_export(database, people, who) -> Non
     with pytest.raises(NotAllowed, match="import households"):
         import_households(desk, FIXTURES / "households_good.csv")
     with pytest.raises(NotAllowed, match="export households"):
-        households_io.write_csv(desk, io.StringIO())
+        households_export.write_csv(desk, io.StringIO())
     assert households(database) == {}
 
 
@@ -372,7 +373,7 @@ def test_dry_run_checks_and_writes_nothing(database, manager) -> None:
 def test_update_changes_only_what_differs_and_audits_old_and_new(database, manager, tmp_path) -> None:
     import_households(manager, FIXTURES / "households_good.csv")
     out = io.StringIO()
-    households_io.write_csv(manager, out)
+    households_export.write_csv(manager, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     rows[1]["status"] = "on_hold"
     rows[1]["languages"] = "english;welsh"
@@ -418,7 +419,7 @@ def test_update_may_not_move_occupied_places(database, manager, tmp_path) -> Non
 
 def test_a_reference_added_meanwhile_stops_the_whole_import(database, manager, tmp_path, monkeypatch) -> None:
     path = write(tmp_path, csv_text(MINIMAL, GOOD, ["HH-2", *GOOD[1:]]))
-    real_write = households_io._write
+    real_write = households_import._write
 
     def someone_else_first(desk, name, new, old):
         with database.write() as s:
@@ -426,7 +427,7 @@ def test_a_reference_added_meanwhile_stops_the_whole_import(database, manager, t
                             status=HouseholdStatus.APPROVED))
         return real_write(desk, name, new, old)
 
-    monkeypatch.setattr(households_io, "_write", someone_else_first)
+    monkeypatch.setattr(households_import, "_write", someone_else_first)
     with pytest.raises(Conflict, match="nothing was imported"):
         import_households(manager, path)
     assert set(households(database)) == {"HH-2"}
@@ -441,7 +442,7 @@ def test_export_then_import_into_an_empty_store_round_trips(database, manager, t
     import_households(manager, FIXTURES / "households_good.csv")
     import_households(manager, write(tmp_path, csv_text(MINIMAL, *rows)))
     first = io.StringIO()
-    assert households_io.write_csv(manager, first) == 7
+    assert households_export.write_csv(manager, first) == 7
     text = first.getvalue()
     assert "'=HYPERLINK" in text and "'+44 1227" in text  # defused for spreadsheets
 
@@ -453,7 +454,7 @@ def test_export_then_import_into_an_empty_store_round_trips(database, manager, t
     other = Desk(copy, add_user(copy, "mo", Role.MANAGER))
     assert import_households(other, write(tmp_path, text, "export.csv")).added == 7
     second = io.StringIO()
-    households_io.write_csv(other, second)
+    households_export.write_csv(other, second)
     assert second.getvalue() == text
     assert households(copy)["HH-7"].name == '=HYPERLINK("http://x")'
     assert households(copy)["HH-8"].name == "'t Hooft, Gerard"
@@ -472,15 +473,15 @@ def test_export_then_import_into_an_empty_store_round_trips(database, manager, t
 def test_export_json_and_status_filter(database, manager) -> None:
     import_households(manager, FIXTURES / "households_good.csv")
     out = io.StringIO()
-    assert households_io.write_json(manager, out, ["on hold"]) == 1
+    assert households_export.write_json(manager, out, ["on hold"]) == 1
     (record,) = json.loads(out.getvalue())
     assert record["reference"] == "HH-0004" and record["languages"] == ["english", "polish"]
     assert record["other_children_ages"] == [7] and record["smoker"] is True and record["agency"] is None
     empty = io.StringIO()
-    assert households_io.write_json(manager, empty, ["resigned"]) == 0
+    assert households_export.write_json(manager, empty, ["resigned"]) == 0
     assert json.loads(empty.getvalue()) == []
     with pytest.raises(InvalidInput, match="not a status"):
-        households_io.write_json(manager, io.StringIO(), ["gone"])
+        households_export.write_json(manager, io.StringIO(), ["gone"])
     exported = audit_events(database, "households.exported")
     assert [json.loads(e.detail)["households"] for e in exported] == [1, 0]
 
@@ -488,7 +489,7 @@ def test_export_json_and_status_filter(database, manager) -> None:
 def test_export_streams_in_batches(database, manager, tmp_path) -> None:
     rows = [[f"HH-{i:04d}", f"Carer {i}", *GOOD[2:]] for i in range(25)]
     import_households(manager, write(tmp_path, csv_text(MINIMAL, *rows)))
-    got = households_io.iter_households(manager, batch=10)
+    got = households_export.iter_households(manager, batch=10)
     first = next(got)  # a generator: rows arrive before the query has been read to the end
     assert first["reference"] == "HH-0000"
     assert len(list(got)) == 24
@@ -498,7 +499,7 @@ def test_the_documentation_describes_every_column() -> None:
     doc = (ROOT / "docs" / "households-csv.md").read_text(encoding="utf-8")
     table = {m.group(1): m.group(2).strip() for m in re.finditer(r"^\| `(\w+)` \| ([^|]+) \|", doc, re.M)}
     assert list(table) == list(COLUMN_NAMES)
-    assert [c for c, req in table.items() if req == "yes"] == list(households_io.REQUIRED)
+    assert [c for c, req in table.items() if req == "yes"] == list(households_format.REQUIRED)
 
 
 def test_spreadsheet_leftovers_unnamed_empty_columns(database, manager, tmp_path) -> None:

@@ -179,7 +179,7 @@ def test_estimate_dob_keeps_the_age():
 def test_type_ahead_finds_ranked_and_bounded(database, people):
     from db.enums import HouseholdKind, HouseholdStatus
     from db.models import Household
-    from dutydesk.calls.intake import find_children, find_households, find_places
+    from dutydesk.calls.lookups import find_children, find_households, find_places
     from dutydesk.places import ensure_places
 
     actor = people["worker"]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from db import migrate
+from db import migrate, revisions
 from db.backup import BackupError
 from db.engine import Database, sqlite_path
 from db.schema import create_schema
@@ -469,7 +469,7 @@ def test_regenerating_0001_keeps_later_revisions_and_matches_the_models(tmp_path
     shutil.copytree(migrate.SCRIPT_LOCATION, location, ignore=shutil.ignore_patterns("__pycache__"))
     later = sorted(p.name for p in (location / "versions").glob("[0-9]*.py") if not p.name.startswith("0001_"))
 
-    path = migrate.regenerate_initial(location)
+    path = revisions.regenerate_initial(location)
 
     assert path == location / "versions" / "0001_initial.py"
     text = path.read_text()
@@ -488,7 +488,7 @@ def test_a_new_revision_is_numbered_after_the_head_and_empty_when_models_match(t
     shutil.copytree(migrate.SCRIPT_LOCATION, location, ignore=shutil.ignore_patterns("__pycache__"))
     head = migrate.head_revision()
 
-    path = migrate.new_revision("nothing yet", location)
+    path = revisions.new_revision("nothing yet", location)
 
     expected = f"{int(head) + 1:04d}"
     assert path.name == f"{expected}_nothing_yet.py"

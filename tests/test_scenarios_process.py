@@ -29,7 +29,8 @@ from dutydesk.overview import dashboard
 from dutydesk.overview import oversight
 from dutydesk.requests import placements
 from dutydesk.requests import decisions, lookup, steps, views
-from dutydesk.calls.call_log import CallInput, log_call
+from dutydesk.calls.call_log import log_call
+from dutydesk.calls.inputs import CallInput
 from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict
 from dutydesk.calls.intake import ChildInput, RequestInput

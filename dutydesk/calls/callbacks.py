@@ -18,14 +18,9 @@ from db.enums import CallbackStatus
 from db.models import Callback, Team, User
 from dutydesk import clock
 from dutydesk.access import audit
-from dutydesk.calls.call_log import (
-    SUMMARY_MAX,
-    CallbackInput,
-    CallbackView,
-    callback_views,
-    create_callback,
-    validate_callback_due,
-)
+from dutydesk.calls.call_log import SUMMARY_MAX, callback_views, create_callback, validate_callback_due
+from dutydesk.calls.inputs import CallbackInput
+from dutydesk.calls.views import CallbackView
 from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.access.identity import Permission, require

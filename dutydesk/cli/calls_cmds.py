@@ -7,17 +7,9 @@ import click
 from db.enums import CallCategory, CallerType, Gender, PlacementType, Specialism, Urgency
 from dutydesk import clock
 from dutydesk.labels import label
-from dutydesk.calls.call_log import (
-    CallbackInput,
-    CallFilter,
-    CallInput,
-    list_calls,
-    log_call,
-    parse_day,
-    parse_when,
-    team_id_for,
-    user_id_for,
-)
+from dutydesk.calls.call_log import list_calls, log_call, team_id_for, user_id_for
+from dutydesk.calls.inputs import CallbackInput, CallFilter, CallInput
+from dutydesk.calls.typed import parse_day, parse_when
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import calls_group
 from dutydesk.access.desk import Desk

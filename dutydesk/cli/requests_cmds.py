@@ -192,7 +192,7 @@ def signoff_cmd(cli: CliContext, request: str, comment: str, send_back: bool, as
 @pass_cli
 def place_cmd(cli: CliContext, request: str, starts_on: str | None, agreed: tuple[str, ...], as_json: bool) -> None:
     """Place the child(ren) with the household of the decision (atomic: never a place twice)."""
-    from dutydesk.calls.call_log import parse_day
+    from dutydesk.calls.typed import parse_day
 
     desk = _desk(cli)
     day = parse_day(starts_on, what="Start date") if starts_on else None
@@ -247,7 +247,7 @@ def addendum_cmd(cli: CliContext, request: str, text: str, as_json: bool) -> Non
 def end_cmd(cli: CliContext, placement: str, ended_on: str | None, reason: str | None, note: str,
             as_json: bool) -> None:
     """End a placement with a date and reason; the place is freed."""
-    from dutydesk.calls.call_log import parse_day
+    from dutydesk.calls.typed import parse_day
 
     day = parse_day(ended_on, what="End date") if ended_on else None
     out = placements.end_placement(_desk(cli), placement, day, reason, note)

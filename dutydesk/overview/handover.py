@@ -19,7 +19,8 @@ from db.enums import CallbackStatus, DecisionStatus, HouseholdStatus
 from db.models import Allegation, Callback, Child, Decision, HandoverNote, Household, Placement, Team, User
 from dutydesk import clock
 from dutydesk.access import audit
-from dutydesk.calls.call_log import CallbackView, callback_views
+from dutydesk.calls.call_log import callback_views
+from dutydesk.calls.views import CallbackView
 from dutydesk.overview.dashboard import RequestLine, _requests
 from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotFound
