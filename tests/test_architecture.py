@@ -282,3 +282,14 @@ def test_the_size_checker_sees_a_long_module_and_accepts_a_reason(tmp_path: Path
         "pkg/short.py": '"""Short."""\n' + "x = 1\n" * (LINE_LIMIT - 1),
     })
     assert oversized(tmp_path, "pkg") == [f"pkg/long.py: {LINE_LIMIT + 1} lines"]
+
+
+def test_the_dashboard_and_its_words_stay_off_the_models() -> None:
+    """The dashboard is on the start-up path: it, the labels and the capacity rule load no models."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import dutydesk.overview.dashboard, dutydesk.labels, dutydesk.matching.capacity; "
+            "print(sorted(m for m in sys.modules if m == 'db.models' or m.startswith('db.models.')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

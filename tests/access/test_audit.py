@@ -15,7 +15,7 @@ from db.models import AuditEvent, AuditHead, Team
 from dutydesk.access import audit
 from dutydesk.access.identity import SYSTEM
 from conftest import add_user
-from test_engine import run_processes
+from run_helpers import run_processes
 
 WRITERS = 4
 EVENTS_EACH = 15
@@ -117,7 +117,7 @@ def test_concurrent_appends_keep_the_chain(database):
 @pytest.fixture
 def cli_store(sqlite_database, monkeypatch):
     """A SQLite store with a worker, a manager and three events; returns a runner for commands."""
-    from test_migrations import run_cli
+    from run_helpers import run_cli
 
     add_user(sqlite_database, "dana", Role.DUTY_WORKER)
     add_user(sqlite_database, "maya", Role.MANAGER)

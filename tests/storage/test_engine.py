@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sqlite3
 import stat
@@ -15,6 +14,7 @@ from sqlmodel import select
 from db.engine import Database, sqlite_path
 from db.models import Setting
 from db.schema import create_schema
+from run_helpers import run_processes
 
 PROCESSES = 6
 INCREMENTS = 30
@@ -114,24 +114,6 @@ def _worker(url: str, start, errors) -> None:
         db.dispose()
     except BaseException:  # noqa: BLE001 - report every failure to the parent
         errors.put(traceback.format_exc())
-
-
-def run_processes(target, url: str, n: int, *args) -> list[str]:
-    """Run ``target(url, start, errors, *args)`` in n processes started together; return their errors."""
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    start = ctx.Event()
-    errors = ctx.Queue()
-    procs = [ctx.Process(target=target, args=(url, start, errors, *args)) for _ in range(n)]
-    for p in procs:
-        p.start()
-    start.set()
-    for p in procs:
-        p.join(120)
-    found = []
-    while not errors.empty():
-        found.append(errors.get())
-    assert all(p.exitcode == 0 for p in procs), found
-    return found
 
 
 def test_concurrent_read_then_write_loses_nothing(database):

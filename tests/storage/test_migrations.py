@@ -18,13 +18,14 @@ import pytest
 import sqlalchemy as sa
 
 from db import migrate, revisions
+from run_helpers import run_cli
 from db.backup import BackupError
 from db.engine import Database, sqlite_path
 from db.schema import create_schema
 from dutydesk.cli.context import CliContext
 from dutydesk.errors import SchemaMismatch
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -371,18 +372,6 @@ def test_tables_without_a_stamp_are_refused(empty_db):
 # ---------------------------------------------------------------- the command line
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    from dutydesk.cli.main import main
-
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_cli_upgrade_backs_up_an_outdated_file_and_ends_current(tmp_path, capsys, monkeypatch):
     path = tmp_path / "desk.db"
     db = Database(f"sqlite:///{path}")
@@ -511,7 +500,7 @@ def _upgrader(url: str, start, errors) -> None:
 
 
 def test_two_upgrades_at_once_both_end_current(empty_db):
-    from test_engine import run_processes
+    from run_helpers import run_processes
 
     url = empty_db.url.render_as_string(hide_password=False)
     assert run_processes(_upgrader, url, 3) == []

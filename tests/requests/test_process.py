@@ -349,3 +349,27 @@ def test_contact_list_puts_candidates_first_then_the_ranked(database, people):
     assert [r.household_id for r in rows] == [hids[2], hids[0], hids[1]]
     assert rows[0].status == "no_answer" and rows[0].no_answer_tries == 1 and rows[0].rank == 3
     assert rows[1].why == "3 km from school (+5)"
+
+
+def test_every_step_finds_a_request_and_refuses_a_closed_one_in_the_same_words(database, people):
+    from dutydesk.requests import placements, searches
+    from dutydesk.requests.shortlist import shortlist
+
+    d = Desk(database, people["worker"])
+    rid, hids = searched_request(database, people)
+    with database.read() as s:
+        ref = s.get(PlacementRequest, rid).reference
+    assert steps.withdraw(d, ref.lower(), "Child returned home").state == S.WITHDRAWN  # by reference too
+    said = f"Request {ref} is already withdrawn; nothing more can be done to it."
+    for step in (lambda: steps.mark_searched(d, rid), lambda: steps.start_contacting(d, rid),
+                 lambda: steps.record_contact(d, rid, hids[0], "accepted"),
+                 lambda: steps.close_unmet(d, rid, ["other"], "other", "IFA found"),
+                 lambda: steps.withdraw(d, ref, "again"),
+                 lambda: decisions.propose(d, rid, "escalate", "Nothing left in county tonight."),
+                 lambda: placements.place(d, rid), lambda: searches.run_and_save(d, rid),
+                 lambda: shortlist(d, rid, hids[0])):
+        with pytest.raises(Conflict) as err:
+            step()
+        assert str(err.value) == said
+    with pytest.raises(NotFound, match="no placement request 'REQ-1999-99999'"):
+        searches.run_and_save(d, "REQ-1999-99999")

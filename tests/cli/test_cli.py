@@ -25,8 +25,8 @@ from db.schema import create_schema
 from dutydesk.cli import context as cli_context
 from screens.entry import main
 
-FIXTURES = Path(__file__).parent / "fixtures"
-ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)

@@ -29,8 +29,8 @@ from dutydesk.carers.households_format import COLUMN_NAMES, ImportRejected
 from dutydesk.carers.households_import import import_households
 from conftest import add_user
 
-FIXTURES = Path(__file__).parent / "fixtures"
-ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = ["reference", "name", "kind", "status", "place", "age_min", "age_max", "places", "placement_types",
            "approved_on"]
 GOOD = ["HH-1", "Ahmed, Sara", "in_house", "approved", "Margate", "0", "17", "2", "emergency", "2024-01-02"]
