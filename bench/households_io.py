@@ -32,7 +32,7 @@ from db.engine import Database  # noqa: E402
 from db.enums import Role  # noqa: E402
 from db.models import Household, Team, User  # noqa: E402
 from db.schema import create_schema  # noqa: E402
-from dutydesk.carers import households_io  # noqa: E402
+from dutydesk.carers import households_export, households_format, households_import  # noqa: E402
 from dutydesk.access.desk import Desk  # noqa: E402
 from dutydesk.access.identity import actor_for  # noqa: E402
 from dutydesk.places import ensure_places, reference_places  # noqa: E402
@@ -47,7 +47,7 @@ def make_csv(path: Path, rows: int, seed: int = 3) -> None:
     places = [p.name for p in reference_places()]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(households_io.COLUMN_NAMES)
+        w.writerow(households_format.COLUMN_NAMES)
         for i in range(rows):
             kind = rnd.choices(["in_house", "connected_person", "ifa"], [75, 10, 15])[0]
             lo = rnd.choice([0, 0, 2, 5, 11])
@@ -119,7 +119,7 @@ def main() -> None:
         path = tmp / "households.csv"
         make_csv(path, args.rows)
         imports, floors, exports, writes = [], [], [], []
-        real_write = households_io._write
+        real_write = households_import._write
 
         def timed_write(*a, **kw):
             t0 = time.perf_counter()
@@ -128,17 +128,17 @@ def main() -> None:
             finally:
                 writes.append(time.perf_counter() - t0)
 
-        households_io._write = timed_write
+        households_import._write = timed_write
         for _ in range(args.runs):
             db, desk, cleanup = fresh_store(args.url, tmp)
             try:
                 t = time.perf_counter()
-                result = households_io.import_households(desk, path)
+                result = households_import.import_households(desk, path)
                 imports.append(time.perf_counter() - t)
                 assert result.added == args.rows, result
                 out = io.StringIO()
                 t = time.perf_counter()
-                n = households_io.write_csv(desk, out)
+                n = households_export.write_csv(desk, out)
                 exports.append(time.perf_counter() - t)
                 assert n == args.rows
             finally:

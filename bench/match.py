@@ -179,7 +179,8 @@ def main() -> None:
     ap.add_argument("--save", action="store_true", help="also time saving a search (bulk insert of every result)")
     args = ap.parse_args()
     from dutydesk.config import to_url
-    from dutydesk.matching.engine import floor_select, match
+    from dutydesk.matching.engine import match
+    from dutydesk.matching.query import floor_select
     from dutydesk.matching.weights import load_weights
 
     if args.synthetic:

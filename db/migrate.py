@@ -7,9 +7,8 @@ recreates tables and with foreign keys on that deletes every ``ON DELETE
 CASCADE`` child row (PITFALLS.md). ``PRAGMA foreign_key_check`` runs before
 the commit, so a migration that breaks a reference rolls back whole.
 
-Development: ``python -m db.migrate regenerate-initial`` rewrites revision 0001
-from the models while nothing has shipped; ``python -m db.migrate new "message"``
-autogenerates the next revision (docs/storage.md).
+Writing revisions (development only) is ``db.revisions``: ``python -m db.revisions
+regenerate-initial`` and ``python -m db.revisions new "message"`` (docs/storage.md).
 
 This module must not import ``dutydesk``: the application turns the Schema*
 errors below into messages in the desk's words.
@@ -17,7 +16,6 @@ errors below into messages in the desk's words.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -361,82 +359,3 @@ def differences(db: Database) -> list[Any]:
     with db.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts=context_options())
         return compare_metadata(ctx, metadata)
-
-
-# --- development: regenerate revision 0001 from the models -----------------------
-
-INITIAL = "0001"
-
-
-def regenerate_initial(script_location: Path | None = None) -> Path:
-    """Rewrite versions/0001_initial.py from the models, keeping later revisions.
-
-    Only while no store made by a release exists: a shipped revision never
-    changes. Later revisions are set aside during generation (autogenerate
-    wants an empty store at head) and put back, still pointing at 0001.
-    """
-    import shutil
-    import tempfile
-
-    location = script_location or SCRIPT_LOCATION
-    versions = location / "versions"
-    with tempfile.TemporaryDirectory() as tmp:
-        aside = Path(tmp) / "aside"
-        aside.mkdir()
-        moved = [p for p in versions.glob("*.py") if p.name != "__init__.py"]
-        for p in moved:
-            shutil.move(p, aside / p.name)
-        shutil.rmtree(versions / "__pycache__", ignore_errors=True)
-        try:
-            empty = Database(f"sqlite:///{Path(tmp) / 'empty.db'}")
-            _run(
-                empty,
-                lambda cfg: _command().revision(cfg, message="initial", autogenerate=True, rev_id=INITIAL),
-                location,
-            )
-            empty.dispose()
-        except BaseException:
-            for p in versions.glob(f"{INITIAL}_*.py"):
-                p.unlink()
-            for p in moved:
-                shutil.move(aside / p.name, versions / p.name)
-            raise
-        for p in moved:
-            if not p.name.startswith(f"{INITIAL}_"):
-                shutil.move(aside / p.name, versions / p.name)
-    return versions / f"{INITIAL}_initial.py"
-
-
-def new_revision(message: str, script_location: Path | None = None) -> Path:
-    """Autogenerate the next revision (head + 1) from the models, against a scratch store at head."""
-    import tempfile
-
-    location = script_location or SCRIPT_LOCATION
-    rev_id = f"{int(head_revision(location)) + 1:04d}"
-    with tempfile.TemporaryDirectory() as tmp:
-        scratch = Database(f"sqlite:///{Path(tmp) / 'head.db'}")
-        upgrade_to(scratch, "head", location)
-        _run(scratch, lambda cfg: _command().revision(cfg, message=message, autogenerate=True, rev_id=rev_id),
-             location)
-        scratch.dispose()
-    return next((location / "versions").glob(f"{rev_id}_*.py"))
-
-
-USAGE = """usage: python -m db.migrate regenerate-initial   rewrite 0001 from the models (before release)
-       python -m db.migrate new "what changed"     autogenerate the next revision"""
-
-
-def _main(argv: list[str]) -> int:
-    if argv == ["regenerate-initial"]:
-        path = regenerate_initial()
-    elif len(argv) == 2 and argv[0] == "new" and argv[1].strip():
-        path = new_revision(argv[1])
-    else:
-        print(USAGE, file=sys.stderr)
-        return 2
-    print(f"wrote {path}; review it, then run tests/test_migrations.py on SQLite and PostgreSQL")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))

@@ -359,7 +359,8 @@ class FinderScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="finder-write", exit_on_error=False)
     def _shortlist(self, request_id: int, household_id: int) -> None:
-        from dutydesk.matching.saved import latest_search_id, run_and_save
+        from dutydesk.matching.saved import latest_search_id
+        from dutydesk.requests.searches import run_and_save
         from dutydesk.requests.shortlist import shortlist
 
         desk = self.desk

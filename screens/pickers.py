@@ -39,8 +39,8 @@ class Picked:
 
 
 def _find(kind: str) -> Callable[..., Any]:
-    from dutydesk.calls import intake
-    return {"child": intake.find_children, "household": intake.find_households, "place": intake.find_places}[kind]
+    from dutydesk.calls import lookups
+    return {"child": lookups.find_children, "household": lookups.find_households, "place": lookups.find_places}[kind]
 
 
 class PickerInput(Input):

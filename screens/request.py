@@ -502,7 +502,7 @@ class RequestScreen(DeskScreen):
         desk = self.desk
         try:
             if name == "search":
-                from dutydesk.matching.saved import run_and_save
+                from dutydesk.requests.searches import run_and_save
 
                 saved = run_and_save(desk, self.request_id)
                 process.mark_searched(desk, self.request_id)

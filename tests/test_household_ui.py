@@ -12,7 +12,7 @@ from db.enums import Gender
 from db.models import User
 from dutydesk.access.desk import Desk
 from dutydesk.access.identity import actor_for
-from dutydesk.matching.saved import run_and_save
+from dutydesk.requests.searches import run_and_save
 from matching_builders import child, household, placement, places, request, unavailable
 from ui_helpers import desk_app, flat_text, open_desk, seed_store, settle
 

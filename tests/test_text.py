@@ -34,3 +34,26 @@ def test_no_control_character_ever_survives(s: str) -> None:
     assert not any((ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F for c in out)
     assert not any(c in out for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
     assert clean(out, multiline=True) == out  # idempotent
+
+
+def test_a_checked_field_names_itself_and_its_limit() -> None:
+    import pytest
+
+    from dutydesk.errors import InvalidInput
+    from dutydesk.text import field_text
+
+    assert field_text("  Near\x1b[2J her school \u202e", "Rationale", limit=2000) == "Near\ufffd[2J her school"
+    assert field_text("one\ntwo", "Note", limit=20, multiline=True) == "one\ntwo"
+    assert field_text("one\ntwo", "Name", limit=20) == "one two"
+    assert field_text(None, "Note", limit=5) == ""
+    with pytest.raises(InvalidInput) as err:
+        field_text("x" * 2105, "Rationale", limit=2000, multiline=True)
+    assert str(err.value) == "Rationale: shorten it to 2000 characters or fewer (you typed 2105)."
+    with pytest.raises(InvalidInput) as err:
+        field_text("   ", "Summary", limit=500, required=True)
+    assert str(err.value) == "Summary is required; type it."
+    with pytest.raises(InvalidInput) as err:
+        field_text("too short", "Rationale", limit=2000, required=True, minimum=10,
+                   missing="Write why: a proposal needs a rationale")
+    assert str(err.value) == "Write why: a proposal needs a rationale (at least 10 characters)."
+    assert field_text("just right", "Rationale", limit=2000, required=True, minimum=10) == "just right"

@@ -26,7 +26,7 @@ class Placement(SQLModel, table=True):
         ),
         sa.Index("ix_placements_child_active", "child_id", "ended_on"),
         # Covers the matching engine's per-household count of placements overlapping the
-        # dates (dutydesk.matching.engine.overlapping_placements): read in household order
+        # dates (dutydesk.matching.query.overlapping_placements): read in household order
         # from the index alone, never touching the wide placement rows.
         sa.Index("ix_placements_overlap", "household_id", "ended_on", "planned_end_on", "starts_on", "request_id"),
     )

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from db.engine import Database
 from db.enums import Role
 from dutydesk.errors import NotAllowed, UnknownUser
+from dutydesk.labels import label
 
 DEMO_SETTING = "demo"
 
@@ -33,6 +34,8 @@ class Permission:
     SIGN_OFF = frozenset({Role.MANAGER})
     ADMINISTER = frozenset({Role.ADMIN})
     MANAGE_HOUSEHOLDS = frozenset({Role.MANAGER, Role.ADMIN})
+    VIEW_USERS = frozenset({Role.MANAGER, Role.ADMIN})  # the list shows roles and teams, not case data
+    READ_AUDIT = frozenset({Role.MANAGER, Role.ADMIN})  # every worker's actions on every record
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,19 +105,14 @@ def sign_in(db: Database, as_user: str | None = None) -> Actor:
     return actor_for(db, os_login())
 
 
-ROLE_WORDS = {"duty_worker": "duty worker", "manager": "manager", "admin": "administrator", "viewer": "viewer"}
-_ROLE_ORDER = ("duty_worker", "manager", "admin", "viewer")
-
-
 def _a(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
 def role_list(roles: frozenset[Role]) -> str:
     """"a duty worker, manager or administrator": roles in the desk's words, in a fixed order."""
-    values = [str(getattr(r, "value", r)) for r in roles]
-    words = [ROLE_WORDS.get(v, v.replace("_", " ")) for v in sorted(
-        values, key=lambda v: _ROLE_ORDER.index(v) if v in _ROLE_ORDER else len(_ROLE_ORDER))]
+    wanted = {Role(r) for r in roles}
+    words = [label(r) for r in Role if r in wanted]
     if not words:
         return "nobody"
     if len(words) == 1:
@@ -122,7 +120,12 @@ def role_list(roles: frozenset[Role]) -> str:
     return _a(", ".join(words[:-1])) + " or " + words[-1]
 
 
+def can(actor: Actor, allowed: frozenset[Role]) -> bool:
+    """Whether the actor's role may do it (for showing or hiding a choice; services still ``require``)."""
+    return actor.role in allowed
+
+
 def require(actor: Actor, allowed: frozenset[Role], doing: str) -> None:
     if actor.role not in allowed:
-        mine = ROLE_WORDS.get(actor.role.value, actor.role.value.replace("_", " "))
+        mine = label(actor.role)
         raise NotAllowed(f"Only {role_list(allowed)} can {doing}; you are signed in as {_a(mine)}.")

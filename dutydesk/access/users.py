@@ -24,14 +24,13 @@ from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotAllowed, NotFound
 from dutydesk.access.identity import Actor, Permission, os_login, require
-from dutydesk.text import clean
-
-# Who may see the list of workers (it shows roles and teams, not case data).
-VIEW_USERS = frozenset({Role.MANAGER, Role.ADMIN})
+from dutydesk.text import clean, field_text
 
 # Like a POSIX login name: lower case, may not start with a dot or dash, at most 32.
 _USERNAME = re.compile(r"[a-z0-9_][a-z0-9._-]{0,31}")
 _TEAM_CODE = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")
+FULL_NAME_MAX = 120
+TEAM_NAME_MAX = 80
 _ROLE_NAMES = ", ".join(r.value for r in Role)
 
 
@@ -116,12 +115,8 @@ def _username(value: str) -> str:
 
 
 def _full_name(value: str) -> str:
-    name = clean(value)
-    if not name:
-        raise InvalidInput('Type the person\'s full name, for example --name "Jo Smith".')
-    if len(name) > 120:
-        raise InvalidInput(f"The full name is too long ({len(name)} characters); keep it to 120.")
-    return name
+    return field_text(value, "Full name", limit=FULL_NAME_MAX, required=True,
+                      missing='Type the person\'s full name, for example --name "Jo Smith"')
 
 
 def parse_role(value: str | Role) -> Role:
@@ -197,7 +192,7 @@ def add_user(desk: Desk, username: str, full_name: str, role: str | Role, team_c
 
 
 def list_users(desk: Desk, *, include_disabled: bool = False) -> list[UserInfo]:
-    require(desk.actor, VIEW_USERS, "list users")
+    require(desk.actor, Permission.VIEW_USERS, "list users")
     stmt = select(User, Team).join(Team, Team.id == User.team_id, isouter=True).order_by(User.username)
     if not include_disabled:
         stmt = stmt.where(User.active == sa.true())
@@ -206,7 +201,7 @@ def list_users(desk: Desk, *, include_disabled: bool = False) -> list[UserInfo]:
 
 
 def get_user(desk: Desk, username: str) -> UserInfo:
-    require(desk.actor, VIEW_USERS, "look up users")
+    require(desk.actor, Permission.VIEW_USERS, "look up users")
     with desk.db.read() as s:
         row = s.exec(
             select(User, Team).join(Team, Team.id == User.team_id, isouter=True)
@@ -287,11 +282,8 @@ def add_team(desk: Desk, code: str, name: str, *, area: str | Area | None = None
             f"{code!r} is not a team code: use capital letters, digits, dash or underscore, "
             "at most 16, for example EAST or OOH."
         )
-    name = clean(name)
-    if not name:
-        raise InvalidInput('Type the team\'s name, for example --name "East Kent duty team".')
-    if len(name) > 80:
-        raise InvalidInput(f"The team name is too long ({len(name)} characters); keep it to 80.")
+    name = field_text(name, "Team name", limit=TEAM_NAME_MAX, required=True,
+                      missing='Type the team\'s name, for example --name "East Kent duty team"')
     area_value = area if isinstance(area, Area) else parse_area(area)
     with desk.db.write() as s:
         if s.exec(select(Team.id).where(sa.func.upper(Team.code) == code)).first() is not None:

@@ -12,8 +12,7 @@ searches summaries and notes with the store's full-text index, and pages in SQL.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,14 +22,16 @@ from sqlmodel import Session, select
 from db import call_search
 from db.enums import CallbackStatus, CallCategory, CallDirection, CallerType
 from db.models import Call, Callback, Child, Household, Placement, PlacementRequest, Team, User
-from dutydesk import clock
+from dutydesk import clock, labels
 from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.access.identity import Actor, Permission, require
 from dutydesk.calls.views import CallbackView, CallRow, local_day_start  # noqa: F401 - re-exported
-from dutydesk.calls.intake import ChildInput, RequestInput, as_enum, create_child, open_request
-from dutydesk.text import clean
+from dutydesk.calls.inputs import CallbackInput, CallFilter, CallInput, CallPage, CallView
+from dutydesk.calls.intake import as_enum, create_child, open_request
+from dutydesk.calls.typed import parse_day, parse_phone, parse_when  # noqa: F401 - parse_day, parse_when: screens/ read them here
+from dutydesk.text import field_text
 
 SUMMARY_MAX = 500
 NOTES_MAX = 20000
@@ -39,229 +40,9 @@ FUTURE_SKEW = dt.timedelta(minutes=5)
 OLDEST_CALL = dt.timedelta(days=31)
 PAGE_MAX = 200
 
-CALLER_LABELS: dict[CallerType, str] = {
-    CallerType.CHILDS_SOCIAL_WORKER: "child's social worker",
-    CallerType.POLICE: "police",
-    CallerType.OUT_OF_HOURS: "out of hours",
-    CallerType.CARER: "carer",
-    CallerType.IFA: "IFA",
-    CallerType.OTHER_AUTHORITY: "other authority",
-    CallerType.HOSPITAL: "hospital",
-    CallerType.PARENT: "parent",
-    CallerType.OTHER: "other",
-}
-CATEGORY_LABELS: dict[CallCategory, str] = {
-    CallCategory.PLACEMENT_REQUEST: "placement request",
-    CallCategory.PLACEMENT_UPDATE: "placement update or breakdown",
-    CallCategory.CARER_AVAILABILITY: "carer availability",
-    CallCategory.CARER_SUPPORT: "carer support",
-    CallCategory.ALLEGATION: "allegation or concern",
-    CallCategory.COMPLAINT: "complaint",
-    CallCategory.INFORMATION: "information",
-}
-
-
-# ---------------------------------------------------------------- parsing typed values
-
-
-def parse_phone(text: str | None) -> str:
-    """A UK (or +international) phone number, formatted; '' for blank. InvalidInput says what to type."""
-    raw = clean(text)
-    if not raw:
-        return ""
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(raw, "GB")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is not None:
-        if phonenumbers.is_valid_number(number):
-            fmt = (
-                phonenumbers.PhoneNumberFormat.NATIONAL
-                if number.country_code == 44
-                else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-            )
-            return phonenumbers.format_number(number, fmt)
-    raise InvalidInput(
-        f"Phone number {raw!r} is not a UK number to call back; type the full number like 01843 123456 "
-        "or 07911 123456, or +33 1 42 68 53 00 for abroad, or leave it blank."
-    )
-
-
-_TIME = re.compile(r"^(\d{1,2})[:.]?(\d{2})$")
-_DATE_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?$")
-
-
-def parse_day(text: str | None, *, what: str = "Date", today: dt.date | None = None) -> dt.date | None:
-    """DD/MM/YYYY, DD/MM (this year), YYYY-MM-DD, 'today', 'tomorrow', '+N' days; None for blank."""
-    raw = clean(text).lower()
-    if not raw:
-        return None
-    today = today or clock.today()
-    if raw in ("today", "tod", "t"):
-        return today
-    if raw in ("tomorrow", "tom"):
-        return today + dt.timedelta(days=1)
-    if raw in ("yesterday",):
-        return today - dt.timedelta(days=1)
-    if re.fullmatch(r"\+\d{1,3}", raw):
-        return today + dt.timedelta(days=int(raw[1:]))
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            return dt.date.fromisoformat(raw)
-        m = _DATE_DMY.match(raw)
-        if m:
-            day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
-            y = today.year if year is None else int(year)
-            if year is not None and len(year) == 2:
-                y += 2000
-            return dt.date(y, month, day)
-    except ValueError:
-        pass
-    raise InvalidInput(f"{what} {raw!r} is not a date; type DD/MM/YYYY (for example 01/12/2026), 'today' or 'tomorrow'.")
-
-
-def parse_when(text: str | None, *, what: str = "Time", now: dt.datetime | None = None,
-               prefer_future: bool = False) -> dt.datetime | None:
-    """A local time typed at the desk, as aware UTC; None for blank.
-
-    Accepts 'now', 'HH:MM' (today; with ``prefer_future`` a time already past
-    means tomorrow, and without it a time still ahead means the night before
-    is NOT assumed: it is today), 'DD/MM HH:MM', 'DD/MM/YYYY HH:MM',
-    'YYYY-MM-DD HH:MM', '+30m', '+2h'.
-    """
-    raw = clean(text).lower()
-    if not raw:
-        return None
-    now = now or clock.now()
-    local_now = clock.local(now)
-    if raw == "now":
-        return now.replace(microsecond=0)
-    m = re.fullmatch(r"\+(\d{1,4})\s*(m|min|mins|h|hr|hrs|d)", raw)
-    if m:
-        n, unit = int(m.group(1)), m.group(2)
-        delta = dt.timedelta(minutes=n) if unit.startswith("m") else (
-            dt.timedelta(hours=n) if unit.startswith("h") else dt.timedelta(days=n))
-        return (now + delta).replace(second=0, microsecond=0)
-    parts = raw.replace("t", " ", 1).split() if re.match(r"^\d{4}-\d{2}-\d{2}t", raw) else raw.split()
-    try:
-        if len(parts) == 1 and _TIME.match(parts[0]):
-            hh, mm = _hm(parts[0])
-            day = local_now.date()
-            value = dt.datetime.combine(day, dt.time(hh, mm), tzinfo=clock.LOCAL_TZ)
-            if prefer_future and value < local_now - dt.timedelta(minutes=1):
-                value = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(hh, mm), tzinfo=clock.LOCAL_TZ)
-            return value.astimezone(dt.UTC)
-        if len(parts) == 2 and _TIME.match(parts[1]):
-            day = parse_day(parts[0], what=what, today=local_now.date())
-            hh, mm = _hm(parts[1])
-            return dt.datetime.combine(day, dt.time(hh, mm), tzinfo=clock.LOCAL_TZ).astimezone(dt.UTC)
-    except (ValueError, InvalidInput):
-        pass
-    raise InvalidInput(
-        f"{what} {raw!r} is not a time; type HH:MM (for example 02:10), 'DD/MM HH:MM', 'now' or '+30m'."
-    )
-
-
-def _hm(text: str) -> tuple[int, int]:
-    m = _TIME.match(text)
-    assert m
-    hh, mm = int(m.group(1)), int(m.group(2))
-    if not (0 <= hh <= 23 and 0 <= mm <= 59):
-        raise ValueError("out of range")
-    return hh, mm
-
-
-# ---------------------------------------------------------------- inputs and views
-
-
-@dataclass(frozen=True)
-class CallbackInput:
-    """A callback set from a call or on its own. No worker: it is for the whole team."""
-
-    due_at: dt.datetime
-    summary: str = ""  # blank: the call's summary
-    assigned_to_id: int | None = None
-    team_id: int | None = None  # default the actor's team
-    household_id: int | None = None
-    request_id: int | None = None
-
-
-@dataclass(frozen=True)
-class CallInput:
-    caller_type: CallerType | str
-    category: CallCategory | str
-    summary: str
-    received_at: dt.datetime | None = None  # default now
-    direction: CallDirection | str = CallDirection.INCOMING
-    caller_name: str = ""
-    caller_phone: str = ""
-    notes: str = ""
-    child_id: int | None = None
-    new_child: ChildInput | None = None  # recorded on the spot
-    household_id: int | None = None
-    request_id: int | None = None
-    placement_id: int | None = None
-    request: RequestInput | None = None  # opens a placement request with the call
-    callback: CallbackInput | None = None
-
-
-@dataclass(frozen=True)
-class CallView:
-    id: int
-    received_at: dt.datetime
-    direction: CallDirection
-    taken_by_id: int
-    taken_by_name: str
-    team_id: int
-    team_name: str
-    caller_type: CallerType
-    caller_name: str
-    caller_phone: str
-    category: CallCategory
-    summary: str
-    notes: str
-    child_id: int | None = None
-    child_name: str = ""
-    child_reference: str = ""
-    household_id: int | None = None
-    household_name: str = ""
-    household_reference: str = ""
-    request_id: int | None = None
-    request_reference: str = ""
-    placement_id: int | None = None
-    created_at: dt.datetime | None = None
-    callbacks: tuple[CallbackView, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        for k in ("direction", "caller_type", "category"):
-            d[k] = getattr(self, k).value
-        d["callbacks"] = [c.to_json() for c in self.callbacks]
-        return d
-
-
-@dataclass(frozen=True)
-class CallFilter:
-    date_from: dt.date | None = None  # local dates, inclusive
-    date_to: dt.date | None = None
-    team_id: int | None = None
-    category: CallCategory | str | None = None
-    caller_type: CallerType | str | None = None
-    taken_by_id: int | None = None
-    child_id: int | None = None
-    household_id: int | None = None
-    request_id: int | None = None
-    search: str = ""
-
-
-@dataclass(frozen=True)
-class CallPage:
-    rows: list[CallRow]
-    offset: int
-    limit: int
-    has_more: bool
+# The screens read these two names (kept until they take their words from dutydesk.labels).
+CALLER_LABELS = labels.CALLER_TYPE
+CATEGORY_LABELS = labels.CALL_CATEGORY
 
 
 # ---------------------------------------------------------------- logging
@@ -270,15 +51,6 @@ class CallPage:
 def _exists(session: Session, model: Any, ident: int | None, what: str) -> None:
     if ident is not None and session.get(model, ident) is None:
         raise NotFound(f"There is no {what} number {ident}; find it again by name or reference.")
-
-
-def _text(value: str | None, what: str, limit: int, *, required: bool = False, multiline: bool = False) -> str:
-    out = clean(value, multiline=multiline)
-    if required and not out:
-        raise InvalidInput(f"{what} is required; type a line saying what the call was about.")
-    if len(out) > limit:
-        raise InvalidInput(f"{what} is {len(out)} characters long; shorten it to {limit} or fewer.")
-    return out
 
 
 def validate_call(inp: CallInput, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -302,10 +74,11 @@ def validate_call(inp: CallInput, now: dt.datetime | None = None) -> dict[str, A
         "direction": as_enum(CallDirection, inp.direction, "Direction"),
         "caller_type": as_enum(CallerType, inp.caller_type, "Caller type"),
         "category": category,
-        "caller_name": _text(inp.caller_name, "Caller's name", NAME_MAX),
+        "caller_name": field_text(inp.caller_name, "Caller's name", limit=NAME_MAX),
         "caller_phone": parse_phone(inp.caller_phone),
-        "summary": _text(inp.summary, "Summary", SUMMARY_MAX, required=True),
-        "notes": _text(inp.notes, "Notes", NOTES_MAX, multiline=True),
+        "summary": field_text(inp.summary, "Summary", limit=SUMMARY_MAX, required=True,
+                              missing="Summary is required; type a line saying what the call was about"),
+        "notes": field_text(inp.notes, "Notes", limit=NOTES_MAX, multiline=True),
     }
     if category == CallCategory.PLACEMENT_REQUEST and inp.request is None and inp.request_id is None:
         raise InvalidInput(
@@ -341,7 +114,7 @@ def create_callback(
     """Add a callback in the caller's write transaction; audited."""
     require(actor, Permission.LOG, "set a callback")
     due = validate_callback_due(inp.due_at)
-    summary = _text(inp.summary, "Callback summary", SUMMARY_MAX) or default_summary
+    summary = field_text(inp.summary, "Callback summary", limit=SUMMARY_MAX) or default_summary
     if not summary:
         raise InvalidInput("Say what the callback is for; type a line such as 'ring police back'.")
     team_id = inp.team_id or actor.team_id

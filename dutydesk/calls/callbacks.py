@@ -18,18 +18,14 @@ from db.enums import CallbackStatus
 from db.models import Callback, Team, User
 from dutydesk import clock
 from dutydesk.access import audit
-from dutydesk.calls.call_log import (
-    SUMMARY_MAX,
-    CallbackInput,
-    CallbackView,
-    callback_views,
-    create_callback,
-    validate_callback_due,
-)
+from dutydesk.calls.call_log import SUMMARY_MAX, callback_views, create_callback, validate_callback_due
+from dutydesk.calls.inputs import CallbackInput
+from dutydesk.calls.views import CallbackView
 from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.access.identity import Permission, require
-from dutydesk.text import clean
+from dutydesk.labels import label
+from dutydesk.text import clean, field_text
 
 QUEUE_MAX = 200
 
@@ -98,7 +94,7 @@ def _open_callback(s: Session, callback_id: int) -> Callback:
     if cb is None:
         raise NotFound(f"There is no callback number {callback_id}; open the callbacks list again.")
     if cb.status != CallbackStatus.OPEN:
-        raise Conflict(f"Callback {callback_id} is already {cb.status.value}; refresh the list.")
+        raise Conflict(f"Callback {callback_id} is already {label(cb.status)}; refresh the list.")
     return cb
 
 
@@ -148,11 +144,8 @@ def snooze(desk: Desk, callback_id: int, until: dt.datetime | None, reason: str)
     """Move a callback's due time later; the reason is required and kept."""
     actor = desk.actor
     require(actor, Permission.LOG, "snooze a callback")
-    why = clean(reason)
-    if not why:
-        raise InvalidInput("Snoozing needs a reason; type why the callback can wait (for example 'no answer').")
-    if len(why) > SUMMARY_MAX:
-        raise InvalidInput(f"The reason is {len(why)} characters long; shorten it to {SUMMARY_MAX} or fewer.")
+    why = field_text(reason, "Reason", limit=SUMMARY_MAX, required=True,
+                     missing="Snoozing needs a reason; type why the callback can wait (for example 'no answer')")
     due = validate_callback_due(until)
     with desk.db.write() as s:
         cb = _open_callback(s, callback_id)

@@ -30,11 +30,21 @@ from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.access.identity import Actor, Permission, require
-from dutydesk.text import clean
+from dutydesk.text import field_text
 
 MAX_AGE = 17  # children; a parent in a parent-and-child request is a child too
 MAX_SIBLINGS = 8
 MAX_DAYS_AHEAD = 366 * 2
+MAX_DISTANCE_KM = 500
+# Longest typed values, in characters.
+NAME_MAX = 80
+CHILD_NOTES_MAX = 4000
+CASE_REFERENCE_MAX = 32
+ORGANISATION_MAX = 120  # placing authority, allocated social worker
+LANGUAGES_MAX = 200
+WORD_MAX = 60  # a language, religion or ethnicity
+FAMILY_KEY_MAX = 32
+REQUEST_NOTES_MAX = 20000
 
 E = TypeVar("E", bound=Enum)
 
@@ -161,15 +171,6 @@ def age_on(dob: dt.date, day: dt.date) -> int:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
-def _text(value: str | None, what: str, limit: int, *, required: bool = False, multiline: bool = False) -> str:
-    out = clean(value, multiline=multiline)
-    if required and not out:
-        raise InvalidInput(f"{what} is required; type it (or 'unknown').")
-    if len(out) > limit:
-        raise InvalidInput(f"{what} is {len(out)} characters long; shorten it to {limit} or fewer.")
-    return out
-
-
 def _place_exists(session: Session, place_id: int | None, what: str) -> None:
     if place_id is not None and session.get(Place, place_id) is None:
         raise InvalidInput(f"{what}: there is no place number {place_id}; choose a place from the list.")
@@ -181,10 +182,11 @@ def _place_exists(session: Session, place_id: int | None, what: str) -> None:
 def validate_child(inp: ChildInput, today: dt.date | None = None) -> dict[str, Any]:
     """Check a ChildInput and return the cleaned column values (no database needed)."""
     today = today or clock.today()
-    first = _text(inp.first_name, "The child's first name", 80, required=True)
-    last = _text(inp.last_name, "The child's last name", 80)
+    first = field_text(inp.first_name, "Child's first name", limit=NAME_MAX, required=True,
+                       missing="The child's first name is required; type it (or 'unknown')")
+    last = field_text(inp.last_name, "Child's last name", limit=NAME_MAX)
     dob = inp.date_of_birth
-    notes = _text(inp.notes, "Notes about the child", 4000, multiline=True)
+    notes = field_text(inp.notes, "Notes about the child", limit=CHILD_NOTES_MAX, multiline=True)
     if dob is not None:
         if dob > today:
             raise InvalidInput(
@@ -208,7 +210,7 @@ def validate_child(inp: ChildInput, today: dt.date | None = None) -> dict[str, A
         notes = f"{estimate}\n{notes}".strip() if notes else estimate
     else:
         raise InvalidInput("Give the child's date of birth (DD/MM/YYYY) or, if unknown, their age in years.")
-    ref = _text(inp.case_reference, "The case reference", 32).upper().replace(" ", "")
+    ref = field_text(inp.case_reference, "Case reference", limit=CASE_REFERENCE_MAX).upper().replace(" ", "")
     if ref.startswith("TEMP-"):
         raise InvalidInput("References starting TEMP- are made by the desk; leave the case reference blank instead.")
     return {
@@ -220,14 +222,14 @@ def validate_child(inp: ChildInput, today: dt.date | None = None) -> dict[str, A
         "needs": frozenset(as_enum_set(Specialism, inp.needs, "Need")),
         "needs_wheelchair_access": bool(inp.needs_wheelchair_access),
         "legal_status": as_enum(LegalStatus, inp.legal_status, "Legal status"),
-        "placing_authority": _text(inp.placing_authority, "Placing authority", 120) or "Kent County Council",
-        "allocated_social_worker": _text(inp.allocated_social_worker, "Allocated social worker", 120),
+        "placing_authority": field_text(inp.placing_authority, "Placing authority", limit=ORGANISATION_MAX) or "Kent County Council",
+        "allocated_social_worker": field_text(inp.allocated_social_worker, "Allocated social worker", limit=ORGANISATION_MAX),
         "school_place_id": inp.school_place_id,
         "home_place_id": inp.home_place_id,
-        "languages": _text(inp.languages, "Languages", 200).lower() or "english",
-        "religion": _text(inp.religion, "Religion", 60),
-        "ethnicity": _text(inp.ethnicity, "Ethnicity", 60),
-        "family_key": _text(inp.family_key, "Family key", 32) or None,
+        "languages": field_text(inp.languages, "Languages", limit=LANGUAGES_MAX).lower() or "english",
+        "religion": field_text(inp.religion, "Religion", limit=WORD_MAX),
+        "ethnicity": field_text(inp.ethnicity, "Ethnicity", limit=WORD_MAX),
+        "family_key": field_text(inp.family_key, "Family key", limit=FAMILY_KEY_MAX) or None,
         "notes": notes,
     }
 
@@ -285,8 +287,10 @@ def validate_request(inp: RequestInput, today: dt.date | None = None) -> dict[st
             f"Needed until {inp.needed_until:%d/%m/%Y} is before needed from {inp.needed_from:%d/%m/%Y}; "
             "type an end date on or after the start, or leave it blank."
         )
-    if inp.max_distance_km is not None and not 0 < float(inp.max_distance_km) <= 500:
-        raise InvalidInput("Maximum distance must be a number of kilometres between 1 and 500, or blank.")
+    if inp.max_distance_km is not None and not 0 < float(inp.max_distance_km) <= MAX_DISTANCE_KM:
+        raise InvalidInput(
+            f"Maximum distance must be a number of kilometres between 1 and {MAX_DISTANCE_KM}, or blank."
+        )
     if inp.max_distance_km is not None and inp.near_place_id is None:
         raise InvalidInput("A maximum distance needs a place to measure from; choose the school or home place.")
     count = len(set(inp.child_ids)) + len(inp.new_children)
@@ -309,9 +313,9 @@ def validate_request(inp: RequestInput, today: dt.date | None = None) -> dict[st
         "no_other_children": bool(inp.no_other_children),
         "no_pets": bool(inp.no_pets),
         "no_smokers": bool(inp.no_smokers),
-        "language": _text(inp.language, "Language", 60).lower(),
-        "religion": _text(inp.religion, "Religion", 60),
-        "notes": _text(inp.notes, "Request notes", 20000, multiline=True),
+        "language": field_text(inp.language, "Language", limit=WORD_MAX).lower(),
+        "religion": field_text(inp.religion, "Religion", limit=WORD_MAX),
+        "notes": field_text(inp.notes, "Request notes", limit=REQUEST_NOTES_MAX, multiline=True),
     }
 
 
@@ -373,90 +377,3 @@ def open_request(session: Session, actor: Actor, inp: RequestInput) -> Placement
         at=when,
     )
     return request
-
-
-# ---------------------------------------------------------------- type-ahead look-ups
-
-
-@dataclass(frozen=True)
-class Match:
-    """One ranked type-ahead match: the record's id, a label and a detail line."""
-
-    id: int
-    label: str
-    detail: str = ""
-
-
-FIND_MAX = 20
-
-
-def _like_terms(text: str | None) -> list[str]:
-    out = []
-    for word in clean(text).lower().split()[:4]:
-        word = word.replace("\\", "").replace("%", "").replace("_", "")
-        if word:
-            out.append(word)
-    return out
-
-
-def find_children(session: Session, text: str, limit: int = 8) -> list[Match]:
-    """Children whose reference or name matches what was typed, best first (ranked in SQL, bounded)."""
-    terms = _like_terms(text)
-    if not terms:
-        return []
-    first, last, ref = sa.func.lower(Child.first_name), sa.func.lower(Child.last_name), sa.func.lower(Child.case_reference)
-    conds = [sa.or_(first.like(f"%{t}%"), last.like(f"%{t}%"), ref.like(f"%{t}%")) for t in terms]
-    t0 = terms[0]
-    rank = sa.case(
-        (ref == t0, 0),
-        (first == t0, 1),
-        (last == t0, 2),
-        (sa.or_(first.like(f"{t0}%"), last.like(f"{t0}%"), ref.like(f"{t0}%")), 3),
-        else_=4,
-    )
-    rows = session.execute(
-        sa.select(Child.id, Child.first_name, Child.last_name, Child.case_reference, Child.date_of_birth, Child.gender)
-        .where(*conds).order_by(rank, Child.last_name, Child.first_name, Child.id).limit(min(limit, FIND_MAX))
-    ).all()
-    today = clock.today()
-    out = []
-    for cid, f, la, r, dob, gender in rows:
-        age = f"{age_on(dob, today)}" if dob else "age ?"
-        out.append(Match(cid, f"{f} {la}".strip(), f"{r} · {age} · {getattr(gender, 'value', gender)}"))
-    return out
-
-
-def find_households(session: Session, text: str, limit: int = 8) -> list[Match]:
-    """Households by reference or name, best first (bounded)."""
-    from db.models import Household
-
-    terms = _like_terms(text)
-    if not terms:
-        return []
-    name, ref = sa.func.lower(Household.name), sa.func.lower(Household.reference)
-    conds = [sa.or_(name.like(f"%{t}%"), ref.like(f"%{t}%")) for t in terms]
-    t0 = terms[0]
-    rank = sa.case((ref == t0, 0), (sa.or_(name.like(f"{t0}%"), ref.like(f"{t0}%")), 1), else_=2)
-    rows = session.execute(
-        sa.select(Household.id, Household.name, Household.reference, Household.status,
-                  Household.places - Household.occupied_places)
-        .where(*conds).order_by(rank, Household.name, Household.id).limit(min(limit, FIND_MAX))
-    ).all()
-    return [Match(hid, n, f"{r} · {getattr(st, 'value', st).replace('_', ' ')} · {free} free")
-            for hid, n, r, st, free in rows]
-
-
-def find_places(session: Session, text: str, limit: int = 8) -> list[Match]:
-    """Places (towns) by name or postcode district, best first."""
-    terms = _like_terms(text)
-    if not terms:
-        return []
-    name, pc = sa.func.lower(Place.name), sa.func.lower(Place.postcode_district)
-    t0 = " ".join(terms)
-    rank = sa.case((name == t0, 0), (pc == t0, 0), (name.like(f"{t0}%"), 1), else_=2)
-    rows = session.execute(
-        sa.select(Place.id, Place.name, Place.district, Place.postcode_district)
-        .where(sa.or_(name.like(f"%{t0}%"), pc.like(f"{t0}%")))
-        .order_by(rank, Place.name).limit(min(limit, FIND_MAX))
-    ).all()
-    return [Match(pid, n, f"{d} · {p}") for pid, n, d, p in rows]

@@ -74,7 +74,7 @@ def availability_many(session: Session, household_ids: list[int], from_on: dt.da
                       *, today: dt.date | None = None) -> dict[int, Availability]:
     from dutydesk.matching import rules as R
     from dutydesk.matching.criteria import MatchCriteria
-    from dutydesk.matching.engine import D_EXPIRES, D_FREE, D_LOAD, D_MASK, D_PLACES, D_STATUS, details_select
+    from dutydesk.matching.query import D_EXPIRES, D_FREE, D_LOAD, D_MASK, D_PLACES, D_STATUS, details_select
 
     today = today or clock.today()
     crit = MatchCriteria(from_on=from_on, until_on=until_on)
@@ -93,11 +93,11 @@ def _from_row(row: Any, from_on, until_on, R, I_FREE, I_LOAD, I_MASK, I_PLACES, 
     places, load, free = row[I_PLACES], row[I_LOAD], max(0, row[I_FREE])
     blocked = None
     if mask & R.BIT["status"]:
-        blocked, note = "status", f"No places: household is {R.STATUS_LABELS.get(row[I_STATUS], row[I_STATUS])}"
+        blocked, note = "status", f"No places: household is {R.status_words(row[I_STATUS])}"
     elif mask & R.BIT["expired"]:
-        from dutydesk.matching.engine import _as_date
+        from dutydesk.matching.result import as_date
 
-        blocked, note = "expired", f"No places: temporary approval ended on {_as_date(row[I_EXPIRES]):%d %b %Y}"
+        blocked, note = "expired", f"No places: temporary approval ended on {as_date(row[I_EXPIRES]):%d %b %Y}"
     elif mask & R.BIT["unavailable"]:
         blocked, note = "unavailable", "No places: declared unavailable during these dates"
     else:

@@ -6,7 +6,6 @@ allegations, warnings, and every request it was considered for with what decided
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy import String, type_coerce
 from sqlmodel import Session
 
 from db.engine import Database
-from db.enums import PlacementType, Specialism
+from db.enums import CandidateStatus, PlacementType, RequestState, Specialism
 from db.models import (
     Allegation,
     Candidate,
@@ -31,12 +30,12 @@ from db.models import (
     User,
 )
 from dutydesk import clock
+from dutydesk.labels import label
 from dutydesk.carers.availability import Availability, household_warnings, weekly
 from dutydesk.errors import NotFound
 from dutydesk.matching.criteria import MatchCriteria
-from dutydesk.matching.factors import FACTOR_TITLES, KIND_LABELS
+from dutydesk.matching.factors import FACTOR_TITLES
 from dutydesk.matching.saved import parse_reasons
-from dutydesk.requests.transitions import LABELS
 
 HISTORY_LIMIT = 50
 WEEKS = 8
@@ -164,7 +163,7 @@ def household_profile(db: Database, ref_or_id: str | int, *, today: dt.date | No
         place = s.get(Place, h.place_id).name if h.place_id else ""
         placements = [
             CurrentPlacement(p.reference, c.display_name, c.case_reference, c.age_on(today), p.starts_on,
-                             p.planned_end_on, p.placement_type.value.replace("_", " "))
+                             p.planned_end_on, label(p.placement_type))
             for p, c in s.execute(
                 sa.select(Placement, Child).join(Child, Child.id == Placement.child_id)
                 .where(Placement.household_id == hid, Placement.ended_on.is_(None))
@@ -187,7 +186,7 @@ def household_profile(db: Database, ref_or_id: str | int, *, today: dt.date | No
             end = clock.local(a.closed_at).date() if a.closed_at else today
             allegations.append(AllegationLine(
                 a.reference, a.status.value, raised, (end - raised).days,
-                a.outcome.value.replace("_", " ") if a.outcome else "",
+                label(a.outcome) if a.outcome else "",
                 (a.summary or "").splitlines()[0][:120] if a.summary else "",
             ))
         warnings = [w.label for w in household_warnings(h, today)]
@@ -197,7 +196,7 @@ def household_profile(db: Database, ref_or_id: str | int, *, today: dt.date | No
                                "on hold for new placements")
         history = considered_for(s, hid, limit=history_limit)
     return HouseholdProfile(
-        id=h.id, reference=h.reference, name=h.name, kind=h.kind.value, kind_label=KIND_LABELS.get(h.kind.value, h.kind.value),
+        id=h.id, reference=h.reference, name=h.name, kind=h.kind.value, kind_label=label(h.kind),
         agency=h.agency or "", status=h.status.value, team=team, place=place, postcode=h.postcode, phone=h.phone,
         supervising_social_worker=h.supervising_social_worker, age_min=h.age_min, age_max=h.age_max,
         places=h.places, occupied_places=h.occupied_places, gender_terms=h.gender_terms.value,
@@ -261,18 +260,18 @@ def considered_for(session: Session, household_id: int, *, limit: int = HISTORY_
         placed_ref = placed.get(rid, "") if rid is not None else ""
         out.append(ConsideredFor(
             search_id=sid, run_at=run_at, run_by=who, request_id=rid, request_reference=rref or "(general look-up)",
-            request_state=LABELS.get(rstate, rstate or "") if rstate else "", request_summary=summary,
+            request_state=label(rstate, RequestState) if rstate else "", request_summary=summary,
             rank=rank, ranked_count=ranked_count, score=score,
             decided=_decided(outcome, ranked_count, tops.get(sid), cand, placed_ref),
-            rules=[label for _c, label in outcome.rules], factors=outcome.factors,
-            candidate_status=(cand[0].replace("_", " ") if cand else ""), placed_with=placed_ref,
+            rules=[words for _c, words in outcome.rules], factors=outcome.factors,
+            candidate_status=(label(cand[0], CandidateStatus) if cand else ""), placed_with=placed_ref,
         ))
     return out
 
 
 def _decided(outcome, ranked_count: int, top: tuple[str, float, str] | None, cand, placed_ref: str) -> str:
     if outcome.excluded:
-        text = "Ruled out: " + "; ".join(label for _c, label in outcome.rules)
+        text = "Ruled out: " + "; ".join(words for _c, words in outcome.rules)
     else:
         text = f"Ranked {outcome.rank} of {ranked_count}, score {outcome.score:g}"
         if outcome.rank == 1:
@@ -290,12 +289,12 @@ def _decided(outcome, ranked_count: int, top: tuple[str, float, str] | None, can
                            for code in set(theirs) | set(mine)), key=lambda g: (-g[0], g[1]))
             if gaps and gaps[0][0] > 0:
                 gap, code = gaps[0]
-                mine_pts, label = mine.get(code, (0.0, ""))
+                mine_pts, why = mine.get(code, (0.0, ""))
                 text += (f", ahead mainly on {FACTOR_TITLES.get(code, code)} "
-                         f"({theirs.get(code, 0.0):+g} for them, {mine_pts:+g} here" + (f": {label})" if label else ")"))
+                         f"({theirs.get(code, 0.0):+g} for them, {mine_pts:+g} here" + (f": {why})" if why else ")"))
     if cand:
         status, reason = cand
-        text += f". Candidate: {status.replace('_', ' ')}" + (f" ({reason})" if reason else "")
+        text += f". Candidate: {label(status, CandidateStatus)}" + (f" ({reason})" if reason else "")
     if placed_ref:
         text += f". Child placed with {placed_ref}"
     return text

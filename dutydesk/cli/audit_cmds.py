@@ -9,18 +9,15 @@ import click
 import sqlalchemy as sa
 from sqlmodel import select
 
-from db.enums import Role
 from db.models import AuditEvent, AuditHead
 from dutydesk.access import audit
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import audit_group
 from dutydesk.clock import fmt_local
 from dutydesk.errors import DeskError, InvalidInput
-from dutydesk.access.identity import require
+from dutydesk.access.identity import Permission, require
 from dutydesk.text import clean
 
-# Who may read the trail: it shows every worker's actions on every record.
-AUDIT_READERS = frozenset({Role.MANAGER, Role.ADMIN})
 MAX_LIMIT = 1000
 
 
@@ -76,7 +73,7 @@ def _event_json(ev: AuditEvent) -> dict[str, Any]:
 @pass_cli
 def list_cmd(cli: CliContext, entity: str | None, entity_id: str | None, limit: int, as_json: bool) -> None:
     """The newest audit events first (managers and administrators)."""
-    require(cli.actor(), AUDIT_READERS, "read the audit trail")
+    require(cli.actor(), Permission.READ_AUDIT, "read the audit trail")
     if entity_id is not None and not entity:
         raise InvalidInput("--id needs --entity too, for example: dutydesk audit list --entity households --id 12")
     if not 1 <= limit <= MAX_LIMIT:

@@ -6,18 +6,10 @@ import click
 
 from db.enums import CallCategory, CallerType, Gender, PlacementType, Specialism, Urgency
 from dutydesk import clock
-from dutydesk.calls.call_log import (
-    CALLER_LABELS,
-    CallbackInput,
-    CallFilter,
-    CallInput,
-    list_calls,
-    log_call,
-    parse_day,
-    parse_when,
-    team_id_for,
-    user_id_for,
-)
+from dutydesk.labels import label
+from dutydesk.calls.call_log import list_calls, log_call, team_id_for, user_id_for
+from dutydesk.calls.inputs import CallbackInput, CallFilter, CallInput
+from dutydesk.calls.typed import parse_day, parse_when
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import calls_group
 from dutydesk.access.desk import Desk
@@ -174,7 +166,7 @@ def list_cmd(cli: CliContext, **o) -> None:  # noqa: ANN003
         return
     click.echo(f"{'ID':>6}  {'RECEIVED':<12} {'CALLER':<16} {'CATEGORY':<18} SUMMARY")
     for r in page.rows:
-        click.echo(f"{r.id:>6}  {clock.fmt_local(r.received_at):<12} {CALLER_LABELS[r.caller_type][:16]:<16} "
+        click.echo(f"{r.id:>6}  {clock.fmt_local(r.received_at):<12} {label(r.caller_type)[:16]:<16} "
                    f"{r.category.value[:18]:<18} {r.summary[:60]}")
     if page.has_more:
         click.echo(f"More calls: add --offset {page.offset + page.limit}.")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from dutydesk.carers import households_io
+from dutydesk.carers import households_export, households_format, households_import
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import households_group
 from dutydesk.access.desk import Desk
@@ -37,8 +37,8 @@ def import_cmd(cli: CliContext, file: str, dry_run: bool, update: bool, as_json:
     source = sys.stdin.buffer if file == "-" else file
     name = "standard input" if file == "-" else file
     try:
-        result = households_io.import_households(desk, source, update=update, dry_run=dry_run, source_name=name)
-    except households_io.ImportRejected as err:
+        result = households_import.import_households(desk, source, update=update, dry_run=dry_run, source_name=name)
+    except households_format.ImportRejected as err:
         for problem in err.problems:
             click.echo(str(problem), err=True)
         raise
@@ -69,7 +69,7 @@ def import_cmd(cli: CliContext, file: str, dry_run: bool, update: bool, as_json:
 def export_cmd(cli: CliContext, out: str | None, as_json: bool, statuses: tuple[str, ...]) -> None:
     """Export households in the import format (CSV), or as JSON."""
     desk = Desk(cli.database(), cli.actor())
-    write = households_io.write_json if as_json else households_io.write_csv
+    write = households_export.write_json if as_json else households_export.write_csv
     if out is None or out == "-":
         try:
             write(desk, sys.stdout, statuses)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 import sqlalchemy as sa
 
-from db.enums import Gender, PlacementType, Specialism
+from db.enums import Gender, HouseholdStatus, PlacementType, Specialism
 from db.models import Place, PlacementRequest
 from dutydesk import clock
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
@@ -16,6 +16,7 @@ from dutydesk.cli.groups import households_group
 from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.access.identity import Permission, require
+from dutydesk.labels import label, labels
 
 _TYPES = "|".join(t.value for t in PlacementType)
 _NEEDS = ",".join(n.value for n in Specialism)
@@ -118,14 +119,14 @@ def search_cmd(cli: CliContext, request_ref: str | None, save: bool, ages: tuple
                 no_pets=no_pets, no_smokers=no_smokers, language=language, religion=religion,
             )
     if save:
-        from dutydesk.matching.saved import run_and_save
+        from dutydesk.requests.searches import run_and_save
 
         saved = run_and_save(Desk(db, actor), crit.request_id, crit)
     with db.read() as s:
         result = match(s, crit)
         shown_x = list(result.excluded[:limit]) if (show_excluded or explain or as_json) else []
         rules = result.explain(s, shown_x) if shown_x else {}
-    from dutydesk.matching.engine import warning_labels
+    from dutydesk.matching.result import warning_labels
     from dutydesk.matching.rules import rule_label
 
     ranked = result.ranked[:limit]
@@ -181,10 +182,9 @@ def search_cmd(cli: CliContext, request_ref: str | None, save: bool, ages: tuple
     if shown_x:
         click.echo("")
         for e in shown_x:
-            labels = [rule_label(code, arg) for code, arg in rules.get(e.household_id, [])]
             click.echo(f"  {e.reference:<12} {e.name}")
-            for label in labels:
-                click.echo(f"{'':>16}x {label}")
+            for code, arg in rules.get(e.household_id, []):
+                click.echo(f"{'':>16}x {rule_label(code, arg)}")
         if len(result.excluded) > limit:
             click.echo(f"  ... and {len(result.excluded) - limit} more ruled out (--limit).")
 
@@ -208,13 +208,13 @@ def show_cmd(cli: CliContext, ref: str, history: int, as_json: bool) -> None:
     e = click.echo
     agency = f" ({p.agency})" if p.agency else ""
     e(f"{p.reference}  {p.name}")
-    e(f"  {p.kind_label}{agency}, {p.status.replace('_', ' ')}; {p.place or 'place not recorded'} {p.postcode}".rstrip())
+    e(f"  {p.kind_label}{agency}, {label(p.status, HouseholdStatus)}; {p.place or 'place not recorded'} {p.postcode}".rstrip())
     if p.team or p.supervising_social_worker:
         e(f"  Team: {p.team or '-'}; supervising social worker: {p.supervising_social_worker or '-'}")
     e("Terms of approval:")
     e(f"  {p.places} place{'s' if p.places != 1 else ''}, ages {p.age_min}-{p.age_max}, gender {p.gender_terms}")
-    e(f"  Types: {', '.join(t.replace('_', ' ') for t in p.placement_types) or 'none'}")
-    e(f"  Specialisms: {', '.join(t.replace('_', ' ') for t in p.specialisms) or 'none'}")
+    e(f"  Types: {labels(p.placement_types, PlacementType) or 'none'}")
+    e(f"  Specialisms: {labels(p.specialisms, Specialism) or 'none'}")
     facts = [f"{p.bedrooms} bedrooms", "pets" if p.pets else "no pets", "smoker" if p.smoker else "no smokers",
              "wheelchair access" if p.wheelchair_access else "no wheelchair access",
              f"own children aged {p.other_children_ages}" if p.other_children_ages else "no other children",

@@ -7,7 +7,6 @@ placing) applies on the command line too.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import click
@@ -17,15 +16,16 @@ from sqlmodel import select
 from db.enums import DecisionKind, PlacementEndReason, RequestState, UnmetNeed, UnmetResolution
 from db.models import Household
 from dutydesk import clock
-from dutydesk.requests import decision_record
-from dutydesk.overview import oversight
-from dutydesk.requests import placements
-from dutydesk.requests import process
-from dutydesk.requests import transitions
+from dutydesk.access.desk import Desk
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import requests_group
-from dutydesk.access.desk import Desk
+from dutydesk.cli.jsonable import to_jsonable
 from dutydesk.errors import Conflict, InvalidInput, NotFound
+from dutydesk.labels import label
+from dutydesk.overview import oversight
+from dutydesk.requests import decisions, lists, lookup, placements, record_export, steps, views
+from dutydesk.requests.checklists import DELEGATED_AUTHORITY_ITEMS
+from dutydesk.requests.searches import run_and_save
 
 _KINDS = "|".join(k.value for k in DecisionKind)
 _OUTCOMES = "accepted|declined|no_answer|ruled_out"
@@ -40,7 +40,7 @@ def _desk(cli: CliContext) -> Desk:
 
 def _out(as_json: bool, value: object, line: str) -> None:
     if as_json:
-        emit_json(process.to_jsonable(value))
+        emit_json(to_jsonable(value))
     else:
         click.echo(line)
 
@@ -60,24 +60,11 @@ def household_id_for(desk: Desk, key: str) -> int:
 def _decision_for(desk: Desk, request_key: str) -> int:
     """The decision a command acts on: the request's current one."""
     with desk.db.read() as s:
-        req = process.find_request(s, request_key)
-        d = process.current_decision(s, req.id)
+        req = lookup.find_request(s, request_key)
+        d = lookup.current_decision(s, req.id)
         if d is None:
             raise Conflict(f"{req.reference} has no decision yet; propose one first (dutydesk requests propose).")
         return d.id
-
-
-def run_and_save_function():
-    """The matching service's ``run_and_save(desk, request_id)``, wherever it lives in this build."""
-    for name in ("dutydesk.matching.saved", "dutydesk.matching"):
-        try:
-            mod = importlib.import_module(name)
-        except ImportError:
-            continue
-        fn = getattr(mod, "run_and_save", None)
-        if fn is not None:
-            return fn
-    return None
 
 
 @requests_group.command("list")
@@ -94,14 +81,14 @@ def list_cmd(cli: CliContext, show_all: bool, state: str | None, limit: int, off
             RequestState(state)
         except ValueError:
             raise InvalidInput("The state is one of: " + ", ".join(s.value for s in RequestState) + ".") from None
-    rows = process.list_requests(_desk(cli), open_only=not show_all, state=state, limit=limit, offset=offset)
+    rows = lists.list_requests(_desk(cli), open_only=not show_all, state=state, limit=limit, offset=offset)
     if as_json:
-        emit_json(process.to_jsonable(rows))
+        emit_json(to_jsonable(rows))
         return
     if not rows:
         click.echo("No requests.")
     for r in rows:
-        click.echo(f"{r.id:>5}  {r.reference:<15} {r.urgency.value:<9} {transitions.LABELS[r.state]:<18} "
+        click.echo(f"{r.id:>5}  {r.reference:<15} {r.urgency.value:<9} {label(r.state):<18} "
                    f"{r.children[:30]:<30} {r.worker}")
 
 
@@ -111,22 +98,22 @@ def list_cmd(cli: CliContext, show_all: bool, state: str | None, limit: int, off
 @pass_cli
 def show_cmd(cli: CliContext, request: str, as_json: bool) -> None:
     """One request: criteria, searches, candidates, decisions, timeline."""
-    d = process.request_detail(_desk(cli), request)
+    d = views.request_detail(_desk(cli), request)
     if as_json:
-        emit_json(process.to_jsonable(d))
+        emit_json(to_jsonable(d))
         return
-    click.echo(f"{d.reference}  {transitions.LABELS[d.state]}  ({d.urgency.value}, {d.placement_type})")
+    click.echo(f"{d.reference}  {label(d.state)}  ({d.urgency.value}, {d.placement_type})")
     click.echo(f"Children: {', '.join(c.name for c in d.children)}")
     click.echo("Criteria: " + "; ".join(f"{k}: {v}" for k, v in d.criteria.items()))
     click.echo(f"Searches: {len(d.searches)}" + (f" (latest {d.searches[-1].ranked_count} ranked, "
                                                   f"{d.searches[-1].excluded_count} ruled out)" if d.searches else ""))
     for c in d.candidates:
-        click.echo(f"  candidate {c.household_id:>5} {c.household_name}: {c.status.value.replace('_', ' ')}"
+        click.echo(f"  candidate {c.household_id:>5} {c.household_name}: {label(c.status)}"
                    + (f" ({c.status_reason})" if c.status_reason else ""))
     for dv in d.decisions:
         click.echo(f"  decision {dv.id}: {dv.kind.value} {dv.household_name} [{dv.status.value}] {dv.rationale}")
     for t in d.transitions:
-        click.echo(f"  {clock.fmt_local(t.at)} {t.by}: -> {transitions.LABELS[t.to_state]} {t.note}")
+        click.echo(f"  {clock.fmt_local(t.at)} {t.by}: -> {label(t.to_state)} {t.note}")
 
 
 @requests_group.command("search")
@@ -137,15 +124,12 @@ def search_cmd(cli: CliContext, request: str, as_json: bool) -> None:
     """Run the match for a request and save it with the request (the evidence)."""
     desk = _desk(cli)
     with desk.db.read() as s:
-        rid = process.find_request(s, request).id
-    fn = run_and_save_function()
-    if fn is None:
-        raise Conflict("Matching is not available in this build of dutydesk; a search cannot be saved yet.")
-    saved = fn(desk, rid)
-    step = process.mark_searched(desk, rid)  # a no-op when matching moved it already
+        rid = lookup.find_request(s, request).id
+    saved = run_and_save(desk, rid)
+    step = steps.mark_searched(desk, rid)  # a no-op when matching moved it already
     _out(as_json, {"search": saved, "request": step},
          f"Search {saved.search_id} saved for {step.reference}: {saved.ranked_count} ranked, "
-         f"{saved.excluded_count} ruled out; the request is {transitions.LABELS[step.state]}.")
+         f"{saved.excluded_count} ruled out; the request is {label(step.state)}.")
 
 
 @requests_group.command("contact")
@@ -158,7 +142,7 @@ def search_cmd(cli: CliContext, request: str, as_json: bool) -> None:
 def contact_cmd(cli: CliContext, request: str, household: str, outcome: str, note: str, as_json: bool) -> None:
     """Record the outcome of trying a carer."""
     desk = _desk(cli)
-    out = process.record_contact(desk, request, household_id_for(desk, household), outcome, note)
+    out = steps.record_contact(desk, request, household_id_for(desk, household), outcome, note)
     _out(as_json, out, out.message)
 
 
@@ -175,7 +159,7 @@ def propose_cmd(cli: CliContext, request: str, kind: str, household: str | None,
     """Propose a decision with its rationale (a manager signs it off)."""
     desk = _desk(cli)
     hid = household_id_for(desk, household) if household else None
-    dv = process.propose(desk, request, kind, rationale, household_id=hid, exemption_reason=exemption)
+    dv = decisions.propose(desk, request, kind, rationale, household_id=hid, exemption_reason=exemption)
     _out(as_json, dv, f"Decision {dv.id} proposed for {dv.request_reference}; it awaits a manager's sign-off.")
 
 
@@ -190,10 +174,10 @@ def signoff_cmd(cli: CliContext, request: str, comment: str, send_back: bool, as
     desk = _desk(cli)
     did = _decision_for(desk, request)
     if send_back:
-        dv = process.return_decision(desk, did, comment)
+        dv = decisions.return_decision(desk, did, comment)
         _out(as_json, dv, f"Decision {dv.id} returned to {dv.proposed_by}.")
     else:
-        dv = process.sign_off(desk, did, comment)
+        dv = decisions.sign_off(desk, did, comment)
         _out(as_json, dv, f"Decision {dv.id} for {dv.request_reference} signed off"
              + (" retrospectively." if dv.retrospective else "."))
 
@@ -203,12 +187,12 @@ def signoff_cmd(cli: CliContext, request: str, comment: str, send_back: bool, as
 @click.option("--starts-on", metavar="DATE", help="The day the child moved in (default today).")
 @click.option("--agreed", "agreed", multiple=True, metavar="ITEM",
               help="A delegated-authority item already agreed (repeat): "
-              + "; ".join(placements.DELEGATED_AUTHORITY_ITEMS))
+              + "; ".join(DELEGATED_AUTHORITY_ITEMS))
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def place_cmd(cli: CliContext, request: str, starts_on: str | None, agreed: tuple[str, ...], as_json: bool) -> None:
     """Place the child(ren) with the household of the decision (atomic: never a place twice)."""
-    from dutydesk.calls.call_log import parse_day
+    from dutydesk.calls.typed import parse_day
 
     desk = _desk(cli)
     day = parse_day(starts_on, what="Start date") if starts_on else None
@@ -226,7 +210,7 @@ def place_cmd(cli: CliContext, request: str, starts_on: str | None, agreed: tupl
 def close_cmd(cli: CliContext, request: str, needs: tuple[str, ...], resolution: str | None, note: str,
               as_json: bool) -> None:
     """Close a request as unmet need, with the categories and what was done instead."""
-    out = process.close_unmet(_desk(cli), request, needs, resolution, note)
+    out = steps.close_unmet(_desk(cli), request, needs, resolution, note)
     _out(as_json, out, out.message)
 
 
@@ -237,7 +221,7 @@ def close_cmd(cli: CliContext, request: str, needs: tuple[str, ...], resolution:
 @pass_cli
 def withdraw_cmd(cli: CliContext, request: str, reason: str, as_json: bool) -> None:
     """Withdraw an open request."""
-    out = process.withdraw(_desk(cli), request, reason)
+    out = steps.withdraw(_desk(cli), request, reason)
     _out(as_json, out, out.message)
 
 
@@ -249,7 +233,7 @@ def withdraw_cmd(cli: CliContext, request: str, reason: str, as_json: bool) -> N
 def addendum_cmd(cli: CliContext, request: str, text: str, as_json: bool) -> None:
     """Add an addendum to the request's current decision (signed decisions never change)."""
     desk = _desk(cli)
-    dv = process.add_addendum(desk, _decision_for(desk, request), text)
+    dv = decisions.add_addendum(desk, _decision_for(desk, request), text)
     _out(as_json, dv, f"Addendum added to decision {dv.id}.")
 
 
@@ -263,7 +247,7 @@ def addendum_cmd(cli: CliContext, request: str, text: str, as_json: bool) -> Non
 def end_cmd(cli: CliContext, placement: str, ended_on: str | None, reason: str | None, note: str,
             as_json: bool) -> None:
     """End a placement with a date and reason; the place is freed."""
-    from dutydesk.calls.call_log import parse_day
+    from dutydesk.calls.typed import parse_day
 
     day = parse_day(ended_on, what="End date") if ended_on else None
     out = placements.end_placement(_desk(cli), placement, day, reason, note)
@@ -278,7 +262,7 @@ def end_cmd(cli: CliContext, placement: str, ended_on: str | None, reason: str |
 @pass_cli
 def export_cmd(cli: CliContext, request: str, fmt: str, out_path: Path | None) -> None:
     """The whole decision record for the child's file."""
-    text = decision_record.export(_desk(cli), request, fmt)
+    text = record_export.export(_desk(cli), request, fmt)
     if out_path is None:
         click.echo(text, nl=False)
         return
@@ -297,7 +281,7 @@ def oversight_cmd(cli: CliContext, limit: int, as_json: bool) -> None:
     """Decisions awaiting sign-off, oldest first."""
     rows = oversight.queue(_desk(cli), limit=limit)
     if as_json:
-        emit_json(process.to_jsonable(rows))
+        emit_json(to_jsonable(rows))
         return
     if not rows:
         click.echo("Nothing awaits sign-off.")
@@ -306,4 +290,4 @@ def oversight_cmd(cli: CliContext, limit: int, as_json: bool) -> None:
                    f"{q.proposed_by:<14} {q.flags}")
 
 
-__all__ = ["household_id_for", "run_and_save_function"]
+__all__ = ["household_id_for"]

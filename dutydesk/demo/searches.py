@@ -32,11 +32,15 @@ from dutydesk.matching.weights import load_weights
 
 Progress = Callable[[str, int, int], None]
 LABEL = "Saved searches"
-# The searches the scenarios need are always run (at most MUST_MAX); others, open
-# requests newest first then historic ones, at most optional_count(households) and
-# only while the budget lasts.
-MUST_MAX = 12
-ASKED_MAX = 8
+# The searches the scenarios need are always run: every scenario request (at most
+# SCENARIO_MAX) and every request the recently calling carer was considered for (at most
+# ASKED_MAX). Others, open requests newest first then historic ones, at most
+# optional_count(households) and only while the budget lasts. (With 12 in all, a county
+# whose Thanet carer had nine requests left some of them to the budget, so under load
+# the carer's "why not me?" missed requests.)
+SCENARIO_MAX = 12
+ASKED_MAX = 12
+MUST_MAX = SCENARIO_MAX + ASKED_MAX
 # A carer who rang about availability with a place empty at least this long (scenario 3).
 EMPTY_DAYS = 30
 REST_MAX = 400
@@ -76,7 +80,7 @@ def _plan(session) -> tuple[list[int], list[int]]:
     newest = (PlacementRequest.created_at.desc(), PlacementRequest.id.desc())
     scenario = list(session.execute(
         sa.select(PlacementRequest.id).where(PlacementRequest.reference.like("PR-S%"), past_logged)
-        .order_by(PlacementRequest.reference).limit(MUST_MAX)).scalars())
+        .order_by(PlacementRequest.reference).limit(SCENARIO_MAX)).scalars())
     latest_call = session.execute(sa.select(sa.func.max(Call.received_at))).scalar()
     asked: list[int] = []
     if latest_call is not None:
@@ -91,8 +95,8 @@ def _plan(session) -> tuple[list[int], list[int]]:
             sa.select(PlacementRequest.id).where(
                 past_logged,
                 PlacementRequest.id.in_(sa.select(Candidate.request_id).where(Candidate.household_id.in_(callers))))
-            .order_by(*newest).limit(MUST_MAX)).scalars())
-    must = list(dict.fromkeys(asked[:ASKED_MAX] + scenario))[:MUST_MAX]
+            .order_by(*newest).limit(ASKED_MAX)).scalars())
+    must = list(dict.fromkeys(asked + scenario))
     taken = set(must)
     rest = [rid for rid in session.execute(
         sa.select(PlacementRequest.id).where(state.in_(open_states)).order_by(*newest).limit(REST_MAX)).scalars()

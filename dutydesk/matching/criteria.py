@@ -16,6 +16,7 @@ from db.enums import Gender, PlacementType, Specialism
 from db.models import Child, PlacementRequest, RequestChild
 from db.models.base import mask_of
 from dutydesk.errors import InvalidInput, NotFound
+from dutydesk.labels import label
 from dutydesk.text import clean
 
 MAX_AGE = 21  # a parent in a parent-and-child placement may be over 17
@@ -147,11 +148,11 @@ class MatchCriteria:
         elif n > 1:
             parts.append(f"{n} children")
         if self.genders and len(set(self.genders)) == 1:
-            parts.append(self.genders[0].value.replace("_", " "))
+            parts.append(label(self.genders[0]))
         if self.placement_type:
-            parts.append(self.placement_type.value.replace("_", " "))
+            parts.append(label(self.placement_type))
         if self.needs:
-            parts.append("needs " + ", ".join(sorted(n.value.replace("_", " ") for n in self.needs)))
+            parts.append("needs " + ", ".join(sorted(label(n) for n in self.needs)))
         if self.wheelchair:
             parts.append("wheelchair access")
         when = f"from {self.from_on:%d %b %Y}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from db.enums import HouseholdKind
 from dutydesk import labels
 from dutydesk.matching.weights import Weights
 
@@ -54,9 +55,6 @@ def kind_points(kind: str, w: Weights) -> float:
     return {"in_house": w.kind_in_house, "connected_person": w.kind_connected_person, "ifa": w.kind_ifa}.get(kind, 0.0)
 
 
-KIND_LABELS = {"in_house": "in-house", "connected_person": "connected person", "ifa": "independent agency (IFA)"}
-
-
 def score_of(i: Inputs, w: Weights) -> float:
     """The same sum the engine's fast path computes."""
     return round(sum(c.points for c in contributions(i, w, "", "", "")), 2)
@@ -91,7 +89,7 @@ def contributions(i: Inputs, w: Weights, near_label: str = "", language: str = "
     if i.vacant_days is not None:
         out.append(Contribution("vacancy", vacancy_points(i.vacant_days, w),
                                 f"Place empty for {i.vacant_days} day{'s' if i.vacant_days != 1 else ''}"))
-    out.append(Contribution("kind", kind_points(i.kind, w), KIND_LABELS.get(i.kind, i.kind)))
+    out.append(Contribution("kind", kind_points(i.kind, w), labels.label(i.kind, HouseholdKind)))
     out.append(Contribution("load", (w.load_per_child * i.load) or 0.0,
                             f"{i.load} child{'ren' if i.load != 1 else ''} already placed" if i.load else "No children placed now"))
     return out

@@ -11,20 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from db.enums import Specialism
+from db.enums import HouseholdStatus, PlacementType, Specialism
 from db.models.base import members_of
+from dutydesk.labels import label, labels
 
-STATUS_LABELS = {
-    "on_hold": "on hold",
-    "suspended": "suspended",
-    "in_assessment": "still in assessment",
-    "resigned": "resigned",
-    "approved": "approved",
-}
+
+def status_words(status: HouseholdStatus | str) -> str:
+    """A household's status after "household is": "on hold", "still in assessment"."""
+    words = label(status, HouseholdStatus)
+    return f"still {words}" if status == HouseholdStatus.IN_ASSESSMENT else words
 
 
 def _status(arg: Any) -> str:
-    return f"Household is {STATUS_LABELS.get(arg, str(arg).replace('_', ' '))}; it takes no new placements"
+    words = status_words(arg) if arg in set(HouseholdStatus) else "not approved"
+    return f"Household is {words}; it takes no new placements"
 
 
 def _expired(arg: Any) -> str:
@@ -57,17 +57,16 @@ def _gender(arg: Any) -> str:
 
 
 def _type(arg: Any) -> str:
-    if arg == "parent_and_child":
-        return "Not approved for parent and child placements"
-    return f"Not approved for {str(arg).replace('_', ' ')} placements" if arg else "Not approved for this placement type"
+    if arg in set(PlacementType):
+        return f"Not approved for {label(arg, PlacementType)} placements"
+    return "Not approved for this placement type"
 
 
 def _needs(arg: Any) -> str:
     if isinstance(arg, int) and arg:
-        names = ", ".join(m.value.replace("_", " ") for m in Specialism if m in members_of(Specialism, arg))
-        return f"Not approved for needed specialism: {names}"
-    if isinstance(arg, (list, tuple)) and arg:
-        return "Not approved for needed specialism: " + ", ".join(str(a).replace("_", " ") for a in arg)
+        return f"Not approved for needed specialism: {labels(members_of(Specialism, arg))}"
+    if isinstance(arg, (list, tuple)) and arg and all(a in set(Specialism) for a in arg):
+        return f"Not approved for needed specialism: {labels(arg, Specialism)}"
     return "A needed specialism is missing"
 
 
@@ -110,7 +109,7 @@ _RULES = [
     ("distance", "too far", _distance),
 ]
 
-RULES: tuple[Rule, ...] = tuple(Rule(code, 1 << i, title, label) for i, (code, title, label) in enumerate(_RULES))
+RULES: tuple[Rule, ...] = tuple(Rule(code, 1 << i, title, words) for i, (code, title, words) in enumerate(_RULES))
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 BIT: dict[str, int] = {r.code: r.bit for r in RULES}
 
@@ -127,12 +126,13 @@ _CODES: dict[int, tuple[str, ...]] = {}
 
 
 def rule_label(code: str, arg: Any = None) -> str:
+    """A failed rule in words. A code no rule has (a search saved by another version) is shown as stored."""
     rule = BY_CODE.get(code)
     if rule is None:
-        return code.replace("_", " ")
+        return code if arg in (None, "") else f"{code} ({arg})"
     return rule.label(arg)
 
 
 def rule_title(code: str) -> str:
     rule = BY_CODE.get(code)
-    return rule.title if rule else code.replace("_", " ")
+    return rule.title if rule else code

@@ -1,11 +1,13 @@
-"""Saved searches: a match run for a request, kept on file exactly as the worker saw it.
+"""Saved searches: a match run, kept on file exactly as the worker saw it.
 
-``run_and_save`` stores the criteria, the weights in force, who ran it and when,
+``save_result`` stores the criteria, the weights in force, who ran it and when,
 and one ``search_results`` row for every household: its rank, score and every
 contribution (with labels), or the hard rules that excluded it (as codes with
 their details, labelled when read). Rows go in with one bulk insert. The index
 on ``search_results(household_id, search_id)`` gives the household profile its
-"why not me?" history.
+"why not me?" history. This module owns the stored format and reads it back
+(``parse_reasons``, ``reason_lines``, ``stored_page``); running a search for a
+request, a step of the duty process, is ``dutydesk.requests.searches``.
 """
 
 from __future__ import annotations
@@ -18,19 +20,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from db.enums import RequestState
 from db.models import Household, PlacementRequest, Search, SearchResult, User
 from dutydesk import clock
-from dutydesk.access import audit
-from dutydesk.access.desk import Desk
-from dutydesk.errors import Conflict, InvalidInput, NotFound
-from dutydesk.access.identity import Permission, require
 from dutydesk.matching import rules as R
-from dutydesk.matching.criteria import MatchCriteria, criteria_for_request
-from dutydesk.matching.engine import MatchResult, excluded_reasons_select, match, warning_labels
+from dutydesk.matching.criteria import MatchCriteria
 from dutydesk.matching.factors import as_json
-from dutydesk.matching.weights import Weights
-from dutydesk.requests.transitions import LABELS, move
+from dutydesk.matching.query import excluded_reasons_select
+from dutydesk.matching.result import MatchResult, warning_labels
 
 SR = SearchResult.__table__
 
@@ -129,39 +125,6 @@ def save_result(session: Session, result: MatchResult, *, run_by_id: int, reques
     return search
 
 
-def run_and_save(desk: Desk, request_id: int, criteria: MatchCriteria | None = None, *,
-                 weights: Weights | None = None, at: dt.datetime | None = None) -> SavedSearch:
-    """Run the match for a request, save it with the request, and move a logged request to searching."""
-    require(desk.actor, Permission.LOG, "run a search for a placement request")
-    if desk.actor.user_id is None:
-        raise InvalidInput("A search must be run by a named worker.")
-    with desk.db.read() as s:
-        req = s.get(PlacementRequest, request_id)
-        if req is None:
-            raise NotFound(f"There is no placement request with id {request_id}.")
-        if not req.state.is_open:
-            raise Conflict(f"Request {req.reference} is {LABELS[req.state]}; searches are run for open requests only.")
-        crit = criteria or criteria_for_request(s, request_id)
-        if crit.request_id is None:
-            crit = crit.with_changes(request_id=req.id, request_reference=req.reference)
-        # The exclusions are written by the database at save time; only the ranked come to Python.
-        result = match(s, crit, weights=weights, ranked_only=True)
-    with desk.db.write() as s:
-        req = s.get(PlacementRequest, request_id)
-        if req is None or not req.state.is_open:
-            raise Conflict("The request was closed while the search ran; nothing was saved.")
-        search = save_result(s, result, run_by_id=desk.actor.user_id, request_id=request_id, at=at)
-        moved = False
-        if req.state is RequestState.LOGGED:
-            move(s, desk.actor, req, RequestState.SEARCHING, "search run", at=at)
-            moved = True
-        audit.record(s, desk.actor, "search.run", "searches", search.id,
-                     {"request": req.reference, "ranked": search.ranked_count, "excluded": search.excluded_count},
-                     at=at)
-        return SavedSearch(search.id, request_id, req.reference, search.run_at, desk.actor.full_name,
-                           search.ranked_count, search.excluded_count, crit, moved)
-
-
 def latest_search_id(session: Session, request_id: int) -> int | None:
     return session.execute(
         sa.select(Search.id).where(Search.request_id == request_id)
@@ -240,3 +203,55 @@ def stored_page(session: Session, search_id: int, *, excluded: bool = False, off
     rows = session.execute(stmt.offset(offset).limit(limit)).all()
     return [(ref, name, parse_reasons(search_id, hid, rank, score, reasons))
             for ref, name, hid, rank, score, reasons in rows]
+
+
+def _rule_label(code: str, arg: Any = None) -> str:
+    try:
+        return R.rule_label(code, arg)
+    except Exception:  # noqa: BLE001 - a label is a nicety; the code itself is evidence enough
+        return code if arg in (None, "") else f"{code} ({arg})"
+
+
+def reason_lines(text: str | None) -> list[tuple[str, str, float | None]]:
+    """(code, words, points) from a saved search's reasons, whatever shape matching stored them in."""
+    if not text:
+        return []
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError):
+        return [("note", str(text), None)]
+    out: list[tuple[str, str, float | None]] = []
+    if isinstance(data, dict) and any(k in data for k in ("f", "x", "w")):
+        # The matching service's shape: {"f": [[code, points, label]], "x": [[code, arg?]], "w": [warning]}.
+        for f in data.get("f", []):
+            if f and len(f) >= 2 and isinstance(f[1], int | float) and f[1] != 0:
+                out.append((str(f[0]), str(f[2]) if len(f) > 2 else str(f[0]), float(f[1])))
+        for x in data.get("x", []):
+            if x:
+                arg = x[1] if len(x) > 1 else None
+                out.append((str(x[0]), _rule_label(str(x[0]), tuple(arg) if isinstance(arg, list) else arg), None))
+        for w in data.get("w", []):
+            out.append(("warning", f"warning: {w}", None))
+        return out
+    if isinstance(data, dict):
+        data = data.get("rules") or data.get("factors") or data.get("reasons") or [data]
+    if not isinstance(data, list):
+        data = [data]
+    for item in data:
+        if isinstance(item, str):
+            out.append((item, _rule_label(item), None))
+        elif isinstance(item, list | tuple) and item:
+            code = str(item[0])
+            points = item[1] if len(item) >= 3 and isinstance(item[1], int | float) else None
+            if len(item) >= 3 and isinstance(item[-1], str):
+                words = item[-1]
+            else:
+                arg = item[1] if len(item) > 1 else None
+                words = _rule_label(code, tuple(arg) if isinstance(arg, list) else arg)
+            out.append((code, words, float(points) if points is not None else None))
+        elif isinstance(item, dict):
+            code = str(item.get("code") or item.get("rule") or item.get("factor") or "?")
+            words = item.get("label") or item.get("text") or _rule_label(code, item.get("arg"))
+            pts = item.get("points")
+            out.append((code, str(words), float(pts) if isinstance(pts, int | float) else None))
+    return out

@@ -5,10 +5,10 @@ seconds from a thread worker, so each query is limited and uses an index.
 
 Start-up: the dashboard is the first screen, and its first load is on the path
 from process start to the desk being ready. So this module reads the store
-through light table descriptions (``sa.table``: names and types, no mapper) of
-the columns it selects, and does not import ``db.models`` (about 0.15 s of
-SQLModel class building and mapper configuration) or the services that do.
-The read-only record views below import the models when they are opened.
+through light table descriptions (``dutydesk.overview.light_tables``) of the
+columns it selects, and does not import ``db.models`` (about 0.15 s of SQLModel
+class building and mapper configuration) or the services that do. The read-only
+record views (``dutydesk.overview.records``) import the models when opened.
 The names are the models' own; the dashboard tests run every query against a
 store built from the models, on SQLite and PostgreSQL.
 """
@@ -21,97 +21,35 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.types import TypeDecorator
 
 from db.enums import (
     CallbackStatus,
-    CallCategory,
-    CallerType,
-    DecisionKind,
     DecisionStatus,
-    HouseholdStatus,
-    PlacementType,
     RequestState,
-    Role,
     Urgency,
 )
 from dutydesk import clock
 from dutydesk.calls.views import CallbackView, CallRow, local_day_start
 from dutydesk.access.desk import Desk
-from dutydesk.access.identity import Permission, require
+from dutydesk.access.identity import Permission, can, require
+from dutydesk.labels import label
+from dutydesk.matching import capacity
+from dutydesk.overview.light_tables import (
+    Call,
+    Callback,
+    Child,
+    Decision,
+    Draft,
+    PlacementRequest,
+    RequestChild,
+    Team,
+    User,
+)
+
+FREE = capacity.FREE_PLACES_SQL
 
 # The open states of a request (dutydesk.requests.transitions.OPEN_STATES, which imports the models).
 OPEN_STATES = frozenset(s for s in RequestState if s.is_open)
-
-
-# -- light table descriptions (see the module docstring) -----------------------------------------
-
-
-class _UTC(TypeDecorator[dt.datetime]):
-    """As db.models.base.UTCDateTime: stored naive in UTC, read back aware."""
-
-    impl = sa.DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        return None if value is None else value.replace(tzinfo=dt.UTC)
-
-
-def _enum(enum_cls: type) -> sa.Enum:
-    """As db.models.base.enum_column: the member's value in a VARCHAR."""
-    return sa.Enum(enum_cls, native_enum=False, create_constraint=False, length=32,
-                   values_callable=lambda e: [m.value for m in e], validate_strings=True)
-
-
-class _Table:
-    """A table's columns as attributes (``Call.summary``), usable in select/join like a model."""
-
-    def __init__(self, table: Any) -> None:
-        self.__table__ = table
-        for column in table.c:
-            setattr(self, column.name, column)
-
-    def __clause_element__(self) -> Any:
-        return self.__table__
-
-    def alias(self) -> _Table:
-        return _Table(self.__table__.alias())
-
-
-def _table(table_name: str, /, **columns: Any) -> _Table:
-    return _Table(sa.table(table_name, *(sa.column(n, t) for n, t in columns.items())))
-
-
-_I, _S, _UT = sa.Integer, sa.String, _UTC()
-Team = _table("teams", id=_I, name=_S)
-User = _table("users", id=_I, full_name=_S)
-Child = _table("children", id=_I, first_name=_S, last_name=_S, date_of_birth=sa.Date)
-RequestChild = _table("request_children", request_id=_I, child_id=_I)
-PlacementRequest = _table(
-    "placement_requests", id=_I, reference=_S, team_id=_I, worker_id=_I, state=_enum(RequestState),
-    placement_type=_enum(PlacementType), urgency=_enum(Urgency), needed_from=sa.Date, created_at=_UT,
-    state_changed_at=_UT,
-)
-Decision = _table(
-    "decisions", id=_I, request_id=_I, kind=_enum(DecisionKind), status=_enum(DecisionStatus),
-    proposed_by_id=_I, proposed_at=_UT, retrospective=sa.Boolean, returned_at=_UT,
-)
-Call = _table(
-    "calls", id=_I, received_at=_UT, taken_by_id=_I, team_id=_I, caller_type=_enum(CallerType), caller_name=_S,
-    category=_enum(CallCategory), child_id=_I, summary=_S,
-)
-Callback = _table(
-    "callbacks", id=_I, due_at=_UT, team_id=_I, assigned_to_id=_I, call_id=_I, request_id=_I, household_id=_I,
-    summary=_S, status=_enum(CallbackStatus), snooze_reason=_S, snooze_count=_I, done_at=_UT,
-)
-Draft = _table("drafts", user_id=_I, kind=_S)
 
 
 def callback_views(s: Session, where: Any, *, limit: int) -> list[CallbackView]:
@@ -285,26 +223,26 @@ def _vacancies(s: Session) -> tuple[list[VacancyLine], int, int]:
     index, so on SQLite the index is named (INDEXED BY); a store made before the
     index existed falls back to the plain table.
     """
-    from db.call_search import VACANCY_INDEX, VACANCY_WHERE
+    from db.call_search import VACANCY_INDEX
 
     sqlite = s.get_bind().dialect.name == "sqlite"
     try:
         return _vacancy_queries(s, f"households INDEXED BY {VACANCY_INDEX}" if sqlite else "households",
-                                VACANCY_WHERE)
+                                capacity.VACANCY_SQL)
     except sa.exc.OperationalError as err:
         if not sqlite or "no such index" not in str(err):
             raise
-        return _vacancy_queries(s, "households", VACANCY_WHERE)
+        return _vacancy_queries(s, "households", capacity.VACANCY_SQL)
 
 
 def _vacancy_queries(s: Session, from_: str, where: str) -> tuple[list[VacancyLine], int, int]:
     count, places = s.execute(sa.text(
-        f"SELECT count(*), coalesce(sum(households.places - households.occupied_places), 0) FROM {from_} "
+        f"SELECT count(*), coalesce(sum({FREE}), 0) FROM {from_} "
         f"WHERE {where}"
     )).one()
     cols = sa.text(
         f"SELECT households.id, households.reference, households.name, "
-        f"households.places - households.occupied_places AS free, households.vacant_since FROM {from_} "
+        f"{FREE} AS free, households.vacant_since FROM {from_} "
         f"WHERE {where} AND households.vacant_since IS NOT NULL ORDER BY households.vacant_since, households.id "
         f"LIMIT :n"
     ).columns(sa.column("id", sa.Integer), sa.column("reference", sa.String), sa.column("name", sa.String),
@@ -313,7 +251,7 @@ def _vacancy_queries(s: Session, from_: str, where: str) -> tuple[list[VacancyLi
     if len(rows) < LIST_MAX:  # households with a free place but no date recorded come last
         nulls = sa.text(
             f"SELECT households.id, households.reference, households.name, "
-            f"households.places - households.occupied_places AS free, households.vacant_since FROM households "
+            f"{FREE} AS free, households.vacant_since FROM households "
             f"WHERE {where} AND households.vacant_since IS NULL ORDER BY households.id LIMIT :n"
         ).columns(sa.column("id", sa.Integer), sa.column("reference", sa.String), sa.column("name", sa.String),
                   sa.column("free", sa.Integer), sa.column("vacant_since", sa.Date))
@@ -346,7 +284,7 @@ def _calls_today(s: Session, team_id: int | None, today: dt.date) -> tuple[list[
 def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
     actor = desk.actor
     items: list[WaitingItem] = []
-    if actor.role == Role.MANAGER:
+    if can(actor, Permission.SIGN_OFF):
         rows = s.execute(
             sa.select(Decision.id, Decision.request_id, Decision.kind, Decision.proposed_at, Decision.retrospective,
                       PlacementRequest.reference, User.full_name)
@@ -360,7 +298,7 @@ def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
         for _did, rid, kind, at_, retro, ref, who in rows:
             items.append(WaitingItem(
                 kind="decision", id=rid, title=f"Sign off {ref}",
-                detail=f"{'placed, retrospective' if retro else kind.value.replace('_', ' ')} by {who}", since=at_,
+                detail=f"{'placed, retrospective' if retro else label(kind)} by {who}", since=at_,
             ))
     if actor.user_id is not None:
         rows = s.execute(
@@ -385,7 +323,7 @@ def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
         ).all()
         for rid, ref, state, when in rows:
             items.append(WaitingItem(kind="request", id=rid, title=f"Yours: {ref}",
-                                     detail=str(getattr(state, "value", state)).replace("_", " "), since=when))
+                                     detail=label(state, RequestState), since=when))
         cbs = s.execute(
             sa.select(Callback.id, Callback.summary, Callback.due_at)
             .where(Callback.assigned_to_id == actor.user_id,
@@ -430,70 +368,5 @@ def load(desk: Desk) -> DashboardData:
     )
 
 
-# ---------------------------------------------------------------- read-only record details
-
-
-@dataclass(frozen=True)
-class RecordDetail:
-    """A record as label/value lines, for the read-only view opened from the dashboard."""
-
-    title: str
-    lines: list[tuple[str, str]]
-
-
-def request_detail(desk: Desk, request_id: int) -> RecordDetail:
-    from db.models import Child, PlacementRequest, RequestChild, Team, User
-    from dutydesk.errors import NotFound
-    from dutydesk.requests.transitions import LABELS
-
-    require(desk.actor, Permission.READ, "read placement requests")
-    today = clock.today()
-    with desk.db.read() as s:
-        req = s.get(PlacementRequest, request_id)
-        if req is None:
-            raise NotFound(f"There is no placement request number {request_id}; refresh the dashboard.")
-        worker = s.get(User, req.worker_id) if req.worker_id else None
-        team = s.get(Team, req.team_id)
-        kids = s.execute(
-            sa.select(Child).join(RequestChild, RequestChild.child_id == Child.id)
-            .where(RequestChild.request_id == req.id).order_by(Child.date_of_birth.desc())
-        ).scalars().all()
-        lines = [
-            ("State", LABELS[req.state]),
-            ("Urgency", req.urgency.value),
-            ("Type", req.placement_type.value.replace("_", " ")),
-            ("Needed", f"{req.needed_from:%d/%m/%Y}" + (f" to {req.needed_until:%d/%m/%Y}" if req.needed_until else "")),
-            ("Worker", worker.full_name if worker else "nobody"),
-            ("Team", team.name if team else ""),
-            ("Logged", clock.fmt_local(req.created_at, "%d/%m/%Y %H:%M")),
-        ]
-        for c in kids:
-            lines.append(("Child", f"{c.display_name} ({age_text(c.date_of_birth, today)}) {c.case_reference}"))
-        if req.needs:
-            lines.append(("Needs", ", ".join(sorted(n.value for n in req.needs))))
-        if req.notes:
-            lines.append(("Notes", req.notes))
-    return RecordDetail(title=f"Placement request {req.reference}", lines=lines)
-
-
-def household_detail(desk: Desk, household_id: int) -> RecordDetail:
-    from db.models import Household
-    from dutydesk.errors import NotFound
-
-    require(desk.actor, Permission.READ, "read households")
-    with desk.db.read() as s:
-        h = s.get(Household, household_id)
-        if h is None:
-            raise NotFound(f"There is no household number {household_id}; refresh the dashboard.")
-        lines = [
-            ("Reference", h.reference),
-            ("Kind", h.kind.value.replace("_", " ")),
-            ("Status", h.status.value.replace("_", " ")),
-            ("Places", f"{h.places - h.occupied_places} free of {h.places}"),
-            ("Vacant since", f"{h.vacant_since:%d/%m/%Y}" if h.vacant_since else ""),
-            ("Ages", f"{h.age_min} to {h.age_max}"),
-            ("Types", ", ".join(sorted(t.value.replace("_", " ") for t in h.placement_types))),
-            ("Phone", h.phone),
-            ("Postcode", h.postcode),
-        ]
-    return RecordDetail(title=f"Household {h.name}", lines=lines)
+# The screen opens a record from its panels through these names.
+from dutydesk.overview.records import RecordDetail, household_detail, request_detail  # noqa: E402, F401

@@ -19,12 +19,13 @@ from db.enums import CallbackStatus, DecisionStatus, HouseholdStatus
 from db.models import Allegation, Callback, Child, Decision, HandoverNote, Household, Placement, Team, User
 from dutydesk import clock
 from dutydesk.access import audit
-from dutydesk.calls.call_log import CallbackView, callback_views
+from dutydesk.calls.call_log import callback_views
+from dutydesk.calls.views import CallbackView
 from dutydesk.overview.dashboard import RequestLine, _requests
 from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.access.identity import Permission, require
-from dutydesk.text import clean
+from dutydesk.text import field_text
 
 LIST_MAX = 30
 NOTE_MAX = 8000
@@ -162,11 +163,8 @@ def write_note(desk: Desk, body: str, *, to_team_id: int | None = None) -> Hando
     """Save the outgoing shift's note; audited."""
     actor = desk.actor
     require(actor, Permission.LOG, "write a handover note")
-    text = clean(body, multiline=True)
-    if not text:
-        raise InvalidInput("A handover note needs some text: what must the next shift know?")
-    if len(text) > NOTE_MAX:
-        raise InvalidInput(f"The note is {len(text)} characters long; shorten it to {NOTE_MAX} or fewer.")
+    text = field_text(body, "Note", limit=NOTE_MAX, required=True, multiline=True,
+                      missing="A handover note needs some text: what must the next shift know?")
     if actor.team_id is None:
         raise InvalidInput("Your account has no team; ask an administrator to put you in a team first.")
     with desk.db.write() as s:

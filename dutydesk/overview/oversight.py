@@ -17,11 +17,13 @@ from sqlmodel import select
 from db.enums import DecisionStatus, RequestState, Urgency
 from db.models import Decision, Household, Placement, PlacementRequest, Search, User
 from dutydesk import clock
+from dutydesk.labels import label
 from dutydesk.requests.decision_record import SearchRecord, summarise_search
 from dutydesk.access.desk import Desk
+from dutydesk.access.identity import Permission, can
 from dutydesk.errors import NotFound
-from dutydesk.requests.placements import outside_terms_overdue
-from dutydesk.requests.process import DecisionView, RequestDetail, decision_view, load_detail
+from dutydesk.requests.terms import outside_terms_overdue
+from dutydesk.requests.views import DecisionView, RequestDetail, decision_view, load_detail
 
 EVIDENCE_RANKED = 10
 EVIDENCE_EXCLUDED = 10
@@ -134,10 +136,10 @@ def evidence(desk: Desk, decision_id: int) -> Evidence:
                 ranked_limit=EVIDENCE_RANKED, excluded_limit=EVIDENCE_EXCLUDED,
             )
         why = ""
-        if desk.actor.role.value != "manager":
+        if not can(desk.actor, Permission.SIGN_OFF):
             why = "Only a manager can sign off."
         elif d.proposed_by_id == desk.actor.user_id:
             why = "You proposed this decision; another manager must sign it off."
         elif d.status != DecisionStatus.PROPOSED:
-            why = f"This decision is {d.status.value.replace('_', ' ')}."
+            why = f"This decision is {label(d.status)}."
         return Evidence(decision=decision_view(s, d), request=detail, search=srch, can_sign=not why, why_not=why)

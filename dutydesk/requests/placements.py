@@ -32,10 +32,8 @@ from db.enums import (
     CandidateStatus,
     DecisionKind,
     DecisionStatus,
-    GenderTerms,
     HouseholdStatus,
     PlacementEndReason,
-    PlacementType,
     RequestState,
     Urgency,
 )
@@ -46,67 +44,17 @@ from dutydesk.requests import transitions
 from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.access.identity import Actor, Permission, require
-from dutydesk.requests.process import (
-    current_decision,
-    find_request,
-    request_child_ids,
-    writing,
-)
-from dutydesk.text import clean
+from dutydesk.labels import label
+from dutydesk.requests.checklists import delegated_authority_checklist, notifications_for
+from dutydesk.requests.lookup import current_decision, find_open_request, request_child_ids, writing
+from dutydesk.text import field_text
 
 S = RequestState
-USUAL_LIMIT = 3  # children in one household, unless all are siblings
 PLAN_DUE_WORKING_DAYS = 5
-OUTSIDE_TERMS_OVERDUE_WORKING_DAYS = 6
-
-DELEGATED_AUTHORITY_ITEMS = (
-    "overnight stays with friends",
-    "haircuts",
-    "school trips and activities",
-    "routine medical and dental care",
-    "photographs and social media",
-    "holidays in the UK",
-    "religious observance",
-    "contact arrangements",
-)
+END_NOTE_MAX = 2000
 
 _hh = Household.__table__
 _pl = Placement.__table__
-
-
-# --------------------------------------------------------------------------- terms of approval
-
-
-def terms_breaches(
-    session: Session,
-    household: Household,
-    child_ids: list[int],
-    placement_type: PlacementType,
-    on: dt.date,
-) -> list[str]:
-    """How placing these children would fall outside the household's terms of approval (empty if it would not)."""
-    breaches: list[str] = []
-    children = [session.get(Child, cid) for cid in child_ids]
-    children = [c for c in children if c is not None]
-    for c in children:
-        age = c.age_on(on)
-        if age is not None and not (household.age_min <= age <= household.age_max):
-            breaches.append(f"{c.display_name} is {age}, outside the approved ages {household.age_min}-{household.age_max}")
-        if household.gender_terms != GenderTerms.ANY and c.gender.value != household.gender_terms.value:
-            breaches.append(f"{c.display_name} is not within the approved gender ({household.gender_terms.value})")
-    if household.placement_types and placement_type not in household.placement_types:
-        breaches.append(f"not approved for {placement_type.value.replace('_', ' ')} placements")
-    total = household.occupied_places + len(children)
-    if total > USUAL_LIMIT:
-        placed = session.exec(
-            select(Child.family_key).join(Placement, Placement.child_id == Child.id)
-            .where(Placement.household_id == household.id, Placement.ended_on.is_(None))
-        ).all()
-        keys = {k for k in placed} | {c.family_key for c in children}
-        unknown = household.occupied_places - len(placed)
-        if None in keys or len(keys) != 1 or unknown > 0:
-            breaches.append(f"{total} children is over the usual limit of {USUAL_LIMIT} and they are not all siblings")
-    return breaches
 
 
 # --------------------------------------------------------------------------- placing
@@ -155,34 +103,6 @@ def _view(p: Placement, child: Child | None, household: Household | None) -> Pla
         plan_due_on=p.plan_due_on, delegated_authority=json.loads(p.delegated_authority or "{}"),
         notifications_due=json.loads(p.notifications_due or "[]"),
     )
-
-
-def delegated_authority_checklist(agreed: dict[str, bool] | None = None) -> dict[str, dict]:
-    agreed = agreed or {}
-    unknown = set(agreed) - set(DELEGATED_AUTHORITY_ITEMS)
-    if unknown:
-        raise InvalidInput(
-            "Unknown delegated-authority items: " + ", ".join(sorted(unknown))
-            + ". The items are: " + "; ".join(DELEGATED_AUTHORITY_ITEMS) + "."
-        )
-    return {item: {"agreed": bool(agreed.get(item, False))} for item in DELEGATED_AUTHORITY_ITEMS}
-
-
-def notifications_for(starts_on: dt.date, child: Child, emergency: bool) -> list[dict]:
-    nxt = working_days.add_working_days(starts_on, 1)
-    out = [
-        {"to": "child's social worker", "due_on": starts_on.isoformat(), "done": False},
-        {"to": "supervising social worker", "due_on": starts_on.isoformat(), "done": False},
-        {"to": "independent reviewing officer", "due_on": nxt.isoformat(), "done": False},
-        {"to": "health (looked-after children nurse)", "due_on": nxt.isoformat(), "done": False},
-        {"to": "school and virtual school", "due_on": nxt.isoformat(), "done": False},
-    ]
-    if child.placing_authority and "kent" not in child.placing_authority.lower():
-        out.append({"to": f"placing authority ({child.placing_authority})", "due_on": starts_on.isoformat(),
-                    "done": False})
-    if emergency:
-        out.append({"to": "duty manager (emergency placement)", "due_on": nxt.isoformat(), "done": False})
-    return out
 
 
 def out_of_hours_for(actor: Actor, session: Session, at: dt.datetime) -> bool:
@@ -238,9 +158,7 @@ def place(
     checklist = json.dumps(delegated_authority_checklist(delegated_authority), sort_keys=True)
     lost: str | None = None
     with writing(desk) as s:
-        req = find_request(s, request_id)
-        if not req.state.is_open:
-            raise Conflict(f"Request {req.reference} is already {transitions.LABELS[req.state]}.")
+        req = find_open_request(s, request_id)
         decision = current_decision(s, req.id)
         if decision is None or req.state not in (S.PROPOSED, S.SIGNED_OFF):
             raise Conflict(
@@ -248,7 +166,7 @@ def place(
             )
         if decision.kind != DecisionKind.PLACE or decision.household_id is None:
             raise Conflict(
-                f"The decision for {req.reference} is '{decision.kind.value.replace('_', ' ')}', not a placement; "
+                f"The decision for {req.reference} is '{label(decision.kind)}', not a placement; "
                 "close the request as unmet or propose a household."
             )
         when = clock.now()
@@ -295,7 +213,7 @@ def place(
         if result.rowcount != 1:
             s.refresh(household)
             if household.status != HouseholdStatus.APPROVED:
-                why = f"is {household.status.value.replace('_', ' ')} now"
+                why = f"is {label(household.status)} now"
             else:
                 why = "has no free place any more"
             lost = f"{household.name} {why}; {req.reference} is back to contacting carers: return to the search."
@@ -409,11 +327,8 @@ def end_placement(
         why = PlacementEndReason(str(getattr(reason, "value", reason)).lower())
     except ValueError:
         raise InvalidInput("The reason is one of: planned_end, breakdown, move, other.") from None
-    text = clean(note, multiline=True)
-    if why == PlacementEndReason.OTHER and not text:
-        raise InvalidInput("Say why the placement ended (a note is needed when the reason is 'other').")
-    if len(text) > 2000:
-        raise InvalidInput("Keep the note under 2000 characters.")
+    text = field_text(note, "Note", limit=END_NOTE_MAX, required=why == PlacementEndReason.OTHER, multiline=True,
+                      missing="Say why the placement ended (a note is needed when the reason is 'other')")
     if ended_on > clock.today():
         raise InvalidInput("A placement ends on the day the child leaves; record it then, not ahead (use a callback).")
     with writing(desk) as s:
@@ -478,8 +393,3 @@ def active_placements(desk: Desk, household_id: int) -> list[PlacementView]:
             .order_by(Placement.place_number)
         ).all()
         return [_view(p, c, h) for p, c in rows]
-
-
-def outside_terms_overdue(starts_on: dt.date, today: dt.date | None = None) -> bool:
-    """An emergency placement outside terms not resolved within 6 working days."""
-    return working_days.working_days_between(starts_on, today or clock.today()) > OUTSIDE_TERMS_OVERDUE_WORKING_DAYS

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from db.enums import CandidateStatus
-from db.models import Candidate, Household, PlacementRequest, SearchResult
+from db.models import Candidate, Household, SearchResult
 from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.access.identity import Permission, require
 from dutydesk.matching.saved import latest_search_id, parse_reasons
-from dutydesk.requests.transitions import LABELS
+from dutydesk.labels import label
+from dutydesk.requests.lookup import find_open_request
 
 
 @dataclass(frozen=True)
@@ -38,11 +39,8 @@ def shortlist(desk: Desk, request_id: int, household_id: int) -> CandidateView:
     """Add a household to a request's shortlist, copying its score and reasons from the latest search."""
     require(desk.actor, Permission.LOG, "shortlist a household")
     with desk.db.write() as s:
-        req = s.get(PlacementRequest, request_id)
-        if req is None:
-            raise NotFound(f"There is no placement request with id {request_id}.")
-        if not req.state.is_open:
-            raise Conflict(f"Request {req.reference} is {LABELS[req.state]}; only open requests have a shortlist.")
+        req = find_open_request(s, request_id)
+        request_id = req.id
         hh = s.get(Household, household_id)
         if hh is None:
             raise NotFound(f"There is no household with id {household_id}.")
@@ -57,7 +55,7 @@ def shortlist(desk: Desk, request_id: int, household_id: int) -> CandidateView:
             raise InvalidInput(f"{hh.reference} was not in the latest search for {req.reference}; run the search again.")
         outcome = parse_reasons(search_id, household_id, row[0], row[1], row[2])
         if outcome.excluded:
-            why = "; ".join(label for _code, label in outcome.rules) or "a hard rule"
+            why = "; ".join(words for _code, words in outcome.rules) or "a hard rule"
             raise InvalidInput(f"{hh.reference} was ruled out in the latest search ({why}). "
                                "Placing outside the rules needs a manager's exemption, recorded with the proposal.")
         existing = s.execute(
@@ -65,9 +63,9 @@ def shortlist(desk: Desk, request_id: int, household_id: int) -> CandidateView:
             .where(Candidate.request_id == request_id, Candidate.household_id == household_id)
         ).first()
         if existing is not None:
-            raise Conflict(f"{hh.reference} is already a candidate for {req.reference} ({existing[1].value.replace('_', ' ')}).")
+            raise Conflict(f"{hh.reference} is already a candidate for {req.reference} ({label(existing[1])}).")
         now = clock.now()
-        reasons = json.dumps([[code, points, label] for code, points, label in outcome.factors]
+        reasons = json.dumps([[code, points, words] for code, points, words in outcome.factors]
                              + ([["warning", 0, w] for w in outcome.warnings]), ensure_ascii=False)
         cand = Candidate(
             request_id=request_id, household_id=household_id, search_id=search_id, score=row[1],

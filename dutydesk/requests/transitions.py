@@ -14,6 +14,7 @@ from sqlmodel import Session
 from db.enums import RequestState as S
 from db.models import PlacementRequest, RequestTransition
 from dutydesk import clock
+from dutydesk.labels import label
 from dutydesk.access import audit
 from dutydesk.errors import Conflict
 from dutydesk.access.identity import Actor
@@ -35,17 +36,6 @@ ALLOWED: dict[S, frozenset[S]] = {
     S.WITHDRAWN: frozenset(),
 }
 
-LABELS: dict[S, str] = {
-    S.LOGGED: "logged",
-    S.SEARCHING: "searching",
-    S.CONTACTING: "contacting carers",
-    S.PROPOSED: "proposed",
-    S.SIGNED_OFF: "signed off",
-    S.PLACED: "placed",
-    S.CLOSED_UNMET: "closed unmet",
-    S.WITHDRAWN: "withdrawn",
-}
-
 
 def can_move(from_state: S, to_state: S) -> bool:
     return to_state in ALLOWED[from_state]
@@ -64,8 +54,8 @@ def move(
     from_state = request.state
     if not can_move(from_state, to_state):
         raise Conflict(
-            f"Request {request.reference} is {LABELS[from_state]}; it cannot be "
-            f"{LABELS[to_state]} from there."
+            f"Request {request.reference} is {label(from_state)}; it cannot be "
+            f"{label(to_state)} from there."
         )
     when = at or clock.now()
     request.state = to_state

@@ -1,4 +1,6 @@
-"""initial
+"""Over 400 lines because it is the whole first schema, generated from the models (db.revisions) and frozen.
+
+initial
 
 Revision ID: 0001
 Revises: 

@@ -1,0 +1,117 @@
+"""Words for stored values: one module, every member of every enum, no code shown as a word."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from enum import Enum
+from pathlib import Path
+
+import pytest
+
+import db.enums
+from db.enums import CallCategory, CallerType, CandidateStatus, HouseholdKind, HouseholdStatus, RequestState, Urgency
+from dutydesk import labels
+from dutydesk.labels import label
+
+ROOT = Path(__file__).resolve().parent.parent
+ENUMS = [cls for _n, cls in inspect.getmembers(db.enums, inspect.isclass)
+         if issubclass(cls, Enum) and cls.__module__ == db.enums.__name__]
+
+
+def test_every_enum_of_the_store_has_words() -> None:
+    assert len(ENUMS) >= 20
+    assert set(ENUMS) == set(labels.WORDS)
+
+
+@pytest.mark.parametrize("enum_cls", ENUMS, ids=lambda c: c.__name__)
+def test_every_member_has_a_label_long_and_short(enum_cls: type[Enum]) -> None:
+    for m in enum_cls:
+        words = label(m)
+        assert words and words == words.strip() and "_" not in words, (m, words)
+        assert label(m.value, enum_cls) == words
+        short = label(m, short=True)
+        assert short and "_" not in short and len(short) <= len(words), (m, short)
+
+
+def test_the_desk_keeps_its_words() -> None:
+    assert label(RequestState.CONTACTING) == "contacting carers"
+    assert label("contacting", RequestState, short=True) == "contacting"
+    assert label(CandidateStatus.DECLINED_BY_CARER) == "declined by carer"
+    assert label(CandidateStatus.DECLINED_BY_CARER, short=True) == "declined"
+    assert labels.contact_status("ranked") == "not tried"
+    assert labels.contact_status("no_answer") == "no answer"
+    assert label(CallerType.CHILDS_SOCIAL_WORKER) == "child's social worker"
+    assert label(CallerType.OUT_OF_HOURS, short=True) == "OOH"
+    assert label(CallCategory.PLACEMENT_UPDATE, short=True) == "update/breakdown"
+    assert label(HouseholdKind.IFA) == "independent agency (IFA)"
+    assert label(HouseholdStatus.ON_HOLD) == "on hold"
+    assert label(Urgency.EMERGENCY, short=True) == "EMERG"
+    assert labels.labels(["teenagers", "disability"], db.enums.Specialism) == "disability, teenagers"
+
+
+def test_a_word_that_is_not_there_is_an_error_not_a_code() -> None:
+    with pytest.raises(TypeError):
+        label("contacting")  # a stored string needs its enum class
+    with pytest.raises(ValueError):
+        label("nonsense", RequestState)
+    with pytest.raises(TypeError):
+        label(RequestState.PLACED, CandidateStatus)
+
+
+# The screens' own word maps, while they have them, must say what this module says.
+SCREEN_MAPS = [
+    ("screens.request", "STATE_WORDS", RequestState, False),
+    ("screens.dashboard", "STATE_SHORT", RequestState, True),
+    ("screens.dashboard", "URGENCY_SHORT", Urgency, True),
+    ("screens.dashboard", "CALLER_SHORT", CallerType, True),
+]
+
+
+@pytest.mark.parametrize("module, name, enum_cls, short", SCREEN_MAPS, ids=lambda x: str(x))
+def test_the_screens_words_agree_while_they_keep_their_own(module, name, enum_cls, short) -> None:
+    words = getattr(pytest.importorskip(module), name, None)
+    if words is None:
+        pytest.skip(f"{module}.{name} is gone: the screen takes its words from dutydesk.labels")
+    assert words, name
+    for value, said in words.items():
+        assert label(value, enum_cls, short=short) == said, (name, value)
+
+
+def test_the_screens_status_words_agree_while_they_keep_their_own() -> None:
+    words = getattr(pytest.importorskip("screens.request"), "STATUS_WORDS", None)
+    if words is None:
+        pytest.skip("screens.request.STATUS_WORDS is gone")
+    for value, said in words.items():
+        assert labels.contact_status(value) == said, value
+
+
+# A stored value turned into words by hand: ``x.value.replace("_", " ")``.
+_BY_HAND = re.compile(r"""\.replace\(\s*(['"])_\1\s*,\s*(['"]) \2\s*\)""")
+# Not stored values: a CSV column's name, a table's name in a count.
+_NOT_ENUMS = {
+    "dutydesk/carers/households_read.py": "key.replace",
+    "dutydesk/cli/demo_cmd.py": "name.replace",
+    "dutydesk/demo/build.py": "name.replace",
+}
+
+
+def by_hand(root: Path) -> list[str]:
+    out = []
+    for path in sorted((root / "dutydesk").rglob("*.py")):
+        rel = str(path.relative_to(root))
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if _BY_HAND.search(line) and not (rel in _NOT_ENUMS and _NOT_ENUMS[rel] in line):
+                out.append(f"{rel}:{i}: {line.strip()}")
+    return out
+
+
+def test_services_take_their_words_from_the_labels_module() -> None:
+    found = by_hand(ROOT)
+    assert not found, "stored values made into words by hand; use dutydesk.labels.label:\n" + "\n".join(found)
+
+
+def test_the_word_checker_sees_a_value_made_into_words_by_hand(tmp_path: Path) -> None:
+    (tmp_path / "dutydesk").mkdir()
+    (tmp_path / "dutydesk" / "x.py").write_text("a = s.value.replace('_', ' ')\nb = s.replace('-', ' ')\n")
+    assert by_hand(tmp_path) == ["dutydesk/x.py:1: a = s.value.replace('_', ' ')"]
