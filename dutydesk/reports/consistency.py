@@ -27,7 +27,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from db.models import User
-from dutydesk import clock
+from db.enums import RequestState
+from dutydesk import clock, labels
 from dutydesk.access.desk import Desk
 from dutydesk.reports import consistency_facts as F
 from dutydesk.reports.period import Period, month_label, month_of, quantile
@@ -313,7 +314,7 @@ def _when(at: dt.datetime | None) -> str:
 def explain(code: str, f: F.RequestFact, today: dt.date) -> tuple[bool | None, str] | None:
     """How request ``f`` counts in figure ``code``: (met, words), or None if it is not counted."""
     if code == "logged":
-        return None, f"logged {_when(f.created_at)}, now {f.state.replace('_', ' ')}"
+        return None, f"logged {_when(f.created_at)}, now {labels.label(f.state, RequestState)}"
     if code == "search_first":
         v = F.search_first(f)
         if v is None:

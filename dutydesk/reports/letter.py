@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from db.enums import Specialism
+from db.enums import HouseholdStatus, Specialism
 from db.models import Child, Household, RequestChild
 from db.models.base import members_of
 from dutydesk import clock, labels
@@ -31,7 +31,7 @@ from dutydesk.reports import reasons as RW
 from dutydesk.reports import vacancies_facts as VF
 from dutydesk.reports.period import MAX_MONTHS, Period, make_period
 from dutydesk.reports.scope import LETTER_ROLES
-from dutydesk.requests.decision_record import md
+from dutydesk.requests.record_export import md
 
 FORMATS = ("md", "html")
 STATUS_WORDS = {"on_hold": "on hold", "suspended": "suspended", "in_assessment": "still in assessment",
@@ -58,17 +58,14 @@ class Letter:
 
 
 def _ptype_words(value: str) -> str:
-    try:
-        from db.enums import PlacementType
+    from db.enums import PlacementType
 
-        return labels.PLACEMENT_TYPE[PlacementType(value)]
-    except (ValueError, KeyError):
-        return value.replace("_", " ")
+    return labels.label(value, PlacementType)
 
 
 def _needs(arg) -> str:
     if isinstance(arg, int):
-        names = [labels.SPECIALISM[m] for m in Specialism if m in members_of(Specialism, arg)]
+        names = [labels.label(m) for m in Specialism if m in members_of(Specialism, arg)]
     elif isinstance(arg, (list, tuple)):
         names = [labels.specialism(str(a)) for a in arg]
     else:
@@ -98,7 +95,7 @@ def _a(words: str) -> str:
 def rule_for_you(code: str, arg, ages: list[int]) -> str:
     child = "the children" if len(ages) > 1 else "the child"
     if code == "status":
-        return f"your household was {STATUS_WORDS.get(str(arg), str(arg).replace('_', ' '))} at the time"
+        return f"your household was {STATUS_WORDS.get(str(arg)) or labels.label(str(arg), HouseholdStatus)} at the time"
     if code == "expired":
         return "your temporary approval had ended"
     if code == "connected":

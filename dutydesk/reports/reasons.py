@@ -67,11 +67,11 @@ CANDIDATE_WORDS: dict[str, str] = {
 
 
 def rule_words(code: str) -> str:
-    return RULE_WORDS.get(code, code.replace("_", " "))
+    return RULE_WORDS.get(code, code)  # a code no longer among the rules reads as stored
 
 
 def factor_words(code: str) -> str:
-    return FACTOR_WORDS.get(code, code.replace("_", " "))
+    return FACTOR_WORDS.get(code, code)
 
 
 def has_rule(reasons: Any, code: str) -> Any:

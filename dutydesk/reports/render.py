@@ -30,7 +30,7 @@ from dutydesk.reports.shapes import (
     ReportView,
     Table,
 )
-from dutydesk.requests.decision_record import md
+from dutydesk.requests.record_export import md
 
 FORMATS = ("table", "csv", "json", "md", "html")
 UNITS = {SHARE: "%", HOURS: "hours", DAYS: "days", COUNT: "count", DATE: "date", TEXT: ""}

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from db.models import Household
-from dutydesk import clock
+from db.enums import PlacementType
+from dutydesk import clock, labels
 from dutydesk.access.desk import Desk
 from dutydesk.reports import reasons as RW
 from dutydesk.reports import sufficiency_facts as SF
@@ -280,7 +281,7 @@ def _describe(f: SF.NeedFact) -> str:
     ages = sorted(a for a in f.ages if a is not None)
     kids = (f"{f.children} children aged {ages[0]}-{ages[-1]}" if f.children > 1 and ages
             else f"aged {ages[0]}" if ages else "age not recorded")
-    return f"{what} {clock.fmt_local(f.at, '%d %b')}: {f.placement_type.replace('_', ' ')}, {kids}" + (
+    return f"{what} {clock.fmt_local(f.at, '%d %b')}: {labels.label(f.placement_type, PlacementType)}, {kids}" + (
         f"; {f.district}" if f.district else "")
 
 

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from db.models import Household, Place
 from dutydesk import clock
 from dutydesk.access.desk import Desk
+from dutydesk.matching.factors import FACTOR_TITLES
 from dutydesk.matching.rules import rule_title
 from dutydesk.reports import reasons as RW
 from dutydesk.reports import vacancies_facts as VF
@@ -63,7 +64,7 @@ def reason_words(key: str) -> tuple[str, str]:
         code = key.removeprefix("factor:")
         if code == "score":
             return "Ranked lower on the overall score", "lower: score"
-        return "Ranked lower: the household first " + RW.factor_words(code), "lower: " + code.replace("_", " ")
+        return "Ranked lower: the household first " + RW.factor_words(code), "lower: " + FACTOR_TITLES.get(code, code)
     return OUTCOME_WORDS.get(key, (key, key))
 
 
