@@ -24,6 +24,9 @@ same store, and the load average, since the machine is shared.
 
 PostgreSQL: ``--pg``, else DUTYDESK_BENCH_DATABASE_URL or DUTYDESK_TEST_DATABASE_URL;
 the run gets its own schema there and drops it at the end.
+
+(Over 400 lines: one self-contained script, like the other benchmarks, whose
+writer processes, preparation and report must agree on one plan of work.)
 """
 
 from __future__ import annotations
