@@ -20,9 +20,11 @@ ExtraDDL = tuple[str, Callable[[sa.Connection], None], Callable[[sa.Connection],
 EXTRA_DDL: list[ExtraDDL] = []
 
 from db import call_search  # noqa: E402 - registers the calls' full-text search
+from db import references  # noqa: E402 - the reference counters (sequences on PostgreSQL)
 
 EXTRA_DDL.append((call_search.FTS_TABLE, call_search.create, call_search.drop))
 EXTRA_DDL.append((call_search.VACANCY_INDEX, call_search.vacancy_create, call_search.vacancy_drop))
+EXTRA_DDL.append((references.COUNTER_TABLE, references.create, references.drop))
 
 
 def create_schema(database: Database, *, stamp: bool = True) -> None:

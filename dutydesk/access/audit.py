@@ -33,6 +33,22 @@ def _digest(prev_hash: str, at: dt.datetime, username: str, action: str, entity:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def _locked_head(session: Session) -> AuditHead:
+    """The chain's head row, locked until the transaction ends; made on a store's first event.
+
+    Two first events at once on PostgreSQL both found no head and both inserted
+    it, and the second failed on its primary key; ON CONFLICT DO NOTHING makes
+    the second wait for the first and then take the row it made.
+    """
+    query = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    head = session.exec(query).first()
+    if head is None:
+        session.execute(sa.text("INSERT INTO audit_head (id, last_hash) VALUES (1, :genesis) "
+                                "ON CONFLICT (id) DO NOTHING"), {"genesis": GENESIS})
+        head = session.exec(query.execution_options(populate_existing=True)).one()
+    return head
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -45,11 +61,7 @@ def record(
 ) -> AuditEvent:
     """Append one event in the caller's transaction (so it commits or rolls back with the change)."""
     at = (at or clock.now()).astimezone(dt.UTC).replace(microsecond=0)
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+    head = _locked_head(session)
     detail_json = _canonical(detail or {})
     event = AuditEvent(
         at=at,
@@ -131,11 +143,7 @@ def record_many(
     Returns the number of events written.
     """
     at = (at or clock.now()).astimezone(dt.UTC).replace(microsecond=0)
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+    head = _locked_head(session)
     table = AuditEvent.__table__
     prev = head.last_hash
     rows: list[dict[str, Any]] = []

@@ -3,7 +3,8 @@
 ``open_request`` is the one way a placement request comes into being, from the
 call form, the command line, the duty process or matching. It runs inside the
 caller's write transaction (so a call and its request commit together), makes a
-unique reference such as ``REQ-2026-00123``, links the child or each child of a
+unique reference such as ``REQ-2026-00123`` (from the store's counter, see
+``dutydesk.references``), links the child or each child of a
 sibling group, writes the first step of the duty process (nothing -> logged)
 and audits it.
 
@@ -15,7 +16,7 @@ unknown reference becomes a ``TEMP-2026-00001`` style placeholder.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
@@ -26,9 +27,9 @@ from sqlmodel import Session, select
 
 from db.enums import Gender, LegalStatus, PlacementType, RequestState, Specialism, Urgency
 from db.models import Child, Place, PlacementRequest, RequestChild, RequestTransition
-from dutydesk import clock
+from dutydesk import clock, integrity, references
 from dutydesk.access import audit
-from dutydesk.errors import InvalidInput, NotFound
+from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.access.identity import Actor, Permission, require
 from dutydesk.text import field_text
 
@@ -121,41 +122,16 @@ def as_enum_set(enum_cls: type[E], values: Iterable[Any] | None, what: str) -> f
     return frozenset(as_enum(enum_cls, v, what) for v in (values or ()))
 
 
-def next_reference(session: Session, column: Any, prefix: str, width: int = 5) -> str:
-    """The next ``PREFIX-00001`` style reference in ``column`` (max + 1; zero padded so text order is number order)."""
-    like = f"{prefix}-%"
-    top = session.execute(
-        sa.select(sa.func.max(column)).where(column.like(like), sa.func.length(column) == len(prefix) + 1 + width)
-    ).scalar()
-    n = 1
-    if top:
-        try:
-            n = int(str(top).rsplit("-", 1)[1]) + 1
-        except ValueError:
-            n = 1
-    return f"{prefix}-{n:0{width}d}"
-
-
-def _insert_with_reference(session: Session, make: Callable[[], Any], attempts: int = 5) -> Any:
-    """Insert a row whose unique reference is computed from the table, retrying on a clash.
-
-    On SQLite the writer lock already serialises writers; on PostgreSQL two
-    transactions can pick the same number and the second one's insert fails on
-    the unique index, so it retries in a savepoint with a fresh number.
-    """
-    last: Exception | None = None
-    for _ in range(attempts):
-        row = make()
-        try:
-            with session.begin_nested():
-                session.add(row)
-                session.flush()
-            return row
-        except IntegrityError as err:  # pragma: no cover - needs a real race
-            last = err
-            if row in session:
-                session.expunge(row)
-    raise InvalidInput("Could not make a unique reference; save again.") from last
+def _save(session: Session, row: Any, what: str, clash: str | None = None) -> Any:
+    """Add and flush ``row``; a refused insert becomes one sentence (``clash`` for a taken case reference)."""
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as err:
+        if clash is not None and integrity.violation(err).is_unique("children", "case_reference"):
+            raise Conflict(clash) from err
+        raise Conflict(integrity.refused(what, err)) from err
+    return row
 
 
 def estimate_dob(age: int, on: dt.date) -> dt.date:
@@ -248,14 +224,12 @@ def create_child(session: Session, actor: Actor, inp: ChildInput) -> Child:
                 f"Case reference {ref} is already recorded for {clash.display_name}; "
                 "choose that child instead of creating a new one."
             )
-        child = Child(case_reference=ref, **values)
-        session.add(child)
-        session.flush()
+        child = _save(session, Child(case_reference=ref, **values), "The child's record", clash=(
+            f"Case reference {ref} was recorded for another child at the same moment; "
+            "find that child and choose them instead of creating a new one."))
     else:
-        prefix = f"TEMP-{clock.today().year}"
-        child = _insert_with_reference(
-            session, lambda: Child(case_reference=next_reference(session, Child.case_reference, prefix), **values)
-        )
+        ref = references.next_reference(session, references.Kind.TEMP_CHILD, clock.today().year)
+        child = _save(session, Child(case_reference=ref, **values), "The child's record")
     audit.record(
         session, actor, "child.create", "children", child.id,
         {"case_reference": child.case_reference, "name": child.display_name},
@@ -342,11 +316,10 @@ def open_request(session: Session, actor: Actor, inp: RequestInput) -> Placement
     if len(set(child_ids)) != len(child_ids):
         raise InvalidInput("The same child is listed twice; remove the repeat.")
 
-    prefix = f"REQ-{clock.local(when).year}"
-    request = _insert_with_reference(
+    request = _save(
         session,
-        lambda: PlacementRequest(
-            reference=next_reference(session, PlacementRequest.reference, prefix),
+        PlacementRequest(
+            reference=references.next_reference(session, references.Kind.REQUEST, clock.local(when).year),
             team_id=team_id,
             created_by_id=actor.user_id,
             worker_id=inp.worker_id or actor.user_id,
@@ -355,6 +328,7 @@ def open_request(session: Session, actor: Actor, inp: RequestInput) -> Placement
             state_changed_at=when,
             **values,
         ),
+        "The placement request",
     )
     for cid in child_ids:
         session.add(RequestChild(request_id=request.id, child_id=cid))

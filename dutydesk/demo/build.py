@@ -20,6 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import select
 
+from db import references
 from db.engine import Database, sqlite_path
 from db.models import Place, metadata
 from db.schema import EXTRA_DDL, create_schema
@@ -235,6 +236,7 @@ def build(
         ])
         if database.url.get_backend_name() == "postgresql":
             _fix_sequences(conn)
+        references.catch_up(conn)  # the desk's next REQ-/PL-/TEMP-/AL- numbers follow the demo's
         counts = dict(writer.counts)
         counts["places"] = len(county.places)
         audit.record(session, SYSTEM, "demo.built", "settings", DEMO_SETTING, {

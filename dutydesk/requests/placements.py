@@ -38,7 +38,7 @@ from db.enums import (
     Urgency,
 )
 from db.models import Candidate, Child, Decision, Household, Placement, PlacementRequest, Team
-from dutydesk import clock, working_days
+from dutydesk import clock, integrity, references, working_days
 from dutydesk.access import audit
 from dutydesk.requests import transitions
 from dutydesk.access.desk import Desk
@@ -132,9 +132,7 @@ def _lowest_free_numbers(session: Session, household_id: int, n: int) -> list[in
 
 
 def _placement_reference(session: Session, year: int) -> str:
-    from dutydesk.calls.intake import next_reference
-
-    return next_reference(session, Placement.reference, f"PL-{year}")
+    return references.next_reference(session, references.Kind.PLACEMENT, year)
 
 
 def place(
@@ -220,6 +218,7 @@ def place(
             _return_after_lost_place(s, actor, req, decision, household, lost, when)
         else:
             s.refresh(household)  # pick up the new occupied count
+            name = household.name  # a failed flush ends the transaction: nothing can be read after it
             numbers = _lowest_free_numbers(s, household.id, n)
             plan_due = working_days.add_working_days(day, PLAN_DUE_WORKING_DAYS)
             made: list[PlacementView] = []
@@ -239,10 +238,13 @@ def place(
                 s.add(row)
                 try:
                     s.flush()
-                except IntegrityError as err:  # the backstop: never reached unless the UPDATE above is bypassed
-                    raise Conflict(
-                        f"{household.name} has no free place any more (place {number} is taken); return to the search."
-                    ) from err
+                except IntegrityError as err:
+                    if integrity.violation(err).is_unique("placements", "household_id", "place_number"):
+                        # The backstop: never reached unless the UPDATE above is bypassed.
+                        raise Conflict(
+                            f"{name} has no free place any more (place {number} is taken); return to the search."
+                        ) from err
+                    raise Conflict(integrity.refused(f"The placement with {name}", err)) from err
                 made.append(_view(row, child, household))
             if retrospective:
                 decision.retrospective = True

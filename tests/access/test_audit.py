@@ -175,3 +175,55 @@ def test_verify_reads_in_batches(database):
     with database.read() as s:
         assert audit.verify(s, batch=2) == audit.ChainCheck(5, True)
         assert s.exec(select(sa.func.count()).select_from(AuditEvent)).one() == 5
+
+
+def _waiting_on_audit_head(db: Database) -> bool:
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND position('audit_head' in query) > 0 AND pid <> pg_backend_pid()").scalar_one() > 0
+
+
+def test_a_stores_first_two_events_at_once_both_append(database):
+    """No head row yet: the second first event waits for the first's head instead of failing on its key."""
+    import threading
+    import time
+
+    first_in, second_done, errors = threading.Event(), threading.Event(), []
+
+    def first() -> None:
+        try:
+            _first()
+        except Exception as err:  # noqa: BLE001 - reported below
+            errors.append(repr(err))
+
+    def _first() -> None:
+        with database.write() as s:
+            audit.record(s, SYSTEM, "note.added", "households", 1, {"text": "first"})
+            first_in.set()
+            # On PostgreSQL hold the uncommitted head until the second waits on it (on SQLite
+            # the second cannot even begin before this commits).
+            deadline = time.monotonic() + 20
+            while not database.is_sqlite and not second_done.is_set() and time.monotonic() < deadline:
+                if _waiting_on_audit_head(database):
+                    break
+                time.sleep(0.01)
+
+    def second() -> None:
+        first_in.wait(10)
+        try:
+            with database.write() as s:
+                audit.record(s, SYSTEM, "note.added", "households", 2, {"text": "second"})
+        except Exception as err:  # noqa: BLE001 - reported below
+            errors.append(repr(err))
+        finally:
+            second_done.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    with database.read() as s:
+        assert audit.verify(s) == audit.ChainCheck(2, True)

@@ -105,15 +105,22 @@ def _objects(db: Database) -> set[tuple[str, str]]:
         else:
             rows = conn.exec_driver_sql(
                 "SELECT 'index', indexname FROM pg_indexes WHERE schemaname = current_schema() "
-                "UNION ALL SELECT 'table', tablename FROM pg_tables WHERE schemaname = current_schema()"
+                "UNION ALL SELECT 'table', tablename FROM pg_tables WHERE schemaname = current_schema() "
+                # The reference counters (db.references); serial sequences follow their tables.
+                "UNION ALL SELECT 'sequence', sequencename FROM pg_sequences WHERE schemaname = current_schema() "
+                "AND starts_with(sequencename, 'ref_')"
             ).all()
     return {(t, n) for t, n in rows}
 
 
 def test_create_schema_and_migrations_agree(empty_db):
     """Tests build stores with create_schema; it must equal what upgrades produce, extra DDL included."""
+    from db.references import COUNTER_TABLE, COUNTERS
+
     create_schema(empty_db)
     built = _objects(empty_db)
+    counters = {("table", COUNTER_TABLE)} if empty_db.is_sqlite else {("sequence", c.sequence) for c in COUNTERS.values()}
+    assert counters <= built
     assert migrate.differences(empty_db) == []
     assert migrate.current_revision(empty_db) == migrate.head_revision()
     migrate.downgrade_to(empty_db, "base")
@@ -219,6 +226,36 @@ def test_upgrade_from_the_oldest_revision_keeps_the_data(empty_db, tmp_path):
             copy.close()
     else:
         assert result.backup is None  # PostgreSQL: pg_dump is the DBA's job
+
+
+def test_upgrade_to_0004_starts_each_counter_after_the_references_already_made(empty_db):
+    """max+1 made the references before 0004: the counters carry on from the highest, on both stores."""
+    from dutydesk.references import Kind, next_reference
+
+    migrate.upgrade_to(empty_db, "0003")
+    ids = seed(empty_db)
+    with empty_db.engine.begin() as conn:
+        kids = [insert(conn, "children", case_reference=ref, first_name="Kid", date_of_birth=dt.date(2016, 1, 1))
+                for ref in ("TEMP-2025-00031", "TEMP-2026-00007", "CR1234567")]
+        for ref in ("REQ-2025-00412", "REQ-2026-00009"):
+            insert(conn, "placement_requests", reference=ref, team_id=ids["teams"], created_by_id=ids["users"],
+                   worker_id=ids["users"])
+        insert(conn, "placements", reference="PL-2026-00005", child_id=kids[0], household_id=ids["households"],
+               created_by_id=ids["users"], place_number=1)
+        insert(conn, "allegations", reference="AL-S09", household_id=ids["households"], raised_by_id=ids["users"])
+    migrate.upgrade(empty_db)
+    assert migrate.differences(empty_db) == []
+    with empty_db.write() as s:
+        assert next_reference(s, Kind.REQUEST, 2026) == "REQ-2026-00413"
+        assert next_reference(s, Kind.PLACEMENT, 2026) == "PL-2026-00006"
+        assert next_reference(s, Kind.TEMP_CHILD, 2026) == "TEMP-2026-00032"
+        assert next_reference(s, Kind.ALLEGATION, 2026) == "AL-2026-00001"
+    migrate.downgrade_to(empty_db, "0003")  # and back: the counters go, the rows stay
+    with empty_db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM placement_requests").scalar_one() == 2
+    migrate.upgrade(empty_db)
+    with empty_db.write() as s:
+        assert next_reference(s, Kind.REQUEST, 2026) == "REQ-2026-00413"
 
 
 def _script_dir_with(tmp_path: Path, body: str, rev: str = "9001") -> Path:
