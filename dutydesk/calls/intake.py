@@ -30,9 +30,9 @@ from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.access.identity import Actor, Permission, require
+from dutydesk.calls.limits import MAX_AGE, MAX_DISTANCE_KM
 from dutydesk.text import clean
 
-MAX_AGE = 17  # children; a parent in a parent-and-child request is a child too
 MAX_SIBLINGS = 8
 MAX_DAYS_AHEAD = 366 * 2
 
@@ -285,8 +285,9 @@ def validate_request(inp: RequestInput, today: dt.date | None = None) -> dict[st
             f"Needed until {inp.needed_until:%d/%m/%Y} is before needed from {inp.needed_from:%d/%m/%Y}; "
             "type an end date on or after the start, or leave it blank."
         )
-    if inp.max_distance_km is not None and not 0 < float(inp.max_distance_km) <= 500:
-        raise InvalidInput("Maximum distance must be a number of kilometres between 1 and 500, or blank.")
+    if inp.max_distance_km is not None and not 0 < float(inp.max_distance_km) <= MAX_DISTANCE_KM:
+        raise InvalidInput(f"Maximum distance must be a number of kilometres between 1 and {MAX_DISTANCE_KM}, "
+                           "or blank.")
     if inp.max_distance_km is not None and inp.near_place_id is None:
         raise InvalidInput("A maximum distance needs a place to measure from; choose the school or home place.")
     count = len(set(inp.child_ids)) + len(inp.new_children)
