@@ -189,31 +189,32 @@ class DashboardScreen(LoadingScreen):
     def action_reload(self) -> None:
         self.reload()
 
-    def fetch(self, desk: Any) -> Any:
+    def load_args(self) -> tuple[Any, ...]:
+        return (not self._draft_checked,)
+
+    def fetch(self, desk: Any, look_for_draft: bool) -> tuple[Any, DraftFound | None]:
+        """The dashboard, and on the first load a call draft left from a dropped session (same worker)."""
         from dutydesk.overview import dashboard
 
-        return dashboard.load(desk)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-draft-check")
-    def check_draft(self) -> None:
-        desk = self.desk
-        from dutydesk.overview import dashboard
-
+        data = dashboard.load(desk)
         # A light look first: dutydesk.calls.drafts imports the models, which the dashboard does not need.
-        if not dashboard.has_call_draft(desk):
-            return
+        if not look_for_draft or not dashboard.has_call_draft(desk):
+            return data, None
         from dutydesk import clock
         from dutydesk.calls.drafts import has_content, load_draft
 
         draft = load_draft(desk, "call")
-        if draft is not None and has_content(draft.fields):
-            self.post_message(DraftFound(draft.fields, clock.fmt_local(draft.updated_at, "%H:%M")))
+        if draft is None or not has_content(draft.fields):
+            return data, None
+        return data, DraftFound(draft.fields, clock.fmt_local(draft.updated_at, "%H:%M"))
 
-    def show(self, data: Any) -> None:
+    def show(self, loaded: tuple[Any, DraftFound | None]) -> None:
+        data, draft = loaded
         self._fill(data)
         if not self._draft_checked:
-            self._draft_checked = True  # once, after the first load is on screen
-            self.check_draft()
+            self._draft_checked = True  # offered once, over the first data on screen
+            if draft is not None:
+                self.on_draft_found(draft)
 
     def _fill(self, d: Any) -> None:
         from dutydesk import clock
