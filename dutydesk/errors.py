@@ -43,3 +43,84 @@ class SchemaMismatch(DeskError):
     """The database is older or newer than this version of dutydesk."""
 
     exit_code = 7
+
+
+# --- opening the desk (dutydesk.access.opening raises these; the CLI and the screens word them alike) ---
+
+
+class OpeningProblem(DeskError):
+    """The desk could not open. ``what`` is what is wrong, ``hint`` what to do, ``title`` a heading.
+
+    The command line prints ``str(error)`` (what and hint on one line); the opening
+    screen shows the title, then what, then the hint: the same words either way.
+    """
+
+    title = "The desk could not open"
+
+    def __init__(self, what: str, hint: str = "") -> None:
+        super().__init__(f"{what} {hint}".strip())
+        self.what = what
+        self.hint = hint
+
+
+class StoreMissing(OpeningProblem):
+    """The SQLite file named does not exist (nothing is created)."""
+
+    title = "There is no store yet"
+    exit_code = 7
+
+
+class StoreAddressInvalid(OpeningProblem):
+    """Not a path or URL the desk can open (an unknown dialect, a malformed URL)."""
+
+    title = "The store could not be opened"
+
+
+class StoreDriverMissing(StoreAddressInvalid):
+    """The URL needs a database driver that is not installed."""
+
+
+class StoreNotCreatable(StoreAddressInvalid):
+    """The SQLite file or its folder cannot be made."""
+
+
+class StoreUnreachable(OpeningProblem):
+    """The store is named correctly but cannot be reached (server down, file unreadable)."""
+
+    title = "The store could not be reached"
+
+
+class StoreSchemaProblem(OpeningProblem, SchemaMismatch):
+    """The store's schema is not this dutydesk's."""
+
+    title = "The store needs attention"
+
+
+class StoreEmpty(StoreSchemaProblem):
+    """No dutydesk tables yet."""
+
+
+class SchemaOutdated(StoreSchemaProblem):
+    """Made by an older dutydesk: ``dutydesk db upgrade`` brings it up to date."""
+
+
+class SchemaNewer(StoreSchemaProblem):
+    """Made by a newer dutydesk: this one must not touch it."""
+
+
+class NotADeskStore(StoreSchemaProblem):
+    """Tables, but not dutydesk's (or damaged)."""
+
+
+class UnknownLogin(OpeningProblem, UnknownUser):
+    title = "You are not a dutydesk user yet"
+
+
+class AccountDisabled(OpeningProblem, UnknownUser):
+    title = "Your dutydesk account is disabled"
+
+
+class NotADemoStore(OpeningProblem, NotAllowed):
+    """``--as`` was given on a real store."""
+
+    title = "Not allowed"

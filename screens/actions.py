@@ -14,10 +14,11 @@ To add one (say the call form), add a line to ``DESK_ACTIONS`` below::
 
 ``screen`` names the Screen class as ``"module:Class"``; it is imported only
 when the action is used, so start-up stays fast. The class is built with no
-arguments and finds the store and the signed-in user on ``self.app.desk``
-(a ``dutydesk.access.desk.Desk``: ``.db`` and ``.actor``). Until the module exists the
-action says it is not ready yet instead of failing. ``roles`` (role values)
-hides the action from people whose role cannot use it; the service still checks.
+arguments and finds the signed-in user on ``self.app.desk`` (a
+``dutydesk.access.desk.Desk``, handed to services). Until the module exists the
+action says it is not ready yet instead of failing. ``roles`` (the name of a
+``dutydesk.access.identity.Permission``) hides the action from people whose role
+cannot use it; the service still checks.
 
 A screen's *own* keys need nothing here: give the screen ``BINDINGS`` with a
 description and they appear in the footer, in F1 help and in the palette
@@ -36,10 +37,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Role values (db.enums.Role) spelled out, so this module imports nothing heavy.
-LOGGING_ROLES = frozenset({"duty_worker", "manager", "admin"})
-MANAGER_ROLES = frozenset({"manager"})
-REPORT_ROLES = frozenset({"duty_worker", "manager", "admin"})  # a duty worker: their team's consistency only
+# Who may use an action: the name of a ``dutydesk.access.identity.Permission``. It is looked up
+# only once the desk is open, so this module (on the path to the first frame) imports nothing heavy.
+LOGGING_ROLES = "LOG"
+MANAGER_ROLES = "SIGN_OFF"
+REPORT_ROLES = "LOG"  # a duty worker sees their own team's consistency only (the service decides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,7 @@ class DeskAction:
     title: str
     help: str
     screen: str | None = None
-    roles: frozenset[str] | None = None
+    roles: str | None = None  # a Permission name (LOGGING_ROLES, MANAGER_ROLES); None: everyone
     show: bool = True
 
     @property
@@ -57,7 +59,13 @@ class DeskAction:
         return f"desk.{self.id}"
 
     def allowed_for(self, role: str | None) -> bool:
-        return self.roles is None or (role is not None and role in self.roles)
+        if self.roles is None:
+            return True
+        if role is None:
+            return False
+        from dutydesk.access.identity import Permission
+
+        return role in {r.value for r in getattr(Permission, self.roles)}
 
 
 DESK_ACTIONS: list[DeskAction] = [
@@ -68,7 +76,7 @@ DESK_ACTIONS: list[DeskAction] = [
     DeskAction("find_carer", "f3", "Find carer", "Find a foster carer household by name, place or terms",
                screen="screens.finder:FinderScreen"),
     DeskAction("requests", "f4", "Requests", "Placement requests through the duty process",
-               screen="screens.request:RequestListScreen", show=False),
+               screen="screens.request_list:RequestListScreen", show=False),
     DeskAction("oversight", "f6", "Oversight", "Decisions waiting for a manager's sign-off",
                screen="screens.oversight:OversightScreen", roles=MANAGER_ROLES),
     DeskAction("calls", "f7", "Calls", "Find calls: filter by date, team, category, caller; search the notes",

@@ -33,18 +33,20 @@ import importlib
 import importlib.util
 import os
 import time
+from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Center, Middle
-from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from screens.actions import DESK_ACTIONS, find
+from screens.dialogs import ConfirmQuitScreen
 from screens.errors import ProblemScreen
 from screens.help import HelpScreen, collect_keys, screen_title
 from screens.identity_bar import Identity, IdentityBar
@@ -77,6 +79,17 @@ def bench_stamp(event: str) -> None:
             fh.write(f"{event} {time.time():.6f}\n")
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """One message the desk showed the worker (a toast)."""
+
+    message: str
+    severity: str = "information"
+
+
+NOTICES_KEPT = 100
+
+
 class LaunchScreen(Screen[None]):
     """The first frame: painted before the database layer is imported."""
 
@@ -91,30 +104,6 @@ class LaunchScreen(Screen[None]):
     def on_mount(self) -> None:
         # Start opening only once this frame is on screen, so it never waits for the database layer.
         self.call_after_refresh(self.app.begin_opening)
-
-
-class ConfirmQuitScreen(ModalScreen[bool]):
-    """Asks before quitting while a screen holds unsaved work."""
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Quit anyway", id="confirm.yes"),
-        Binding("n", "answer(False)", "Stay", id="confirm.no"),
-        Binding("escape", "answer(False)", "Stay", show=False, id="confirm.escape"),
-    ]
-
-    def __init__(self, reasons: list[str]) -> None:
-        super().__init__()
-        self.reasons = reasons
-
-    def compose(self) -> ComposeResult:
-        with Middle(id="confirm-box"):
-            for reason in self.reasons:
-                yield Static(Content(reason), classes="confirm-reason", markup=False)
-            yield Static("Quit anyway? y quits, n stays.", id="confirm-question", markup=False)
-        yield Footer()
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
 
 
 class DutyDeskApp(App[int]):
@@ -140,6 +129,7 @@ class DutyDeskApp(App[int]):
         url: str,
         as_user: str | None = None,
         *,
+        db_value: str | None = None,
         theme: str | None = None,
         cursor_blink: bool = True,
         exit_when_ready: bool | None = None,
@@ -147,6 +137,7 @@ class DutyDeskApp(App[int]):
         super().__init__()
         self.url = url
         self.as_user = as_user
+        self.db_value = db_value  # as typed after --db: problems name the same store in their commands
         self.desk: Any = None  # dutydesk.access.desk.Desk once open
         self.role: str | None = None
         self.identity: Identity | None = None
@@ -158,6 +149,9 @@ class DutyDeskApp(App[int]):
         self._requested_theme = theme or os.environ.get(ENV_THEME) or default_theme()
         self._screen_ready: dict[str, bool] = {}
         self._opening_started = False
+        # What the worker was told, newest last: toasts fade, this stays (tests read it; a
+        # "messages" view could). Appended from any thread, as notify allows.
+        self.notices: deque[Notice] = deque(maxlen=NOTICES_KEPT)
         desk_bindings = [
             Binding(a.key, f"desk('{a.id}')", a.title, show=a.show, tooltip=a.help, id=a.binding_id)
             for a in DESK_ACTIONS
@@ -173,6 +167,11 @@ class DutyDeskApp(App[int]):
         self._theme_fallback = self._requested_theme not in self.available_themes
         self.theme = default_theme() if self._theme_fallback else self._requested_theme
         fit_no_color_filter(self)  # NO_COLOR with an ANSI theme: default colours, not black on black
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        self.notices.append(Notice(str(message), str(severity)))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- opening the desk ---------------------------------------------------------------
 
@@ -221,7 +220,7 @@ class DutyDeskApp(App[int]):
     def open_desk(self) -> None:
         from screens.launch import open_desk
 
-        self.post_message(open_desk(self.url, self.as_user))
+        self.post_message(open_desk(self.url, self.as_user, self.db_value))
 
     async def on_desk_opened(self, message: DeskOpened) -> None:
         actor = message.desk.actor
@@ -249,16 +248,21 @@ class DutyDeskApp(App[int]):
 
         Screens call this for their own workers (``screens.base.DeskScreen`` does it for them).
         """
-        error = worker.error
+        if worker.group == "open-desk":
+            text = self._report_bug(worker.error, notify=False)
+            self.call_later(self.push_screen, ProblemScreen(StartProblem("The desk could not open", text,
+                                                                         exit_code=70)))
+            return
+        self.show_error(worker.error)
+
+    def show_error(self, error: Any) -> None:
+        """A failure in a worker, shown: a DeskError as its own sentence, anything else as a crash file."""
         from dutydesk.errors import DeskError  # light: no database imports
 
         if isinstance(error, DeskError):
             self.notify(str(error), severity="error", markup=False)
             return
-        text = self._report_bug(error, notify=worker.group != "open-desk")
-        if worker.group == "open-desk":
-            self.call_later(self.push_screen, ProblemScreen(StartProblem("The desk could not open", text,
-                                                                         exit_code=70)))
+        self._report_bug(error)
 
     def _report_bug(self, error: Any, *, notify: bool = True) -> str:
         """Write the details to a crash file; tell the person in one readable sentence."""

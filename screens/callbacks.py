@@ -8,22 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
-from textual.worker import Worker, WorkerState
 
-from screens.base import DeskScreen
-
-
-class QueueFetched(Message):
-    def __init__(self, queue: Any) -> None:
-        super().__init__()
-        self.queue = queue
+from dutydesk.calls import callback_steps
+from screens.loading import LoadingScreen, Outcome
 
 
 class AskScreen(ModalScreen[dict[str, str] | None]):
@@ -64,7 +57,7 @@ class AskScreen(ModalScreen[dict[str, str] | None]):
         self.dismiss(None)
 
 
-class CallbacksScreen(DeskScreen):
+class CallbacksScreen(LoadingScreen):
     CSS_PATH = ["call_form.tcss", "calls_list.tcss"]
     HELP_TITLE = "Callbacks"
     BINDINGS = [
@@ -80,7 +73,7 @@ class CallbacksScreen(DeskScreen):
         super().__init__()
         self.focus_id = focus_id
         self.team_view = False
-        self.fetched: Any = None
+        self.fetched: Any = None  # the queue on screen
 
     def compose(self) -> ComposeResult:
         yield Static("", id="callbacks-filters", markup=False)
@@ -116,25 +109,27 @@ class CallbacksScreen(DeskScreen):
         self.team_view = not self.team_view
         self.reload()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks")
-    def reload(self) -> None:
+
+    def load_args(self) -> tuple[Any, ...]:
+        return (self.team_view,)
+
+    def fetch(self, desk: Any, team_view: bool) -> Any:
         from dutydesk.calls.callbacks import queue
 
-        q = queue(self.desk) if self.team_view else queue(self.desk, mine=True)
-        self.post_message(QueueFetched(q))
+        return queue(desk) if team_view else queue(desk, mine=True)
 
-    def on_queue_fetched(self, message: QueueFetched) -> None:
+    def show(self, fetched: Any) -> None:
         from dutydesk import clock
         from dutydesk.overview.dashboard import fmt_left
 
-        self.fetched = message.queue
+        self.fetched = fetched
         now = clock.now()
         t = self.query_one(DataTable)
         keep = self.selected_id() or self.focus_id
         self.focus_id = None
         t.clear()
         snooze_column = "snz" in t.columns
-        for c in message.queue.items:
+        for c in fetched.items:
             overdue = c.overdue(now)
             snoozed = f"{c.snooze_count}x: {c.snooze_reason}" if c.snooze_count else ""
             what = Text(c.summary, no_wrap=True, overflow="ellipsis")
@@ -157,7 +152,7 @@ class CallbacksScreen(DeskScreen):
                 pass
         whose = "team's" if self.team_view else "your"
         self.query_one("#callbacks-filters", Static).update(Text(
-            f"Open callbacks, {whose} queue: {len(message.queue.items)}, {message.queue.overdue} overdue "
+            f"Open callbacks, {whose} queue: {len(fetched.items)}, {fetched.overdue} overdue "
             "(t switches mine/team)", style="italic"))
 
     def selected_id(self) -> int | None:
@@ -172,19 +167,15 @@ class CallbacksScreen(DeskScreen):
     def say(self, text: str) -> None:
         self.query_one("#form-status", Static).update(Text(text))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        from dutydesk.errors import DeskError
-
-        if event.state == WorkerState.ERROR and isinstance(event.worker.error, DeskError):
-            self.say(str(event.worker.error))
-            self.notify(str(event.worker.error), severity="error", markup=False)
-            return
-        super().on_worker_state_changed(event)
+    def acted(self, outcome: Outcome) -> None:
+        self.say(outcome.message)
+        if not outcome.ok:
+            self.notify(outcome.message, severity="error", markup=False)
 
     def action_done(self) -> None:
         cid = self.selected_id()
         if cid is not None:
-            self.run_change("done", cid, {})
+            self.act(callback_steps.done, cid)
 
     def action_snooze(self) -> None:
         cid = self.selected_id()
@@ -193,7 +184,7 @@ class CallbacksScreen(DeskScreen):
 
         def answered(values: dict[str, str] | None) -> None:
             if values:
-                self.run_change("snooze", cid, values)
+                self.act(callback_steps.snooze, cid, values.get("until", ""), values.get("reason", ""))
 
         self.app.push_screen(AskScreen("Snooze the callback", [
             ("until", "Until", "HH:MM, DD/MM HH:MM or +30m"),
@@ -207,31 +198,8 @@ class CallbacksScreen(DeskScreen):
 
         def answered(values: dict[str, str] | None) -> None:
             if values:
-                self.run_change("reassign", cid, values)
+                self.act(callback_steps.reassign, cid, values.get("to", ""))
 
         self.app.push_screen(AskScreen("Reassign the callback", [
             ("to", "To", "a worker's login, or a team code such as OOH"),
         ]), callback=answered)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="callbacks-change")
-    def run_change(self, what: str, cid: int, values: dict[str, str]) -> None:
-        from dutydesk.calls import callbacks
-        from dutydesk.calls import call_log as calls
-        from dutydesk.errors import NotFound
-
-        if what == "done":
-            callbacks.mark_done(self.desk, cid)
-            msg = "Marked done."
-        elif what == "snooze":
-            until = calls.parse_when(values.get("until"), what="Until", prefer_future=True)
-            v = callbacks.snooze(self.desk, cid, until, values.get("reason", ""))
-            msg = f"Snoozed to {calls.clock.fmt_local(v.due_at, '%d/%m %H:%M')}."
-        else:
-            target = values.get("to", "").strip()
-            try:
-                v = callbacks.reassign(self.desk, cid, to_team_id=calls.team_id_for(self.desk, target))
-            except NotFound:
-                v = callbacks.reassign(self.desk, cid, to_user_id=calls.user_id_for(self.desk, target))
-            msg = f"Now for {v.assigned_to_name or v.team_name}."
-        self.app.call_from_thread(self.say, msg)
-        self.reload()

@@ -10,32 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from screens.base import DeskScreen
+from screens.loading import LoadingScreen
 
 PAGE = 50
 
 
-class CallsFetched(Message):
-    def __init__(self, page: Any, token: int) -> None:
-        super().__init__()
-        self.page = page
-        self.token = token
-
-
-class CallFetched(Message):
-    def __init__(self, view: Any) -> None:
-        super().__init__()
-        self.view = view
-
-
-class CallsListScreen(DeskScreen):
+class CallsListScreen(LoadingScreen):
     CSS_PATH = ["call_form.tcss", "calls_list.tcss"]
     HELP_TITLE = "Calls"
     BINDINGS = [
@@ -53,7 +39,6 @@ class CallsListScreen(DeskScreen):
         self.category: str | None = None
         self.caller: str | None = None
         self.my_team = False
-        self._token = 0
         self.current_page: Any = None
 
     def compose(self) -> ComposeResult:
@@ -96,7 +81,7 @@ class CallsListScreen(DeskScreen):
 
     def show_filters(self) -> None:
         from dutydesk.calls.call_log import CALLER_LABELS, CATEGORY_LABELS
-        from db.enums import CallCategory, CallerType
+        from dutydesk.enums import CallCategory, CallerType
 
         cat = CATEGORY_LABELS[CallCategory(self.category)] if self.category else "any category"
         caller = CALLER_LABELS[CallerType(self.caller)] if self.caller else "any caller"
@@ -114,45 +99,42 @@ class CallsListScreen(DeskScreen):
         }
 
     def fetch_page(self) -> None:
-        self._token += 1
-        self.load(self.raw_filters(), self.page_offset, self._token)
+        self.reload()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="calls-list")
-    def load(self, raw: dict[str, Any], offset: int, token: int) -> None:
+    def load_args(self) -> tuple[Any, ...]:
+        return (self.raw_filters(), self.page_offset)
+
+    def fetch(self, desk: Any, raw: dict[str, Any], offset: int) -> Any:
         from dutydesk.calls.call_log import CallFilter, list_calls, parse_day, team_id_for
 
-        team_id = team_id_for(self.desk, raw["team"]) if raw["team"].strip() else (
-            self.desk.actor.team_id if raw["my_team"] else None)
+        team_id = team_id_for(desk, raw["team"]) if raw["team"].strip() else (
+            desk.actor.team_id if raw["my_team"] else None)
         f = CallFilter(
             search=raw["search"], date_from=parse_day(raw["date_from"], what="From"),
             date_to=parse_day(raw["date_to"], what="To"), category=raw["category"],
             caller_type=raw["caller_type"], team_id=team_id,
         )
-        self.post_message(CallsFetched(list_calls(self.desk, f, limit=PAGE, offset=offset), token))
+        return list_calls(desk, f, limit=PAGE, offset=offset)
 
-    def on_worker_state_changed(self, event: Any) -> None:
-        from textual.worker import WorkerState
-
+    def load_failed(self, error: BaseException) -> None:
         from dutydesk.errors import DeskError
 
-        if event.state == WorkerState.ERROR and isinstance(event.worker.error, DeskError):
-            self.query_one("#form-status", Static).update(Text(str(event.worker.error)))
+        if isinstance(error, DeskError):  # a date or team typed wrong: said under the list, as you type
+            self.query_one("#form-status", Static).update(Text(str(error)))
             return
-        super().on_worker_state_changed(event)
+        super().load_failed(error)
 
-    def on_calls_fetched(self, message: CallsFetched) -> None:
+    def show(self, page: Any) -> None:
         from dutydesk import clock
-        from screens.call_form import CALLER_OPTIONS, CATEGORY_OPTIONS
+        from screens.call_options import CALLER_OPTIONS, CATEGORY_OPTIONS
 
-        if message.token != self._token:
-            return  # a newer search is on its way
-        self.current_page = message.page
+        self.current_page = page
         callers = {o.value: o.label for o in CALLER_OPTIONS}  # the form's short words: "child's SW"
         about = {o.value: o.label for o in CATEGORY_OPTIONS}
         t = self.query_one(DataTable)
         with_who = "who" in t.columns
         t.clear()
-        for r in message.page.rows:
+        for r in page.rows:
             cells = [Text(clock.fmt_local(r.received_at, "%d/%m %H:%M")),
                      Text(callers.get(r.caller_type.value, r.caller_type.value), no_wrap=True, overflow="ellipsis"),
                      Text(about.get(r.category.value, r.category.value), no_wrap=True, overflow="ellipsis"),
@@ -160,8 +142,8 @@ class CallsListScreen(DeskScreen):
             if with_who:
                 cells.append(Text(r.taken_by_name, no_wrap=True, overflow="ellipsis"))
             t.add_row(*cells, key=str(r.id))
-        more = " · more: PgDn" if message.page.has_more else ""
-        n = len(message.page.rows)
+        more = " · more: PgDn" if page.has_more else ""
+        n = len(page.rows)
         self.query_one("#form-status", Static).update(
             Text(f"{n} call{'s' if n != 1 else ''} on this page{more}" if n else "No calls match."))
         self.show_filters()
@@ -181,14 +163,14 @@ class CallsListScreen(DeskScreen):
         return order[(order.index(current) + 1) % len(order)]
 
     def action_cycle_category(self) -> None:
-        from db.enums import CallCategory
+        from dutydesk.enums import CallCategory
 
         self.category = self._cycle(self.category, [c.value for c in CallCategory])
         self.page_offset = 0
         self.fetch_page()
 
     def action_cycle_caller(self) -> None:
-        from db.enums import CallerType
+        from dutydesk.enums import CallerType
 
         self.caller = self._cycle(self.caller, [c.value for c in CallerType])
         self.page_offset = 0
@@ -211,7 +193,7 @@ class CallsListScreen(DeskScreen):
             self.app.push_screen(CallDetailScreen(int(event.row_key.value)))
 
 
-class CallDetailScreen(DeskScreen):
+class CallDetailScreen(LoadingScreen):
     """One call: who, when, what, its links and its follow-ups (read only)."""
 
     CSS_PATH = "dashboard.tcss"
@@ -238,10 +220,8 @@ class CallDetailScreen(DeskScreen):
         return True
 
     def action_open_request(self) -> None:
-        from screens.request import RequestScreen
-
         if self.view and self.view.request_id:
-            self.app.push_screen(RequestScreen(self.view.request_id))
+            self.app.open_request(self.view.request_id)
 
     def action_open_household(self) -> None:
         from screens.finder import open_household
@@ -254,20 +234,25 @@ class CallDetailScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        self.reload()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="call-detail")
-    def load(self) -> None:
+    def load_args(self) -> tuple[Any, ...]:
+        return (self.call_id,)
+
+    def fetch(self, desk: Any, call_id: int) -> Any:
         from dutydesk.calls.call_log import get_call
 
-        self.post_message(CallFetched(get_call(self.desk, self.call_id)))
+        return get_call(desk, call_id)
 
-    async def on_call_fetched(self, message: CallFetched) -> None:
+    def show(self, view: Any) -> None:
+        self.view = view
+        self.refresh_bindings()
+        self.run_worker(self._show(view), group="call-detail-show", exclusive=True)
+
+    async def _show(self, v: Any) -> None:
         from dutydesk import clock
         from dutydesk.calls.call_log import CALLER_LABELS, CATEGORY_LABELS
 
-        v = self.view = message.view
-        self.refresh_bindings()
         box = self.query_one("#record", VerticalScroll)
         await box.remove_children()
         lines: list[tuple[str, str]] = [

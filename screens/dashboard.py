@@ -5,8 +5,9 @@ have waited), callbacks due and overdue (time left), households with
 vacancies (how many, the longest waiting), calls logged today by the team, and
 what waits for the signed-in user (for a manager: decisions to sign off).
 
-It reloads from the store every few seconds in a thread worker, so another
-worker's change shows without a restart. Enter opens the row's record; Tab
+It reloads from the store every few seconds in a thread worker (one load at a
+time, each with a generation: ``screens.loading``), so another worker's change
+shows without a restart. Enter opens the row's record; Tab
 moves between the lists. The lists share the height, so a taller terminal
 shows more rows of each.
 """
@@ -19,13 +20,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical, VerticalScroll
-from textual.content import Content
+from textual.containers import Grid, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from screens.base import DeskScreen
+from screens.loading import LoadingScreen
 
 REFRESH_S = 4.0
 
@@ -44,10 +44,10 @@ CALLER_SHORT = {
 }
 
 
-class DashboardLoaded(Message):
-    def __init__(self, data: Any) -> None:
+class RecordFetched(Message):
+    def __init__(self, detail: Any) -> None:
         super().__init__()
-        self.data = data
+        self.detail = detail
 
 
 class DraftFound(Message):
@@ -144,11 +144,12 @@ class RecordScreen(Screen):
         yield Footer()
 
 
-class DashboardScreen(DeskScreen):
+class DashboardScreen(LoadingScreen):
     """Home: what needs doing now."""
 
     CSS_PATH = "dashboard.tcss"
     HELP_TITLE = "Dashboard"
+    RELOAD_ON_RESUME = True  # back from a request, a call, the finder: show what changed at once
     BINDINGS = [
         Binding("c", "app.desk('log_call')", "Log call", show=False, id="dashboard.log_call"),
         Binding("l", "calls", "Calls", id="dashboard.calls"),
@@ -161,8 +162,6 @@ class DashboardScreen(DeskScreen):
         super().__init__()
         self.data: Any = None
         self._draft_checked = False
-        self._first_requested = False
-        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Static("Loading the dashboard…", id="dash-summary", markup=False)
@@ -178,53 +177,49 @@ class DashboardScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._first_load()
+        self.reload()
         self.set_interval(REFRESH_S, self._tick)
-
-    def _first_load(self) -> None:
-        # Mounting and the first resume (on push) both ask for the first load; read the store once.
-        if not self._first_requested:
-            self._first_requested = True
-            self.reload()
 
     def _tick(self) -> None:
         # Covered by another screen: no need to read the store; resuming reloads at once.
-        if self.is_current:
-            self.reload()
-
-    def on_screen_resume(self) -> None:
-        first, self._resumed = not self._resumed, True
-        if first:
-            self._first_load()
-        else:
+        # One load at a time: on a slow store a tick never cancels the load it would replace.
+        if self.is_current and self.settled:
             self.reload()
 
     def action_reload(self) -> None:
         self.reload()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
-    def reload(self) -> None:
-        desk = self.desk
-        if desk is None:
-            return
+    def load_args(self) -> tuple[Any, ...]:
+        return (not self._draft_checked,)
+
+    def fetch(self, desk: Any, look_for_draft: bool) -> tuple[Any, DraftFound | None]:
+        """The dashboard, and on the first load a call draft left from a dropped session (same worker)."""
         from dutydesk.overview import dashboard
-        self.post_message(DashboardLoaded(dashboard.load(desk)))
+
+        data = dashboard.load(desk)
+        # A light look first: dutydesk.calls.drafts imports the models, which the dashboard does not need.
+        if not look_for_draft or not dashboard.has_call_draft(desk):
+            return data, None
+        from dutydesk import clock
+        from dutydesk.calls.drafts import has_content, load_draft
+
+        draft = load_draft(desk, "call")
+        if draft is None or not has_content(draft.fields):
+            return data, None
+        return data, DraftFound(draft.fields, clock.fmt_local(draft.updated_at, "%H:%M"))
+
+    def show(self, loaded: tuple[Any, DraftFound | None]) -> None:
+        data, draft = loaded
+        self._fill(data)
         if not self._draft_checked:
-            self._draft_checked = True
-            # A light look first: dutydesk.calls.drafts imports the models, which the dashboard does not need.
-            if not dashboard.has_call_draft(desk):
-                return
-            from dutydesk import clock
-            from dutydesk.calls.drafts import has_content, load_draft
+            self._draft_checked = True  # offered once, over the first data on screen
+            if draft is not None:
+                self.on_draft_found(draft)
 
-            draft = load_draft(desk, "call")
-            if draft is not None and has_content(draft.fields):
-                self.post_message(DraftFound(draft.fields, clock.fmt_local(draft.updated_at, "%H:%M")))
-
-    def on_dashboard_loaded(self, message: DashboardLoaded) -> None:
+    def _fill(self, d: Any) -> None:
         from dutydesk import clock
         from dutydesk.overview.dashboard import fmt_left, fmt_wait
-        d = self.data = message.data
+        self.data = d
         today = clock.local(d.at).date()
         summary = (f"{clock.fmt_local(d.at, '%a %d %b %H:%M')} · open requests {d.requests_total} · "
                    f"callbacks {d.callbacks_total}" + (f" ({d.callbacks_overdue} overdue)" if d.callbacks_overdue else "")
@@ -284,7 +279,8 @@ class DashboardScreen(DeskScreen):
         ], "No calls logged today.")
 
     def on_draft_found(self, message: DraftFound) -> None:
-        from screens.call_form import CallFormScreen, RestoreDraftScreen
+        from screens.call_drafts import RestoreDraftScreen
+        from screens.call_form import CallFormScreen
 
         def answered(answer: str | None) -> None:
             if answer == "restore":
@@ -335,7 +331,10 @@ class DashboardScreen(DeskScreen):
     def load_record(self, kind: str, ident: int) -> None:
         from dutydesk.overview import dashboard
         detail = (dashboard.request_detail if kind == "request" else dashboard.household_detail)(self.desk, ident)
-        self.app.call_from_thread(self.app.push_screen, RecordScreen(detail))
+        self.post_message(RecordFetched(detail))
+
+    def on_record_fetched(self, message: RecordFetched) -> None:
+        self.app.push_screen(RecordScreen(message.detail))
 
     def action_calls(self) -> None:
         from screens.calls_list import CallsListScreen

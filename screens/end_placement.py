@@ -153,15 +153,13 @@ class EndPlacementDialog(ModalScreen[Any]):
             return
         self.busy = True
         self._error("")
-        self.end(which, day, reason, note)
+        self.end(self.app.desk, which, day, reason, note)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="end-placement")
-    def end(self, which: str, day: dt.date, reason: str, note: str) -> None:
+    def end(self, desk: Any, which: str, day: dt.date, reason: str, note: str) -> None:
         from dutydesk.requests import placements
-        from dutydesk.access.desk import Desk
         from dutydesk.errors import DeskError
 
-        desk: Desk = self.app.desk
         try:
             view = placements.end_placement(desk, which, day, reason, note)
         except DeskError as err:

@@ -90,7 +90,8 @@ def _main(args: list[str], *, fast_exit: bool) -> None:
         from screens.launch import LaunchRequest
 
         try:
-            open_app(LaunchRequest(url=database_url(fast.get("db_value")), as_user=fast.get("as_user")))
+            open_app(LaunchRequest(url=database_url(fast.get("db_value")), as_user=fast.get("as_user"),
+                                  db_value=fast.get("db_value")))
         except SystemExit as done:
             leave(done.code if isinstance(done.code, int) else 1)
         except KeyboardInterrupt:

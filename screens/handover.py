@@ -28,7 +28,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Select, Static, TextArea
 
-from screens.base import DeskScreen
+from screens.loading import LoadingScreen
 
 KIND_WIDTH = 8
 WHEN_WIDTH = 11
@@ -56,23 +56,23 @@ class HandoverTable(DataTable):
                         id="handover.open")]
 
 
-class HandoverFetched(Message):
-    def __init__(self, handover: Any, since_text: str) -> None:
-        super().__init__()
-        self.handover = handover
-        self.since_text = since_text
+@dataclass(frozen=True)
+class HandoverData:
+    """One load: the handover for a window, or why the typed window was refused."""
+
+    handover: Any
+    since_text: str
+    refused: str | None = None
 
 
-class SinceRefused(Message):
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
+def write_note(desk: Any, body: str, to_team: str | None) -> str:
+    """Save a note to the next shift (``to_team`` a team code; None: my own team)."""
+    from dutydesk.calls.call_log import team_id_for
+    from dutydesk.overview import handover
 
-
-class NoteWritten(Message):
-    def __init__(self, note: Any) -> None:
-        super().__init__()
-        self.note = note
+    to_id = team_id_for(desk, to_team) if to_team else None
+    note = handover.write_note(desk, body, to_team_id=to_id)
+    return f"Handover note saved for {note.to_team}."
 
 
 class TeamsFetched(Message):
@@ -133,11 +133,12 @@ class NoteDialog(ModalScreen[NoteDraft | None]):
         self.dismiss(None)
 
 
-class HandoverScreen(DeskScreen):
+class HandoverScreen(LoadingScreen):
     """The handover: what happened this shift and what is waiting, plus the shifts' notes."""
 
     CSS_PATH = "handover.tcss"
     HELP_TITLE = "Handover"
+    RELOAD_ON_RESUME = True  # back from a request or a household opened from the list
     BINDINGS = [
         Binding("escape", "back", "Back", id="handover.back"),
         Binding("s", "since", "Since", tooltip="Change where the handover starts", id="handover.since"),
@@ -171,10 +172,7 @@ class HandoverScreen(DeskScreen):
         table.add_column("When", key="when", width=WHEN_WIDTH)
         table.add_column("What", key="what", width=self._what_width())
         table.focus()
-        self.load()
-
-    def on_screen_resume(self) -> None:
-        self.load()
+        self.reload()
 
     def on_resize(self) -> None:
         table = self.query_one("#handover-table", DataTable)
@@ -190,40 +188,39 @@ class HandoverScreen(DeskScreen):
 
     # -- loading ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="handover-load")
-    def load(self) -> None:
-        from dutydesk.overview import handover
+    def load_args(self) -> tuple[Any, ...]:
+        return (self.since_text or "",)
+
+    def fetch(self, desk: Any, text: str) -> HandoverData:
         from dutydesk.calls.call_log import parse_when
         from dutydesk.errors import InvalidInput
+        from dutydesk.overview import handover
 
-        text = self.since_text or ""
         try:
             since = parse_when(text, what="Since") if text else None
         except InvalidInput as err:
-            self.post_message(SinceRefused(str(err)))
-            return
-        since = since or handover.default_since()
-        self.post_message(HandoverFetched(handover.summary(self.desk, since=since), text))
+            return HandoverData(None, text, str(err))
+        return HandoverData(handover.summary(desk, since=since or handover.default_since()), text)
 
-    def on_since_refused(self, message: SinceRefused) -> None:
-        self.since_text = self.handover_since_text  # keep the last window that worked
-        self.notify(message.text, severity="error", markup=False)
-        self.query_one("#since-input", Input).focus()
-
-    def on_handover_fetched(self, message: HandoverFetched) -> None:
+    def show(self, data: HandoverData) -> None:
         from dutydesk import clock
 
-        ho = self.handover = message.handover
-        self.handover_since_text = message.since_text or None
+        if data.refused is not None:
+            self.since_text = self.handover_since_text  # keep the last window that worked
+            self.notify(data.refused, severity="error", markup=False)
+            self.query_one("#since-input", Input).focus()
+            return
+        ho = self.handover = data.handover
+        self.handover_since_text = data.since_text or None
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append("Handover ", style="bold")
         title.append(f"since {clock.fmt_local(ho.since, '%a %d %b %H:%M')} to {clock.fmt_local(ho.until, '%H:%M')}")
-        if not message.since_text:
+        if not data.since_text:
             title.append(" (last shift change)", style="dim")
         self.query_one("#handover-title", Static).update(title)
         since_input = self.query_one("#since-input", Input)
         if not since_input.has_focus:
-            since_input.value = message.since_text or clock.fmt_local(ho.since, "%d/%m %H:%M")
+            since_input.value = data.since_text or clock.fmt_local(ho.since, "%d/%m %H:%M")
         waiting = sum(1 for p in ho.placements_made if p.awaiting_signoff)
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(f"Open {len(ho.open_requests)} · Callbacks {len(ho.callbacks_due)} · "
@@ -300,7 +297,7 @@ class HandoverScreen(DeskScreen):
         event.stop()
         self.since_text = event.value.strip() or None
         self.query_one("#handover-table", DataTable).focus()
-        self.load()
+        self.reload()
 
     def action_back(self) -> None:
         since_input = self.query_one("#since-input", Input)
@@ -310,7 +307,7 @@ class HandoverScreen(DeskScreen):
         self.app.pop_screen()
 
     def action_reload(self) -> None:
-        self.load()
+        self.reload()
 
     # -- notes -----------------------------------------------------------------------------
 
@@ -338,23 +335,9 @@ class HandoverScreen(DeskScreen):
 
         def written(draft: NoteDraft | None) -> None:
             if draft is not None:
-                self.save_note(draft)
+                self.act(write_note, draft.body, draft.to_team)
 
         self.app.push_screen(NoteDialog(message.teams, default), callback=written)
-
-    @work(thread=True, exclusive=False, exit_on_error=False, group="handover-write")
-    def save_note(self, draft: NoteDraft) -> None:
-        from dutydesk.overview import handover
-        from dutydesk.calls.call_log import team_id_for
-
-        to_id = team_id_for(self.desk, draft.to_team) if draft.to_team else None
-        self.post_message(NoteWritten(handover.write_note(self.desk, draft.body, to_team_id=to_id)))
-
-    def on_note_written(self, message: NoteWritten) -> None:
-        n = message.note
-        self.notify(f"Handover note saved for {n.to_team}.", markup=False)
-        self.load()
-
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -2,8 +2,8 @@
 allegations, warnings, and every request it was considered for with what decided it
 (so the worker can answer a carer's "why not me?", scenario 3).
 
-Loaded in a thread worker from ``dutydesk.carers.profile``; all user text goes
-through ``rich.text.Text`` (never markup).
+Loaded in a thread worker from ``dutydesk.carers.profile``, one generation at a
+time (``screens.loading``); all user text goes through ``rich.text.Text`` (never markup).
 """
 
 from __future__ import annotations
@@ -11,18 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Footer, Static
 
 from dutydesk import labels
-from screens.base import DeskScreen
+from screens.loading import LoadingScreen
 
 
-class HouseholdScreen(DeskScreen):
+class HouseholdScreen(LoadingScreen):
     """One household, for answering its carer and for checking it before a placement."""
 
     CSS_PATH = "household.tcss"
@@ -36,11 +34,6 @@ class HouseholdScreen(DeskScreen):
         Binding("down", "scroll(1)", "Down", show=False, id="household.down"),
         Binding("up", "scroll(-1)", "Up", show=False, id="household.up"),
     ]
-
-    class ProfileLoaded(Message):
-        def __init__(self, profile: Any) -> None:
-            super().__init__()
-            self.profile = profile
 
     def __init__(self, household_id: int | str) -> None:
         super().__init__()
@@ -56,18 +49,18 @@ class HouseholdScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.query_one("#household-body").focus()
-        self._load()
+        self.reload()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def _load(self) -> None:
+    def load_args(self) -> tuple[Any, ...]:
+        return (self.household_id,)
+
+    def fetch(self, desk: Any, household_id: int | str) -> Any:
         from dutydesk.carers.profile import household_profile
 
-        profile = household_profile(self.desk.db, self.household_id)
-        self.post_message(self.ProfileLoaded(profile))
+        return household_profile(desk.db, household_id)
 
-    @on(ProfileLoaded)
-    def _loaded(self, message: ProfileLoaded) -> None:
-        p = self.profile = message.profile
+    def show(self, profile: Any) -> None:
+        p = self.profile = profile
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(f"{p.reference} ", style="bold")
         title.append(Text(p.name))
@@ -80,7 +73,7 @@ class HouseholdScreen(DeskScreen):
         self.app.pop_screen()
 
     def action_reload(self) -> None:
-        self._load()
+        self.reload()
 
     def action_end_placement(self) -> None:
         """A dialog for ending one of the current placements (screens.end_placement)."""
@@ -104,7 +97,7 @@ class HouseholdScreen(DeskScreen):
         def ended(view: Any) -> None:
             if view is not None:
                 self.notify(ended_message(view), markup=False)
-                self._load()
+                self.reload()
 
         choices = [PlacementChoice(pl.reference, pl.child_name, pl.starts_on) for pl in p.placements]
         self.app.push_screen(EndPlacementDialog(p.name, choices), callback=ended)

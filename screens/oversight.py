@@ -20,12 +20,18 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from screens.base import DeskScreen
-from screens.request import STATUS_WORDS, ReasonDialog, RequestScreen, when
+from dutydesk.requests import actions as steps
+from dutydesk.requests.limits import TEXT_MAX
+from screens.dialogs import ReasonDialog
+from screens.loading import Generation, LoadingScreen
+from screens.request_text import STATUS_WORDS, when
+
+LIMIT = 50
 
 
-class OversightScreen(DeskScreen):
+class OversightScreen(LoadingScreen):
     CSS_PATH = "oversight.tcss"
+    RELOAD_ON_RESUME = True  # a request opened from here may have been signed off there
     BINDINGS = [
         Binding("o", "sign_off", "Sign off", tooltip="Sign off the highlighted decision", id="oversight.sign_off"),
         Binding("b", "send_back", "Return", tooltip="Return it to the worker with comments", id="oversight.return"),
@@ -33,27 +39,20 @@ class OversightScreen(DeskScreen):
         Binding("escape", "back", "Back", id="oversight.back"),
     ]
 
-    class Queued(Message):
-        def __init__(self, items: list[Any]) -> None:
-            super().__init__()
-            self.items = items
-
     class EvidenceFetched(Message):
-        def __init__(self, decision_id: int, evidence: Any) -> None:
+        def __init__(self, generation: int, decision_id: int, evidence: Any,
+                     error: BaseException | None = None) -> None:
             super().__init__()
+            self.generation = generation
             self.decision_id = decision_id
             self.evidence = evidence
-
-    class Done(Message):
-        def __init__(self, message: str, ok: bool) -> None:
-            super().__init__()
-            self.message = message
-            self.ok = ok
+            self.error = error
 
     def __init__(self) -> None:
         super().__init__()
         self.items: list[Any] = []
         self.shown: int | None = None
+        self.evidence_loads = Generation()
 
     def compose(self) -> ComposeResult:
         yield Static("Decisions awaiting sign-off (oldest first)", id="oversight-title", markup=False)
@@ -70,18 +69,19 @@ class OversightScreen(DeskScreen):
         t.add_column("By", key="by", width=10)
         t.add_column("Flags", key="flags", width=12)
         t.focus()
-        self.load()
+        self.reload()
 
-    def on_screen_resume(self) -> None:
-        self.load()
+    @property
+    def settled(self) -> bool:
+        return super().settled and self.evidence_loads.settled
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="oversight-load")
-    def load(self) -> None:
+    def fetch(self, desk: Any) -> list[Any]:
         from dutydesk.overview import oversight
-        self.post_message(self.Queued(oversight.queue(self.desk, limit=50)))
 
-    def on_oversight_screen_queued(self, message: Queued) -> None:
-        self.items = message.items
+        return oversight.queue(desk, limit=LIMIT)
+
+    def show(self, items: list[Any]) -> None:
+        self.items = items
         t = self.query_one("#queue-table", DataTable)
         t.clear()
         for q in self.items:
@@ -91,9 +91,10 @@ class OversightScreen(DeskScreen):
                       Text(q.flags, style="bold" if q.flags else ""), key=str(q.decision_id))
         self.query_one("#oversight-title", Static).update(
             Text(f"Decisions awaiting sign-off, oldest first: {len(self.items)}"
-                 + ("+" if len(self.items) == 50 else "")))
+                 + ("+" if len(self.items) == LIMIT else "")))
         if not self.items:
             self.shown = None
+            self.evidence_loads.drop()
             self.query_one("#evidence-body", Static).update(Text("Nothing awaits sign-off."))
         else:
             self._fetch_highlighted()
@@ -108,43 +109,29 @@ class OversightScreen(DeskScreen):
     def _fetch_highlighted(self) -> None:
         item = self._current()
         if item is not None:
-            self.fetch_evidence(item.decision_id)
+            self.fetch_evidence(self.evidence_loads.start(), item.decision_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="oversight-evidence")
-    def fetch_evidence(self, decision_id: int) -> None:
+    def fetch_evidence(self, generation: int, decision_id: int) -> None:
         from dutydesk.overview import oversight
-        self.post_message(self.EvidenceFetched(decision_id, oversight.evidence(self.desk, decision_id)))
+
+        try:
+            evidence = oversight.evidence(self.desk, decision_id)
+        except Exception as err:  # noqa: BLE001 - shown on the UI thread
+            self.post_message(self.EvidenceFetched(generation, decision_id, None, err))
+            return
+        self.post_message(self.EvidenceFetched(generation, decision_id, evidence))
 
     def on_oversight_screen_evidence_fetched(self, message: EvidenceFetched) -> None:
-        item = self._current()
-        if item is None or item.decision_id != message.decision_id:
-            return  # stale: the highlight moved on
+        if not self.evidence_loads.accept(message.generation):
+            return  # stale: the highlight moved on, or the queue changed
+        if message.error is not None:
+            self.load_failed(message.error)
+            return
         self.shown = message.decision_id
         self.query_one("#evidence-body", Static).update(evidence_text(message.evidence))
 
     # -- acting ------------------------------------------------------------------------------
-
-    @work(thread=True, exclusive=False, exit_on_error=False, group="oversight-act")
-    def decide(self, decision_id: int, sign: bool, comment: str) -> None:
-        from dutydesk.requests import process
-        from dutydesk.errors import DeskError
-
-        try:
-            if sign:
-                dv = process.sign_off(self.desk, decision_id, comment)
-                msg = f"Decision {dv.id} for {dv.request_reference} signed off" + (
-                    " retrospectively." if dv.retrospective else ".")
-            else:
-                dv = process.return_decision(self.desk, decision_id, comment)
-                msg = f"Decision {dv.id} returned to {dv.proposed_by}."
-        except DeskError as err:
-            self.post_message(self.Done(str(err), False))
-            return
-        self.post_message(self.Done(msg, True))
-
-    def on_oversight_screen_done(self, message: Done) -> None:
-        self.notify(message.message, severity="information" if message.ok else "error", markup=False)
-        self.load()
 
     def action_sign_off(self) -> None:
         item = self._current()
@@ -154,10 +141,11 @@ class OversightScreen(DeskScreen):
 
         def got(comment: str | None) -> None:
             if comment is not None:
-                self.decide(item.decision_id, True, comment)
+                self.act(steps.sign_off, item.decision_id, comment, name_request=True)
 
         self.app.push_screen(
-            ReasonDialog(f"Sign off {item.reference}", "Comment (optional; Enter signs off):", required=False),
+            ReasonDialog(f"Sign off {item.reference}", "Comment (optional; Enter signs off):", required=False,
+                         field="The comment", limit=TEXT_MAX),
             callback=got,
         )
 
@@ -168,15 +156,17 @@ class OversightScreen(DeskScreen):
 
         def got(comment: str | None) -> None:
             if comment:
-                self.decide(item.decision_id, False, comment)
+                self.act(steps.return_decision, item.decision_id, comment)
 
         self.app.push_screen(
-            ReasonDialog(f"Return {item.reference}", "What should the worker do? (needed)"), callback=got)
+            ReasonDialog(f"Return {item.reference}", "What should the worker do? (needed)", field="The comment",
+                         limit=TEXT_MAX),
+            callback=got)
 
     def action_open_request(self) -> None:
         item = self._current()
         if item is not None:
-            self.app.push_screen(RequestScreen(item.request_id))
+            self.app.open_request(item.request_id)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

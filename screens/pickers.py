@@ -1,7 +1,9 @@
 """Type-ahead pickers: find a child, household or place by typing part of a name or reference.
 
-Ranked matches (from SQL, at most a handful) appear under the field as you
-type; up/down move through them, Enter picks the highlighted one. With nothing
+Ranked matches (from SQL, at most a handful, through ``dutydesk.calls.lookups``)
+appear under the field as you type; each keystroke's look-up carries a
+generation and only the newest is shown. Up/down move through them, Enter picks
+the highlighted one. With nothing
 matching, Enter on a child picker asks to record a new child with the typed
 name (``Picker.NewRequested``). Every label is user text, shown as ``Text``.
 
@@ -12,7 +14,7 @@ the call form so caller type, category and the like take one key each.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +29,8 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.loading import Generation
+
 FINDERS = ("child", "household", "place")
 SHOWN = 5
 
@@ -36,11 +40,6 @@ class Picked:
     id: int
     label: str
     detail: str = ""
-
-
-def _find(kind: str) -> Callable[..., Any]:
-    from dutydesk.calls import lookups
-    return {"child": lookups.find_children, "household": lookups.find_households, "place": lookups.find_places}[kind]
 
 
 class PickerInput(Input):
@@ -93,11 +92,13 @@ class Picker(Vertical):
             return self.picker
 
     class MatchesFetched(Message):
-        def __init__(self, picker: "Picker", query: str, matches: list[Any]) -> None:
+        def __init__(self, picker: "Picker", generation: int, matches: list[Any],
+                     error: BaseException | None = None) -> None:
             super().__init__()
             self.picker = picker
-            self.query = query
+            self.generation = generation
             self.matches = matches
+            self.error = error
 
     def __init__(self, kind: str, *, placeholder: str = "", allow_new: bool = False, id: str | None = None) -> None:
         if kind not in FINDERS:
@@ -109,6 +110,12 @@ class Picker(Vertical):
         self.picked: Picked | None = None
         self._matches: list[Any] = []
         self._setting = False
+        self.loads = Generation()
+
+    @property
+    def settled(self) -> bool:
+        """The newest look-up has been shown (tests wait on it)."""
+        return self.loads.settled
 
     def compose(self) -> ComposeResult:
         yield PickerInput(placeholder=self.placeholder, compact=True, id=f"{self.id}-input" if self.id else None,
@@ -126,6 +133,7 @@ class Picker(Vertical):
 
     def set_picked(self, picked: Picked | None, *, announce: bool = True) -> None:
         self.picked = picked
+        self.loads.drop()
         self._setting = True
         self.input.value = picked.label if picked else ""
         self._setting = False
@@ -151,25 +159,33 @@ class Picker(Vertical):
             self.remove_class("-chosen")
             self.post_message(self.Chose(self, None))
         text = event.value.strip()
-        if len(text) < 2:
+        desk = getattr(self.app, "desk", None)
+        if len(text) < 2 or desk is None:
+            self.loads.drop()
             self._close()
             return
-        self.fetch(text)
+        self.fetch(self.loads.start(), desk, self.kind, text)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="picker")
-    def fetch(self, text: str) -> None:
-        desk = getattr(self.app, "desk", None)
-        if desk is None:
+    def fetch(self, generation: int, desk: Any, kind: str, text: str) -> None:
+        from dutydesk.calls.lookups import find
+
+        try:
+            matches = find(desk, kind, text, limit=SHOWN)
+        except Exception as err:  # noqa: BLE001 - shown on the UI thread
+            self.post_message(self.MatchesFetched(self, generation, [], err))
             return
-        finder = _find(self.kind)
-        with desk.db.read() as s:
-            matches = finder(s, text, limit=SHOWN)
-        self.post_message(self.MatchesFetched(self, text, matches))
+        self.post_message(self.MatchesFetched(self, generation, matches))
 
     def on_picker_matches_fetched(self, message: "Picker.MatchesFetched") -> None:
         message.stop()
-        if message.query != self.value.strip() or self.picked is not None:
-            return  # stale
+        if not self.loads.accept(message.generation) or self.picked is not None:
+            return  # stale: a newer keystroke is on its way, or a match was picked
+        if message.error is not None:
+            shown = getattr(self.app, "show_error", None)
+            if shown is not None:
+                shown(message.error)
+            return
         self._matches = list(message.matches)
         options = self.query_one(OptionList)
         options.clear_options()

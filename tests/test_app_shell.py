@@ -248,7 +248,7 @@ async def test_outdated_and_newer_stores_name_what_to_do(store):
 async def test_unexpected_failure_is_a_message_and_a_crash_file(store, monkeypatch, tmp_path):
     import screens.launch
 
-    def broken(url, as_user):
+    def broken(*_args):
         raise RuntimeError("the disk caught fire")
 
     monkeypatch.setattr(screens.launch, "_open", broken)
@@ -461,7 +461,7 @@ async def test_worker_errors_become_messages(store):
         await settle(pilot)
         screen.bug()
         await settle(pilot)
-        messages = [str(n.message) for n in app._notifications]
+        messages = [n.message for n in app.notices]
         assert "Someone else took the last place. Search again." in messages
         assert any("ZeroDivisionError" in m and "crash-" in m for m in messages)
         assert app.is_running
@@ -512,7 +512,7 @@ async def test_unknown_theme_falls_back_with_a_warning(store, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
         assert app.theme in {"textual-dark", "ansi-dark"}
-        assert any("no-such-theme" in str(n.message) for n in app._notifications)
+        assert any("no-such-theme" in n.message for n in app.notices)
 
 
 # -- the entry point ----------------------------------------------------------------------------
@@ -571,7 +571,7 @@ async def test_a_broken_screen_module_is_a_message_not_a_crash(store, tmp_path, 
             await pilot.press("f7")
             await pilot.pause()
             assert app.is_running
-            assert any("RuntimeError" in str(n.message) for n in app._notifications)
+            assert any("RuntimeError" in n.message for n in app.notices)
     finally:
         actions.DESK_ACTIONS[:] = saved
 
@@ -601,7 +601,7 @@ async def test_an_unreadable_key_file_is_a_warning(store, tmp_path, monkeypatch)
     app = desk_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
-        assert any("could not be read" in str(n.message) for n in app._notifications)
+        assert any("could not be read" in n.message for n in app.notices)
 
 
 async def test_a_bad_url_is_named_without_its_password(tmp_path):

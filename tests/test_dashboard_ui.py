@@ -9,7 +9,7 @@ import signal
 import pytest
 from sqlmodel import select
 
-import screens.call_form
+import screens.call_drafts
 import screens.dashboard
 from db.engine import Database
 from db.enums import DecisionKind, HouseholdKind, HouseholdStatus
@@ -105,7 +105,7 @@ async def test_manager_sees_decisions_to_sign_off(store, monkeypatch):
 
 
 async def test_draft_survives_a_killed_process(store, monkeypatch):
-    monkeypatch.setattr(screens.call_form, "DRAFT_DELAY_S", 0.05)
+    monkeypatch.setattr(screens.call_drafts, "DRAFT_DELAY_S", 0.05)
     app = desk_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
@@ -140,7 +140,7 @@ async def test_draft_survives_a_killed_process(store, monkeypatch):
 
 
 async def test_sighup_flushes_the_draft_at_once(store, monkeypatch):
-    monkeypatch.setattr(screens.call_form, "DRAFT_DELAY_S", 60)  # only the signal can save it
+    monkeypatch.setattr(screens.call_drafts, "DRAFT_DELAY_S", 60)  # only the signal can save it
     before = signal.getsignal(signal.SIGHUP)
     seen = []
     signal.signal(signal.SIGHUP, lambda s, f: seen.append(s))  # stands for "the process ends"
@@ -201,8 +201,8 @@ async def test_read_only_record_when_no_richer_screen(store, monkeypatch):
 
 
 async def test_draft_saved_while_typing_goes_on(store, monkeypatch):
-    monkeypatch.setattr(screens.call_form, "DRAFT_DELAY_S", 30)  # the pause never comes
-    monkeypatch.setattr(screens.call_form, "DRAFT_MAX_WAIT_S", 0.2)
+    monkeypatch.setattr(screens.call_drafts, "DRAFT_DELAY_S", 30)  # the pause never comes
+    monkeypatch.setattr(screens.call_drafts, "DRAFT_MAX_WAIT_S", 0.2)
     app = desk_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)

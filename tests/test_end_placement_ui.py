@@ -26,7 +26,7 @@ def _no_personal_keys(monkeypatch, tmp_path):
 
 
 def said(app) -> str:
-    return " ".join(str(n.message) for n in app._notifications)
+    return " ".join(n.message for n in app.notices)
 
 
 async def type_text(pilot, text: str) -> None:

@@ -39,7 +39,7 @@ def store(tmp_path, monkeypatch):
 
 def notes(app) -> str:
     """Every notification shown so far (run_test does not draw toasts)."""
-    return " ".join(str(n.message) for n in app._notifications)
+    return " ".join(n.message for n in app.notices)
 
 
 async def open_finder(pilot, rid=None):

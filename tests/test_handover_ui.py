@@ -13,7 +13,7 @@ from db.engine import Database
 from db.enums import Gender, HouseholdStatus, PlacementType, Urgency
 from db.models import AuditEvent, HandoverNote, Household, Team, User
 from dutydesk.requests import placements
-from dutydesk.requests import process
+from dutydesk.requests import decisions, steps
 from dutydesk.calls.callbacks import add_callback
 from dutydesk.calls.call_log import CallbackInput
 from dutydesk.access.desk import Desk
@@ -37,7 +37,7 @@ def _no_personal_keys(monkeypatch, tmp_path):
 
 
 def said(app) -> str:
-    return " ".join(str(n.message) for n in app._notifications)
+    return " ".join(n.message for n in app.notices)
 
 
 async def type_text(pilot, text: str) -> None:
@@ -214,10 +214,10 @@ async def test_scenario_1_the_handover_shows_the_night_placement(tmp_path, monke
     rid = make_request(db, oliver, children=[("Lily", 13, Gender.FEMALE)], at=at("02:10"))
     first, second = make_household(db, "Akhtar, Samina [Jr]"), make_household(db, "Brown, Jo [/]")
     save_search(db, oliver, rid, [first, second])
-    process.record_contact(ooh, rid, first, "no_answer")
-    process.record_contact(ooh, rid, first, "no_answer", "second try")
-    process.record_contact(ooh, rid, second, "accepted")
-    dv = process.propose(ooh, rid, "place", "First carer did not answer twice; Jo is near her school.",
+    steps.record_contact(ooh, rid, first, "no_answer")
+    steps.record_contact(ooh, rid, first, "no_answer", "second try")
+    steps.record_contact(ooh, rid, second, "accepted")
+    dv = decisions.propose(ooh, rid, "place", "First carer did not answer twice; Jo is near her school.",
                          household_id=second)
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-24T02:40:00")
     placed = placements.place(ooh, rid)
@@ -244,7 +244,7 @@ async def test_scenario_1_the_handover_shows_the_night_placement(tmp_path, monke
         await settle(pilot)
         # Signed off (from the oversight screen, say): the handover no longer says it waits.
         db = Database(url)
-        process.sign_off(Desk(db, maya), dv.id, "Agreed retrospectively")
+        decisions.sign_off(Desk(db, maya), dv.id, "Agreed retrospectively")
         db.dispose()
         await pilot.press("r")
         await settle(pilot)
@@ -281,14 +281,14 @@ def test_summary_links_and_flags_an_unsigned_placement(database, people, monkeyp
     rid = make_request(database, people["ooh"], children=[("Lily", 13, Gender.FEMALE)])
     hid = make_household(database, "Brown, Jo")
     save_search(database, people["ooh"], rid, [hid])
-    dv = process.propose(ooh, rid, "place", "Near her school.", household_id=hid)
+    dv = decisions.propose(ooh, rid, "place", "Near her school.", household_id=hid)
     placements.place(ooh, rid)
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-24T08:45:00+00:00")
     manager = Desk(database, people["manager"])
     (line,) = handover.summary(manager, since=handover.default_since()).placements_made
     assert (line.request_id, line.household_id, line.awaiting_signoff) == (rid, hid, True)
     assert line.detail == "with Brown, Jo (emergency, awaiting retrospective sign-off)"
-    process.sign_off(manager, dv.id, "Agreed")
+    decisions.sign_off(manager, dv.id, "Agreed")
     (line,) = handover.summary(manager, since=handover.default_since()).placements_made
     assert not line.awaiting_signoff and line.detail == "with Brown, Jo (emergency)"
 
@@ -325,7 +325,7 @@ def test_snapshot_handover_screen(snap_compare, tmp_path, monkeypatch, fixed_act
     rid = make_request(db, oliver, children=[("Lily", 13, Gender.FEMALE)], at=at("02:10"))
     home = household(db, "HH-SNAP1", name="Brown, Jo [/]", place=None)
     save_search(db, oliver, rid, [home])
-    process.propose(Desk(db, oliver), rid, "place", "Near her school.", household_id=home)
+    decisions.propose(Desk(db, oliver), rid, "place", "Near her school.", household_id=home)
     placements.place(Desk(db, oliver), rid)
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-24T06:30:00")
     make_request(db, oliver, children=[("Ann [/]", 9, Gender.FEMALE)], urgency=Urgency.URGENT,

@@ -15,7 +15,7 @@ def _visible_segments(app):
     """(text, style) of every non-blank segment on screen after the app's own filters."""
     background = Color.parse("black")
     for strip in app.screen._compositor.render_strips():
-        for f in app._filters:
+        for f in app.get_line_filters():
             strip = strip.apply_filter(f, background)
         for seg in strip:
             if seg.text.strip() and seg.style is not None:
@@ -31,8 +31,8 @@ async def test_no_color_on_an_ansi_terminal_is_readable_not_black_on_black(tmp_p
     app = desk_app(url, theme="ansi-dark")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
-        assert any(isinstance(f, NoColor) for f in app._filters)
-        assert not any(isinstance(f, Monochrome) for f in app._filters)
+        assert any(isinstance(f, NoColor) for f in app.get_line_filters())
+        assert not any(isinstance(f, Monochrome) for f in app.get_line_filters())
         assert "Dana Smith" in screen_text(app)
         segments = list(_visible_segments(app))
         assert segments
@@ -52,7 +52,7 @@ async def test_no_color_with_a_truecolour_theme_keeps_greys(tmp_path, monkeypatc
     app = desk_app(url, theme="textual-dark")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
-        assert any(isinstance(f, Monochrome) for f in app._filters)
+        assert any(isinstance(f, Monochrome) for f in app.get_line_filters())
         for text, style in _visible_segments(app):
             if style.color is not None and style.bgcolor is not None and not style.reverse:
                 assert style.color != style.bgcolor, (text, style)
@@ -106,7 +106,7 @@ async def test_a_viewer_is_told_plainly_why_a_search_is_not_theirs(tmp_path, mon
         await pilot.press("s")
         await settle(pilot)
         assert type(app.screen).__name__ == "RequestScreen"  # still there, not crashed
-        text = " ".join(n.message for n in app._notifications)
+        text = " ".join(n.message for n in app.notices)
         assert "Only a duty worker, manager or administrator can run a search" in text
         assert "you are signed in as a viewer" in text
         assert "a admin" not in text
@@ -133,7 +133,8 @@ def _requests(url: str, names: list[tuple[str, str]]) -> list[int]:
 async def test_request_list_fits_80_columns_shows_enter_and_keeps_its_place(tmp_path, monkeypatch):
     """The list was 83 columns wide (worker cut to 'Dana Smi', End scrolled it sideways), Enter was missing
     from the footer, and coming back from a request put the cursor back on the first row."""
-    from screens.request import RequestListScreen, RequestScreen
+    from screens.request import RequestScreen
+    from screens.request_list import RequestListScreen
 
     url = seed_store(tmp_path)
     _requests(url, [("Amy", "O'Brien [Jr]"), ("Ben", "[bold red]X[/]"), ("Cara", "Ann [/]")]
@@ -262,7 +263,8 @@ async def test_recording_an_outcome_keeps_the_cursor_on_that_carer(tmp_path, mon
     from db.engine import Database
     from dutydesk.access.identity import actor_for
     from dutydesk.calls.intake import ChildInput, RequestInput, open_request
-    from screens.request import ProposeDialog, RequestScreen
+    from screens.dialogs import ProposeDialog
+    from screens.request import RequestScreen
     from test_request_ui import scenario1_store
 
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T02:10:00")
@@ -301,7 +303,8 @@ async def test_recording_an_outcome_keeps_the_cursor_on_that_carer(tmp_path, mon
 async def test_request_list_finds_a_request_by_reference_or_child(tmp_path, monkeypatch):
     """Finding PR-S04 meant counting 32 rows down the list (and 'All' stops at 50 of hundreds):
     now / and a few letters of the reference or the child's name."""
-    from screens.request import RequestListScreen, RequestScreen
+    from screens.request import RequestScreen
+    from screens.request_list import RequestListScreen
 
     url = seed_store(tmp_path)
     _requests(url, [("Amy", "O'Brien [Jr]"), ("Ruby", "Clarke"), ("Cara", "Ann [/]"), ("Ben", "100%_done")])
@@ -347,7 +350,7 @@ def test_list_requests_find_on_each_store(database, people):
 
     from dutydesk.access.desk import Desk
     from dutydesk.calls.intake import ChildInput, RequestInput, open_request
-    from dutydesk.requests.process import list_requests
+    from dutydesk.requests.lists import list_requests
 
     with database.write() as s:
         refs = {}
@@ -449,7 +452,7 @@ async def test_callbacks_fit_the_width_and_show_snoozes(tmp_path, monkeypatch, s
 
 async def test_propose_dialog_says_how_to_reach_the_choice(tmp_path, monkeypatch):
     """'Choose by key:' while the cursor was in the rationale: pressing s typed an s instead of choosing split."""
-    from screens.request import ProposeDialog
+    from screens.dialogs import ProposeDialog
 
     monkeypatch.setenv("DUTYDESK_USER", "dana")
     url = seed_store(tmp_path)
@@ -472,7 +475,7 @@ async def test_propose_dialog_says_how_to_reach_the_choice(tmp_path, monkeypatch
 async def test_decisions_view_says_retrospective_and_separates_the_comment(tmp_path, monkeypatch):
     """The decisions view read 'signed off 22 Nov 09:27 by Maya Patel Agreed [Jr] — right call'."""
     from db.engine import Database
-    from dutydesk.requests import process
+    from dutydesk.requests import decisions, steps
     from dutydesk.access.desk import Desk
     from dutydesk.access.identity import actor_for
     from dutydesk.requests.placements import place
@@ -486,10 +489,10 @@ async def test_decisions_view_says_retrospective_and_separates_the_comment(tmp_p
     hid = make_household(db, "Pearce, Karen [Jr]", places=2)
     rid = make_request(db, oliver)
     save_search(db, oliver, rid, [hid])
-    process.record_contact(Desk(db, oliver), rid, hid, "accepted")
-    dv = process.propose(Desk(db, oliver), rid, "place", "Near her school", household_id=hid)
+    steps.record_contact(Desk(db, oliver), rid, hid, "accepted")
+    dv = decisions.propose(Desk(db, oliver), rid, "place", "Near her school", household_id=hid)
     place(Desk(db, oliver), rid)
-    process.sign_off(Desk(db, maya), dv.id, "Agreed [Jr] — right call")
+    decisions.sign_off(Desk(db, maya), dv.id, "Agreed [Jr] — right call")
     db.dispose()
     monkeypatch.setenv("DUTYDESK_USER", "dana")
     app = desk_app(url)

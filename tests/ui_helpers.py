@@ -12,8 +12,8 @@ Use::
             await open_desk(pilot)          # the dashboard (or problem screen) is up
             assert "Dana Smith" in screen_text(app)
 
-``settle(pilot)`` waits until no worker is pending or running and the screen
-has refreshed: call it after a key press that starts database work.
+``settle(pilot)`` waits until no worker is running and every screen shows the
+newest data it loaded: call it after a key press that starts database work.
 """
 
 from __future__ import annotations
@@ -119,26 +119,44 @@ def desk_app(url: str, *, as_user: str | None = None, theme: str = "textual-dark
     return DutyDeskApp(url=url, as_user=as_user, theme=theme, cursor_blink=False, **kw)
 
 
-async def settle(pilot: Pilot, rounds: int = 50) -> None:
-    """Wait until no worker is pending or running and the screen has caught up (no sleeping)."""
+def unsettled(app: Any) -> list[str]:
+    """Screens and widgets whose newest load is not on screen yet (``screens.loading``'s ``settled``)."""
+    waiting = []
+    for screen in app.screen_stack:
+        for node in (screen, *screen.walk_children()):
+            if getattr(node, "settled", True) is False:
+                waiting.append(type(node).__name__)
+    return waiting
+
+
+async def settle(pilot: Pilot, rounds: int = 200) -> None:
+    """Wait until no worker is running and every screen shows its newest load (no sleeping).
+
+    "Done" is real, not a count of quiet rounds: every worker has finished and
+    every ``LoadingScreen`` (and picker) has shown the newest generation it
+    started, with no action queued. It is checked twice, one pause apart, so a
+    dialog's result callback or a message a handler has just posted gets its turn.
+    """
     app = pilot.app
-    idle = 0
+    confirmed = False
     for _ in range(rounds):
         await pilot.pause()
         busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
-            # A worker's result is often handled by a message that starts the next worker
-            # (save, then reload): only several quiet rounds in a row mean the screen is done.
-            idle += 1
-            if idle >= 3:
-                return
+        if busy:
+            confirmed = False
+            try:
+                await app.workers.wait_for_complete(busy)
+            except WorkerCancelled:
+                pass  # an exclusive worker was replaced by a newer one: the next round waits for that
             continue
-        idle = 0
-        try:
-            await app.workers.wait_for_complete(busy)
-        except WorkerCancelled:
-            pass  # an exclusive worker was replaced by a newer one: wait for that one instead
-    raise AssertionError(f"workers still running after {rounds} rounds: {list(app.workers)}")
+        if unsettled(app):
+            confirmed = False
+            continue
+        if confirmed:
+            return
+        confirmed = True
+    raise AssertionError(f"not settled after {rounds} rounds: workers {list(app.workers)}, "
+                         f"waiting {unsettled(app)}")
 
 
 async def open_desk(pilot: Pilot) -> None:

@@ -1,4 +1,4 @@
-"""The desk as services see it: one store and the signed-in actor."""
+"""The desk as services see it: one store, the signed-in actor, and whether the store is a demo."""
 
 from __future__ import annotations
 
@@ -12,3 +12,8 @@ from dutydesk.access.identity import Actor
 class Desk:
     db: Database
     actor: Actor
+    demo: bool = False
+
+    def close(self) -> None:
+        """Let go of the store's connections (when the desk closes)."""
+        self.db.dispose()

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from db.engine import Database
 from db.enums import Role
-from dutydesk.errors import NotAllowed, UnknownUser
+from dutydesk.errors import AccountDisabled, NotADemoStore, NotAllowed, UnknownLogin
 from dutydesk.labels import label
 
 DEMO_SETTING = "demo"
@@ -80,12 +80,10 @@ def actor_for(db: Database, username: str) -> Actor:
     with db.engine.connect() as conn:
         row = conn.execute(_USER, {"username": username}).first()
     if row is None:
-        raise UnknownUser(
-            f"There is no dutydesk user called {username!r}. "
-            "Ask an administrator to add you (dutydesk users add)."
-        )
+        raise UnknownLogin(f"There is no dutydesk user called {username!r}. "
+                           "Ask an administrator to add you (dutydesk users add).")
     if not row.active:
-        raise UnknownUser(f"The dutydesk account {username!r} is disabled. Ask an administrator.")
+        raise AccountDisabled(f"The dutydesk account {username!r} is disabled. Ask an administrator.")
     return Actor(
         user_id=row.id,
         username=row.username,
@@ -100,7 +98,7 @@ def sign_in(db: Database, as_user: str | None = None) -> Actor:
     """The actor for this session. ``--as`` is honoured only on a demo database."""
     if as_user:
         if not is_demo(db):
-            raise NotAllowed("--as works only on a demo database; real users sign in with their own login.")
+            raise NotADemoStore("--as works only on a demo database; real users sign in with their own login.")
         return actor_for(db, as_user)
     return actor_for(db, os_login())
 

@@ -31,12 +31,11 @@ from dutydesk import clock, integrity, references
 from dutydesk.access import audit
 from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.access.identity import Actor, Permission, require
+from dutydesk.calls.limits import MAX_AGE, MAX_DISTANCE_KM
 from dutydesk.text import field_text
 
-MAX_AGE = 17  # children; a parent in a parent-and-child request is a child too
 MAX_SIBLINGS = 8
 MAX_DAYS_AHEAD = 366 * 2
-MAX_DISTANCE_KM = 500
 # Longest typed values, in characters.
 NAME_MAX = 80
 CHILD_NOTES_MAX = 4000

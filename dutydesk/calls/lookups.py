@@ -10,6 +10,7 @@ from sqlmodel import Session
 from db.enums import HouseholdStatus
 from db.models import Child, Household, Place
 from dutydesk import clock
+from dutydesk.access.desk import Desk
 from dutydesk.calls.intake import age_on
 from dutydesk.labels import label
 from dutydesk.matching import capacity
@@ -95,3 +96,15 @@ def find_places(session: Session, text: str, limit: int = 8) -> list[Match]:
         .order_by(rank, Place.name).limit(min(limit, FIND_MAX))
     ).all()
     return [Match(pid, n, f"{d} · {p}") for pid, n, d, p in rows]
+
+
+KINDS = ("child", "household", "place")
+_FINDERS = {"child": find_children, "household": find_households, "place": find_places}
+
+
+def find(desk: Desk, kind: str, text: str, limit: int = 8) -> list[Match]:
+    """Ranked matches of ``kind`` (child, household or place) for what was typed, in its own short read;
+    the pickers call this from a worker."""
+    finder = _FINDERS[kind]
+    with desk.db.read() as s:
+        return finder(s, text, limit=limit)

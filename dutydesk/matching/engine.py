@@ -27,7 +27,6 @@ from dutydesk import clock
 from dutydesk.matching.criteria import MatchCriteria
 from dutydesk.matching.query import candidate_select
 from dutydesk.matching.result import MatchContext, MatchResult, date_ordinal, speaks
-from dutydesk.matching.result import warning_labels  # noqa: F401 - screens/finder.py reads it here
 from dutydesk.matching.weights import Weights, load_weights
 from dutydesk.places import haversine_km
 

@@ -23,11 +23,10 @@ from dutydesk.requests import lookup, transitions
 from dutydesk.requests.steps import ensure_candidate
 from dutydesk.requests.terms import terms_breaches
 from dutydesk.requests.views import DecisionView, decision_view
+from dutydesk.requests.limits import RATIONALE_MIN, TEXT_MAX
 from dutydesk.text import field_text
 
 S = RequestState
-RATIONALE_MIN = 10
-TEXT_MAX = 2000  # a rationale, an exemption reason, a comment, an addendum
 
 
 def propose(

@@ -15,9 +15,11 @@ from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.access.identity import Permission, require
-from dutydesk.matching.saved import latest_search_id, parse_reasons
 from dutydesk.labels import label
+from dutydesk.matching.criteria import MatchCriteria
+from dutydesk.matching.saved import latest_search_id, parse_reasons
 from dutydesk.requests.lookup import find_open_request
+from dutydesk.requests.searches import run_and_save
 
 
 @dataclass(frozen=True)
@@ -78,3 +80,13 @@ def shortlist(desk: Desk, request_id: int, household_id: int) -> CandidateView:
                       "search": search_id}, at=now)
         return CandidateView(cand.id, request_id, req.reference, household_id, hh.reference, hh.name,
                              cand.status, cand.score, row[0], search_id, now)
+
+
+def shortlist_searching_first(desk: Desk, request_id: int, household_id: int,
+                              criteria: MatchCriteria | None = None) -> CandidateView:
+    """Shortlist from the finder: when the request has no saved search yet, save the finder's first."""
+    with desk.db.read() as s:
+        has_search = latest_search_id(s, request_id) is not None
+    if not has_search:
+        run_and_save(desk, request_id, criteria)
+    return shortlist(desk, request_id, household_id)

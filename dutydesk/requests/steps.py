@@ -28,6 +28,7 @@ from dutydesk.errors import Conflict, InvalidInput
 from dutydesk.labels import label
 from dutydesk.matching.saved import latest_search_id
 from dutydesk.requests import lookup, transitions
+from dutydesk.requests.limits import REASON_MAX
 from dutydesk.text import field_text
 
 S = RequestState
@@ -46,7 +47,6 @@ NEEDS_REASON = frozenset({CandidateStatus.DECLINED_BY_CARER, CandidateStatus.RUL
 
 
 NO_ANSWER_LIMIT = 2  # "no answer after two tries" counts as the carer not available
-NOTE_MAX = 1000  # a contact note, a withdrawal reason, what was done instead of placing
 
 
 @dataclass(frozen=True)
@@ -144,10 +144,10 @@ def record_contact(
     text = note or ""
     if status in NEEDS_REASON:
         what = "declined" if status == CandidateStatus.DECLINED_BY_CARER else "was ruled out"
-        text = field_text(text, "Reason", limit=NOTE_MAX, required=True, multiline=True,
+        text = field_text(text, "Reason", limit=REASON_MAX, required=True, multiline=True,
                           missing=f"Say why the carer {what}: a reason is needed")
     else:
-        text = field_text(text, "Note", limit=NOTE_MAX, multiline=True)
+        text = field_text(text, "Note", limit=REASON_MAX, multiline=True)
     actor = desk.actor
     with lookup.writing(desk) as s:
         req = lookup.find_open_request(s, request_id)
@@ -224,7 +224,7 @@ def close_unmet(
         res = UnmetResolution(str(getattr(resolution, "value", resolution)).lower())
     except ValueError:
         raise InvalidInput("What was done instead is one of: ifa_commissioned, escalated, other.") from None
-    text = field_text(note, "Note", limit=NOTE_MAX, required=res == UnmetResolution.OTHER, multiline=True,
+    text = field_text(note, "Note", limit=REASON_MAX, required=res == UnmetResolution.OTHER, multiline=True,
                       missing="Say what was done instead (a note is needed when it is 'other')")
     with lookup.writing(desk) as s:
         req = lookup.find_open_request(s, request_id)
@@ -244,7 +244,7 @@ def close_unmet(
 def withdraw(desk: Desk, request_id: int | str, reason: str) -> StepResult:
     """Withdraw an open request; the reason is required."""
     require(desk.actor, Permission.LOG, "withdraw a request")
-    why = field_text(reason, "Reason", limit=NOTE_MAX, required=True, multiline=True,
+    why = field_text(reason, "Reason", limit=REASON_MAX, required=True, multiline=True,
                      missing="Say why the request is withdrawn: a reason is needed")
     with lookup.writing(desk) as s:
         req = lookup.find_open_request(s, request_id)

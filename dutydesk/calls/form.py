@@ -1,0 +1,100 @@
+"""The call form's fields, read as a call to log: which field is wrong, in the desk's words.
+
+The form sends a snapshot of its fields (plain JSON-able values, the same dict a
+draft holds) and gets back the ``CallInput`` for ``call_log.log_call``, or an
+``InvalidInput`` whose ``field`` names the form field to fix (the form puts the
+cursor there). "Back by" is a team code or a worker's login, looked up in the store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dutydesk.access.desk import Desk
+from dutydesk.calls import call_log as calls
+from dutydesk.calls.intake import ChildInput, RequestInput
+from dutydesk.errors import InvalidInput, NotFound
+
+
+def _fail(field: str, message: str) -> InvalidInput:
+    err = InvalidInput(message)
+    err.field = field  # type: ignore[attr-defined]
+    return err
+
+
+def call_input_from_fields(desk: Desk, f: dict[str, Any]) -> calls.CallInput:
+    """The CallInput the fields describe; InvalidInput (with ``.field``) says what to fix."""
+
+    def need(ok: bool, field: str, message: str) -> None:
+        if not ok:
+            raise _fail(field, message)
+
+    def parsed(field: str, fn: Any) -> Any:
+        try:
+            return fn()
+        except InvalidInput as err:
+            err.field = field  # type: ignore[attr-defined]
+            raise
+
+    need(f["caller_type"] is not None, "caller_type", "Choose who called: press p police, w child's SW, ...")
+    need(f["category"] is not None, "category", "Choose what the call is about: r placement request, ...")
+    need(bool(f["summary"].strip()), "summary", "Type a one-line summary of the call.")
+    received = parsed("received", lambda: calls.parse_when(f["received"], what="Time received"))
+    new_child = None
+    if f["new_child"] and not f["child"]:
+        age_text = f["child_age"].strip()
+        need(bool(f["child_first"].strip()), "child_first", "Type the child's first name (or 'unknown').")
+        need(bool(age_text), "child_age", "Type the child's age, or their date of birth as DD/MM/YYYY.")
+        need(f["child_gender"] is not None, "child_gender", "Choose the child's gender: f, m, n or u.")
+        age = int(age_text) if age_text.isdigit() else None
+        dob = None if age is not None else parsed("child_age", lambda: calls.parse_day(age_text,
+                                                                                    what="Date of birth"))
+        new_child = ChildInput(first_name=f["child_first"], last_name=f["child_last"], age=age,
+                               date_of_birth=dob, gender=f["child_gender"])
+    request = None
+    if f["category"] == "placement_request":
+        need(f["req_type"] is not None, "req_type", "Choose the placement type: e emergency, s short term, ...")
+        need(f["req_urgency"] is not None, "req_urgency", "Choose the urgency: e emergency, u urgent, p planned.")
+        need(bool(f["child"] or new_child), "child",
+             "A placement request needs the child: type a name, or Enter on no match to record them.")
+        start = parsed("req_from", lambda: calls.parse_day(f["req_from"], what="Needed from"))
+        need(start is not None, "req_from", "Type the date the placement is needed from (DD/MM/YYYY or today).")
+        km = f["req_km"].strip()
+        limits = set(f["req_limits"])
+        request = RequestInput(
+            placement_type=f["req_type"], urgency=f["req_urgency"], needed_from=start,
+            needed_until=parsed("req_until", lambda: calls.parse_day(f["req_until"], what="Needed until")),
+            needs=frozenset(f["req_needs"]), needs_wheelchair_access="wheelchair" in limits,
+            near_place_id=f["req_place"]["id"] if f["req_place"] else None,
+            max_distance_km=float(km) if km else None,
+            no_younger_children="no_younger_children" in limits, no_other_children="no_other_children" in limits,
+            no_pets="no_pets" in limits, no_smokers="no_smokers" in limits,
+        )
+    callback = None
+    if f["cb_due"].strip():
+        due = parsed("cb_due", lambda: calls.parse_when(f["cb_due"], what="Call back", prefer_future=True))
+        callback = calls.CallbackInput(due_at=due, **callback_owner(desk, f["cb_for"]))
+    elif f["cb_for"].strip():
+        need(False, "cb_due", "A callback needs a time: type HH:MM or +30m, or clear 'Back by'.")
+    return calls.CallInput(
+        caller_type=f["caller_type"], category=f["category"], summary=f["summary"], received_at=received,
+        direction=f["direction"] or "incoming", caller_name=f["caller_name"], caller_phone=f["caller_phone"],
+        notes=f["notes"], child_id=f["child"]["id"] if f["child"] else None, new_child=new_child,
+        household_id=f["household"]["id"] if f["household"] else None, request=request, callback=callback,
+    )
+
+
+def callback_owner(desk: Desk, text: str) -> dict[str, Any]:
+    """'OOH' (a team code) or 'dana' (a login); blank: the worker's own team."""
+    t = text.strip()
+    if not t:
+        return {}
+    try:
+        return {"team_id": calls.team_id_for(desk, t)}
+    except NotFound:
+        pass
+    try:
+        return {"assigned_to_id": calls.user_id_for(desk, t)}
+    except NotFound:
+        raise _fail("cb_for", f"'Back by' {t!r} is neither a team code nor a worker's login; "
+                              "type a team code such as OOH, a login, or leave it blank.") from None
