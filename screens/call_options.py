@@ -106,19 +106,19 @@ def check_phone(value: str) -> None:
 
 
 def check_when(value: str) -> None:
-    from dutydesk.calls.call_log import parse_when
+    from dutydesk.calls.typed import parse_when
 
     parse_when(value, what="Time")
 
 
 def check_day(value: str) -> None:
-    from dutydesk.calls.call_log import parse_day
+    from dutydesk.calls.typed import parse_day
 
     parse_day(value)
 
 
 def check_age(value: str) -> None:
-    from dutydesk.calls.call_log import parse_day
+    from dutydesk.calls.typed import parse_day
     from dutydesk.errors import InvalidInput
 
     v = value.strip()

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from screens.loading import LoadingScreen
+from dutydesk.labels import label
 
 PAGE = 50
 
@@ -58,8 +59,8 @@ class CallsListScreen(LoadingScreen):
 
     def on_mount(self) -> None:
         t = self.query_one(DataTable)
-        for key, label, width in self.columns(self.app.size.width):
-            t.add_column(label, key=key, width=width)
+        for key, title, width in self.columns(self.app.size.width):
+            t.add_column(title, key=key, width=width)
         self.query_one("#calls-search", Input).focus()
         self.show_filters()
         self.fetch_page()
@@ -80,11 +81,10 @@ class CallsListScreen(LoadingScreen):
         return cols
 
     def show_filters(self) -> None:
-        from dutydesk.calls.call_log import CALLER_LABELS, CATEGORY_LABELS
         from dutydesk.enums import CallCategory, CallerType
 
-        cat = CATEGORY_LABELS[CallCategory(self.category)] if self.category else "any category"
-        caller = CALLER_LABELS[CallerType(self.caller)] if self.caller else "any caller"
+        cat = label(self.category, CallCategory) if self.category else "any category"
+        caller = label(self.caller, CallerType) if self.caller else "any caller"
         team = "my team" if self.my_team else "all teams"
         self.query_one("#calls-filters", Static).update(
             Text(f"{cat} · {caller} · {team} · page {self.page_offset // PAGE + 1}", style="italic"))
@@ -105,7 +105,8 @@ class CallsListScreen(LoadingScreen):
         return (self.raw_filters(), self.page_offset)
 
     def fetch(self, desk: Any, raw: dict[str, Any], offset: int) -> Any:
-        from dutydesk.calls.call_log import CallFilter, list_calls, parse_day, team_id_for
+        from dutydesk.calls.call_log import CallFilter, list_calls, team_id_for
+        from dutydesk.calls.typed import parse_day
 
         team_id = team_id_for(desk, raw["team"]) if raw["team"].strip() else (
             desk.actor.team_id if raw["my_team"] else None)
@@ -251,15 +252,14 @@ class CallDetailScreen(LoadingScreen):
 
     async def _show(self, v: Any) -> None:
         from dutydesk import clock
-        from dutydesk.calls.call_log import CALLER_LABELS, CATEGORY_LABELS
 
         box = self.query_one("#record", VerticalScroll)
         await box.remove_children()
         lines: list[tuple[str, str]] = [
             ("Received", f"{clock.fmt_local(v.received_at, '%d/%m/%Y %H:%M')} ({v.direction.value})"),
-            ("Caller", f"{CALLER_LABELS[v.caller_type]}" + (f": {v.caller_name}" if v.caller_name else "")
+            ("Caller", label(v.caller_type) + (f": {v.caller_name}" if v.caller_name else "")
              + (f", {v.caller_phone}" if v.caller_phone else "")),
-            ("About", CATEGORY_LABELS[v.category]),
+            ("About", label(v.category)),
             ("Taken by", f"{v.taken_by_name}, {v.team_name}"),
             ("Summary", v.summary),
         ]

@@ -26,22 +26,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from screens.loading import LoadingScreen
+from dutydesk.labels import label
 
 REFRESH_S = 4.0
 
-URGENCY_SHORT = {"emergency": "EMERG", "urgent": "URGENT", "planned": "plan"}
-STATE_SHORT = {"logged": "logged", "searching": "searching", "contacting": "contacting", "proposed": "proposed",
-               "signed_off": "signed off"}
 
 
 def short_name(full: str) -> str:
     """'Oliver Bennett' -> 'Oliver B.' so a column of workers stays narrow."""
     parts = full.split()
     return full if len(parts) < 2 else f"{parts[0]} {parts[-1][0]}."
-CALLER_SHORT = {
-    "childs_social_worker": "child's SW", "police": "police", "out_of_hours": "OOH", "carer": "carer",
-    "ifa": "IFA", "other_authority": "other LA", "hospital": "hospital", "parent": "parent", "other": "other",
-}
 
 
 class RecordFetched(Message):
@@ -75,8 +69,8 @@ class Panel(DataTable):
         self._last: Any = None
 
     def on_mount(self) -> None:
-        for key, label in self.column_spec:
-            self.add_column(label, key=key)
+        for key, title in self.column_spec:
+            self.add_column(title, key=key)
 
     def on_resize(self) -> None:
         if self._last is not None:
@@ -115,8 +109,8 @@ class Panel(DataTable):
             fixed = sum(w + 2 * self.cell_padding for i, w in enumerate(widths) if i != flex)
             widths[flex] = max(6, room - fixed - 2 * self.cell_padding)
         self.clear(columns=True)
-        for (key, label), width in zip(self.column_spec, widths):
-            self.add_column(label, key=key, width=width)
+        for (key, title), width in zip(self.column_spec, widths):
+            self.add_column(title, key=key, width=width)
         for key, cells in rows:
             self.add_row(*cells, key=key)
         if keep is not None:
@@ -230,10 +224,10 @@ class DashboardScreen(LoadingScreen):
         req.border_title = f"Open requests ({d.requests_total})"
         req.fill([
             (f"request:{r.id}", [
-                Text(URGENCY_SHORT.get(r.urgency.value, r.urgency.value),
+                Text(label(r.urgency, short=True),
                      style="bold reverse" if r.urgency.value == "emergency" else "bold"),
                 Text(r.reference), Text(r.children, no_wrap=True, overflow="ellipsis"),
-                Text(STATE_SHORT.get(r.state.value, r.state.value)), Text(short_name(r.worker_name)),
+                Text(label(r.state, short=True)), Text(short_name(r.worker_name)),
                 Text(fmt_wait(r.waited(d.at))),
             ])
             for r in d.requests
@@ -272,7 +266,7 @@ class DashboardScreen(LoadingScreen):
         calls.border_title = f"Calls today, {d.team_name or 'your team'} ({d.calls_today_count})"
         calls.fill([
             (f"call:{c.id}", [
-                Text(clock.fmt_local(c.received_at, "%H:%M")), Text(CALLER_SHORT.get(c.caller_type.value, "")),
+                Text(clock.fmt_local(c.received_at, "%H:%M")), Text(label(c.caller_type, short=True)),
                 Text(c.summary, no_wrap=True, overflow="ellipsis"),
             ])
             for c in d.calls_today
@@ -329,8 +323,9 @@ class DashboardScreen(LoadingScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard-record")
     def load_record(self, kind: str, ident: int) -> None:
-        from dutydesk.overview import dashboard
-        detail = (dashboard.request_detail if kind == "request" else dashboard.household_detail)(self.desk, ident)
+        from dutydesk.overview import records
+
+        detail = (records.request_detail if kind == "request" else records.household_detail)(self.desk, ident)
         self.post_message(RecordFetched(detail))
 
     def on_record_fetched(self, message: RecordFetched) -> None:

@@ -27,6 +27,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+from dutydesk.enums import PlacementEndReason
+from dutydesk.labels import label
 from screens.pickers import KeyChoice, KeyOption
 
 
@@ -37,11 +39,9 @@ class PlacementChoice:
     starts_on: dt.date
 
 
-REASONS = [
-    KeyOption("p", "planned_end", "planned end"), KeyOption("b", "breakdown", "breakdown"),
-    KeyOption("m", "move", "move"), KeyOption("o", "other", "other"),
-]
-REASON_WORDS = {o.value: o.label for o in REASONS}
+REASONS = [KeyOption(key, reason.value, label(reason)) for key, reason in
+           zip("pbmo", (PlacementEndReason.PLANNED_END, PlacementEndReason.BREAKDOWN, PlacementEndReason.MOVE,
+                        PlacementEndReason.OTHER), strict=True)]
 
 
 class EndPlacementDialog(ModalScreen[Any]):
@@ -121,7 +121,7 @@ class EndPlacementDialog(ModalScreen[Any]):
             self.action_save()
 
     def action_save(self) -> None:
-        from dutydesk.calls.call_log import parse_day
+        from dutydesk.calls.typed import parse_day
         from dutydesk.errors import InvalidInput
 
         if self.busy:
@@ -185,7 +185,7 @@ class EndPlacementDialog(ModalScreen[Any]):
 
 def ended_message(view: Any) -> str:
     """What the worker is told once it is done (plain text; shown with markup off)."""
-    reason = REASON_WORDS.get(str(getattr(view.end_reason, "value", view.end_reason)), "ended")
+    reason = label(view.end_reason, PlacementEndReason) if view.end_reason else "ended"
     text = (f"Placement {view.reference} ({view.child_name}) ended on {view.ended_on:%d %b %Y}: {reason}. "
             f"{view.household_name} has a place free.")
     if reason in ("breakdown", "move"):

@@ -29,6 +29,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Select, Static, TextArea
 
 from screens.loading import LoadingScreen
+from dutydesk.labels import label
 
 KIND_WIDTH = 8
 WHEN_WIDTH = 11
@@ -192,7 +193,7 @@ class HandoverScreen(LoadingScreen):
         return (self.since_text or "",)
 
     def fetch(self, desk: Any, text: str) -> HandoverData:
-        from dutydesk.calls.call_log import parse_when
+        from dutydesk.calls.typed import parse_when
         from dutydesk.errors import InvalidInput
         from dutydesk.overview import handover
 
@@ -356,7 +357,7 @@ def handover_rows(ho: Any) -> list[Row]:
     rows: list[Row] = []
     for r in ho.open_requests:
         what = Text(r.children)
-        what.append(f" {r.urgency.value}, {r.state.value.replace('_', ' ')}, {r.reference}")
+        what.append(f" {r.urgency.value}, {label(r.state)}, {r.reference}")
         rows.append(Row("REQUEST", at(r.created_at), what, request_id=r.id,
                         strong=r.urgency.value == "emergency"))
     for c in ho.callbacks_due:

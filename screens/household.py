@@ -18,6 +18,7 @@ from textual.widgets import Footer, Static
 
 from dutydesk import labels
 from screens.loading import LoadingScreen
+from dutydesk.enums import HouseholdStatus, PlacementType
 
 
 class HouseholdScreen(LoadingScreen):
@@ -64,7 +65,7 @@ class HouseholdScreen(LoadingScreen):
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(f"{p.reference} ", style="bold")
         title.append(Text(p.name))
-        title.append(f"  {p.kind_label}, {p.status.replace('_', ' ')}")
+        title.append(f"  {p.kind_label}, {labels.label(p.status, HouseholdStatus)}")
         self.query_one("#household-title", Static).update(title)
         self.query_one("#household-summary", Static).update(summary_text(p))
         self.query_one("#household-history", Static).update(history_text(p))
@@ -130,7 +131,7 @@ def summary_text(p: Any) -> Text:
     _section(out, "Terms of approval")
     out.append(f"\n{p.places} place{'s' if p.places != 1 else ''}, ages {p.age_min}-{p.age_max}, "
                f"gender {p.gender_terms}")
-    out.append("\nTypes: " + (", ".join(t.replace("_", " ") for t in p.placement_types) or "none"))
+    out.append("\nTypes: " + (labels.labels(p.placement_types, PlacementType) or "none"))
     out.append("\nSpecialisms: " + (", ".join(labels.specialism(t) for t in p.specialisms) or "none"))
     facts = [f"{p.bedrooms} bedrooms", "pets" if p.pets else "no pets", "smoker" if p.smoker else "no smokers",
              "wheelchair access" if p.wheelchair_access else "no wheelchair access",

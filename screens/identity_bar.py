@@ -29,7 +29,11 @@ class Identity:
 
     @property
     def role_label(self) -> str:
-        return self.role.replace("_", " ").capitalize()
+        # Imported here: the identity bar is on the path to the first frame, which loads no db layer.
+        from dutydesk.enums import Role
+        from dutydesk.labels import label
+
+        return label(self.role, Role).capitalize()
 
     def summary(self) -> str:
         return " · ".join([self.full_name or self.username, self.team or "no team", self.role_label])

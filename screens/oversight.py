@@ -24,7 +24,9 @@ from dutydesk.requests import actions as steps
 from dutydesk.requests.limits import TEXT_MAX
 from screens.dialogs import ReasonDialog
 from screens.loading import Generation, LoadingScreen
-from screens.request_text import STATUS_WORDS, when
+from screens.request_text import when
+from dutydesk.labels import label
+from dutydesk.enums import DecisionKind, PlacementType
 
 LIMIT = 50
 
@@ -85,7 +87,7 @@ class OversightScreen(LoadingScreen):
         t = self.query_one("#queue-table", DataTable)
         t.clear()
         for q in self.items:
-            what = q.kind.replace("_", " ") + (f" {q.household_name}" if q.household_name else "")
+            what = label(q.kind, DecisionKind) + (f" {q.household_name}" if q.household_name else "")
             t.add_row(Text(q.reference), Text(when(q.proposed_at)), Text(what, overflow="ellipsis", no_wrap=True),
                       Text(q.proposed_by, overflow="ellipsis", no_wrap=True),
                       Text(q.flags, style="bold" if q.flags else ""), key=str(q.decision_id))
@@ -178,10 +180,10 @@ def evidence_text(ev: Any) -> Text:
     d, r = ev.decision, ev.request
     t = Text()
     t.append(f"{r.reference}", style="bold")
-    t.append(f"  {r.urgency.value}, {r.placement_type.replace('_', ' ')}, from {r.needed_from:%d %b}; "
+    t.append(f"  {r.urgency.value}, {label(r.placement_type, PlacementType)}, from {r.needed_from:%d %b}; "
              f"team {r.team}; worker {r.worker}\n")
     t.append("Children: " + ", ".join(f"{c.name} ({c.age if c.age is not None else '?'})" for c in r.children) + "\n")
-    t.append(f"Decision {d.id}: {d.kind.value.replace('_', ' ')}", style="bold")
+    t.append(f"Decision {d.id}: {label(d.kind)}", style="bold")
     if d.household_name:
         t.append(f" with {d.household_name}", style="bold")
     t.append(f"; proposed {when(d.proposed_at)} by {d.proposed_by}\n")
@@ -206,7 +208,7 @@ def evidence_text(ev: Any) -> Text:
     if not r.candidates:
         t.append("  none\n")
     for c in r.candidates:
-        t.append(f"  {c.household_name}: {STATUS_WORDS.get(c.status.value, c.status.value)}")
+        t.append(f"  {c.household_name}: {label(c.status, short=True)}")
         if c.status_reason:
             t.append(f" ({c.status_reason})")
         t.append("\n")

@@ -32,8 +32,6 @@ from dutydesk.requests.limits import REASON_MAX, TEXT_MAX
 from screens.dialogs import Closing, CloseUnmetDialog, ConfirmDialog, Proposal, ProposeDialog, ReasonDialog
 from screens.loading import LoadingScreen
 from screens.request_text import (
-    STATE_WORDS,
-    STATUS_WORDS,
     carer_cells,
     carer_detail_text,
     criteria_text,
@@ -44,7 +42,7 @@ from screens.request_text import (
     when,
 )
 
-__all__ = ["RequestScreen", "STATE_WORDS", "STATUS_WORDS", "when"]
+__all__ = ["RequestScreen", "when"]
 
 POLL_S = 3.0
 

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
 from screens.loading import LoadingScreen
-from screens.request_text import STATE_WORDS
+from dutydesk.labels import label
 
 LIMIT = 50
 
@@ -75,7 +75,7 @@ class RequestListScreen(LoadingScreen):
         self.rows = rows
         t.clear()
         for r in self.rows:
-            t.add_row(Text(r.reference), Text(r.urgency.value), Text(STATE_WORDS.get(r.state.value, r.state.value)),
+            t.add_row(Text(r.reference), Text(r.urgency.value), Text(label(r.state)),
                       Text(r.children, overflow="ellipsis", no_wrap=True),
                       Text(r.worker, overflow="ellipsis", no_wrap=True), key=str(r.id))
         # Back from a request, the cursor stays on it (the list reloads, it does not jump to the top).

@@ -10,16 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from dutydesk.labels import contact_status, label
+from dutydesk.enums import PlacementType
 
-STATE_WORDS = {
-    "logged": "logged", "searching": "searching", "contacting": "contacting carers", "proposed": "proposed",
-    "signed_off": "signed off", "placed": "placed", "closed_unmet": "closed unmet", "withdrawn": "withdrawn",
-}
-STATUS_WORDS = {
-    "ranked": "not tried", "shortlisted": "shortlisted", "contacted": "contacted", "no_answer": "no answer",
-    "declined_by_carer": "declined", "ruled_out": "ruled out", "offered": "offered", "accepted": "accepted",
-    "chosen": "chosen",
-}
 
 
 def when(value: Any) -> str:
@@ -33,14 +26,14 @@ def head_text(d: Any) -> Text:
     current = d.current_decision
     decision = ""
     if current is not None:
-        decision = f"  decision: {current.kind.value.replace('_', ' ')} {current.status.value.replace('_', ' ')}"
+        decision = f"  decision: {label(current.kind)} {label(current.status)}"
         if current.retrospective and current.status.value == "proposed":
             decision += ", placed: awaiting sign-off"
     searches = (f"searched {when(d.searches[-1].run_at)}" if d.searches else "no search yet: press s")
     text = Text()
     text.append(d.reference, style="bold")
-    text.append(f"  {STATE_WORDS.get(d.state.value, d.state.value)}", style="bold")
-    text.append(f"  {d.urgency.value}  {d.placement_type.replace('_', ' ')}  from {d.needed_from:%d %b}\n")
+    text.append(f"  {label(d.state)}", style="bold")
+    text.append(f"  {d.urgency.value}  {label(d.placement_type, PlacementType)}  from {d.needed_from:%d %b}\n")
     text.append(kids)
     text.append(f"  ·  {searches}{decision}")
     return text
@@ -51,7 +44,7 @@ def carer_cells(r: Any) -> list[Text]:
         Text(str(r.rank) if r.rank else "-"),
         Text(r.household_name, overflow="ellipsis", no_wrap=True),
         Text(f"{r.score:.0f}" if r.score is not None else ""),
-        Text(STATUS_WORDS.get(r.status, r.status)),
+        Text(contact_status(r.status)),
         Text(str(r.no_answer_tries) if r.no_answer_tries else ""),
         Text(str(r.free_places)),
     ]
@@ -108,10 +101,10 @@ def decisions_text(d: Any) -> Text:
     if not d.decisions:
         text.append("No decision yet: p proposes one.\n")
     for dv in d.decisions:
-        text.append(f"Decision {dv.id}: {dv.kind.value.replace('_', ' ')}", style="bold")
+        text.append(f"Decision {dv.id}: {label(dv.kind)}", style="bold")
         if dv.household_name:
             text.append(f" with {dv.household_name}")
-        text.append(f"  [{dv.status.value.replace('_', ' ')}]\n")
+        text.append(f"  [{label(dv.status)}]\n")
         text.append(f"  proposed {when(dv.proposed_at)} by {dv.proposed_by}\n")
         text.append(f"  {dv.rationale}\n")
         if dv.outside_terms:

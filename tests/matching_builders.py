@@ -16,7 +16,6 @@ from db.enums import (
     HouseholdStatus,
     PlacementType,
     RequestState,
-    Specialism,
     Urgency,
 )
 from db.models import Child, Household, Place, Placement, PlacementRequest, RequestChild, Team, UnavailablePeriod

@@ -319,7 +319,7 @@ async def test_own_decision_cannot_be_signed_from_the_screen(tmp_path, monkeypat
     monkeypatch.setenv("DUTYDESK_USER", "maya")
     url, ids = scenario1_store(tmp_path)
     rid, Desk, actor = _request(url, "maya")
-    from dutydesk.requests import decisions, steps
+    from dutydesk.requests import decisions
     from process_support import save_search
 
     db = Database(url)
@@ -345,7 +345,7 @@ async def test_manager_signs_off_from_the_dashboard_item(tmp_path, monkeypatch):
     monkeypatch.setenv("DUTYDESK_USER", "maya")
     url, ids = scenario1_store(tmp_path)
     rid, Desk, dana = _request(url, "dana")
-    from dutydesk.requests import decisions, steps
+    from dutydesk.requests import decisions
     from process_support import save_search
 
     db = Database(url)

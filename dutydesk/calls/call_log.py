@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from db import call_search
 from db.enums import CallbackStatus, CallCategory, CallDirection, CallerType
 from db.models import Call, Callback, Child, Household, Placement, PlacementRequest, Team, User
-from dutydesk import clock, labels
+from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotFound
@@ -30,7 +30,7 @@ from dutydesk.access.identity import Actor, Permission, require
 from dutydesk.calls.views import CallbackView, CallRow, local_day_start  # noqa: F401 - re-exported
 from dutydesk.calls.inputs import CallbackInput, CallFilter, CallInput, CallPage, CallView
 from dutydesk.calls.intake import as_enum, create_child, open_request
-from dutydesk.calls.typed import parse_day, parse_phone, parse_when  # noqa: F401 - parse_day, parse_when: screens/ read them here
+from dutydesk.calls.typed import parse_phone, parse_when
 from dutydesk.text import field_text
 
 SUMMARY_MAX = 500
@@ -39,11 +39,6 @@ NAME_MAX = 120
 FUTURE_SKEW = dt.timedelta(minutes=5)
 OLDEST_CALL = dt.timedelta(days=31)
 PAGE_MAX = 200
-
-# The screens read these two names (kept until they take their words from dutydesk.labels).
-CALLER_LABELS = labels.CALLER_TYPE
-CATEGORY_LABELS = labels.CALL_CATEGORY
-
 
 # ---------------------------------------------------------------- logging
 

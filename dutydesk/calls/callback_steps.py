@@ -9,7 +9,8 @@ from __future__ import annotations
 from dutydesk import clock
 from dutydesk.access.desk import Desk
 from dutydesk.calls import callbacks
-from dutydesk.calls.call_log import parse_when, team_id_for, user_id_for
+from dutydesk.calls.call_log import team_id_for, user_id_for
+from dutydesk.calls.typed import parse_when
 from dutydesk.errors import NotFound
 
 

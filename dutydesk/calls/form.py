@@ -12,6 +12,7 @@ from typing import Any
 
 from dutydesk.access.desk import Desk
 from dutydesk.calls import call_log as calls
+from dutydesk.calls import typed
 from dutydesk.calls.intake import ChildInput, RequestInput
 from dutydesk.errors import InvalidInput, NotFound
 
@@ -39,7 +40,7 @@ def call_input_from_fields(desk: Desk, f: dict[str, Any]) -> calls.CallInput:
     need(f["caller_type"] is not None, "caller_type", "Choose who called: press p police, w child's SW, ...")
     need(f["category"] is not None, "category", "Choose what the call is about: r placement request, ...")
     need(bool(f["summary"].strip()), "summary", "Type a one-line summary of the call.")
-    received = parsed("received", lambda: calls.parse_when(f["received"], what="Time received"))
+    received = parsed("received", lambda: typed.parse_when(f["received"], what="Time received"))
     new_child = None
     if f["new_child"] and not f["child"]:
         age_text = f["child_age"].strip()
@@ -47,7 +48,7 @@ def call_input_from_fields(desk: Desk, f: dict[str, Any]) -> calls.CallInput:
         need(bool(age_text), "child_age", "Type the child's age, or their date of birth as DD/MM/YYYY.")
         need(f["child_gender"] is not None, "child_gender", "Choose the child's gender: f, m, n or u.")
         age = int(age_text) if age_text.isdigit() else None
-        dob = None if age is not None else parsed("child_age", lambda: calls.parse_day(age_text,
+        dob = None if age is not None else parsed("child_age", lambda: typed.parse_day(age_text,
                                                                                     what="Date of birth"))
         new_child = ChildInput(first_name=f["child_first"], last_name=f["child_last"], age=age,
                                date_of_birth=dob, gender=f["child_gender"])
@@ -57,13 +58,13 @@ def call_input_from_fields(desk: Desk, f: dict[str, Any]) -> calls.CallInput:
         need(f["req_urgency"] is not None, "req_urgency", "Choose the urgency: e emergency, u urgent, p planned.")
         need(bool(f["child"] or new_child), "child",
              "A placement request needs the child: type a name, or Enter on no match to record them.")
-        start = parsed("req_from", lambda: calls.parse_day(f["req_from"], what="Needed from"))
+        start = parsed("req_from", lambda: typed.parse_day(f["req_from"], what="Needed from"))
         need(start is not None, "req_from", "Type the date the placement is needed from (DD/MM/YYYY or today).")
         km = f["req_km"].strip()
         limits = set(f["req_limits"])
         request = RequestInput(
             placement_type=f["req_type"], urgency=f["req_urgency"], needed_from=start,
-            needed_until=parsed("req_until", lambda: calls.parse_day(f["req_until"], what="Needed until")),
+            needed_until=parsed("req_until", lambda: typed.parse_day(f["req_until"], what="Needed until")),
             needs=frozenset(f["req_needs"]), needs_wheelchair_access="wheelchair" in limits,
             near_place_id=f["req_place"]["id"] if f["req_place"] else None,
             max_distance_km=float(km) if km else None,
@@ -72,7 +73,7 @@ def call_input_from_fields(desk: Desk, f: dict[str, Any]) -> calls.CallInput:
         )
     callback = None
     if f["cb_due"].strip():
-        due = parsed("cb_due", lambda: calls.parse_when(f["cb_due"], what="Call back", prefer_future=True))
+        due = parsed("cb_due", lambda: typed.parse_when(f["cb_due"], what="Call back", prefer_future=True))
         callback = calls.CallbackInput(due_at=due, **callback_owner(desk, f["cb_for"]))
     elif f["cb_for"].strip():
         need(False, "cb_due", "A callback needs a time: type HH:MM or +30m, or clear 'Back by'.")

@@ -366,7 +366,3 @@ def load(desk: Desk) -> DashboardData:
         vacant_places=places, vacancies=vacancies, calls_today=calls, calls_today_count=calls_count,
         waiting=waiting, team_name=actor.team_name,
     )
-
-
-# The screen opens a record from its panels through these names.
-from dutydesk.overview.records import RecordDetail, household_detail, request_detail  # noqa: E402, F401

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from db.engine import Database
 from db.enums import Gender, GenderTerms, HouseholdKind, HouseholdStatus, PlacementType, Specialism
-from db.models import Household, Place
+from db.models import Household
 from db.schema import create_schema
 from dutydesk.matching import MatchCriteria, match
 from dutydesk.matching import rules as R

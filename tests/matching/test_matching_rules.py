@@ -22,7 +22,7 @@ from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed
 from dutydesk.matching import MatchCriteria, criteria_for_request, match
 from dutydesk.matching import rules as R
-from dutydesk.matching.factors import Inputs, contributions, score_of
+from dutydesk.matching.factors import score_of
 from dutydesk.matching.saved import stored_outcome
 from dutydesk.requests.searches import run_and_save
 from dutydesk.matching.weights import Weights, load_weights

@@ -8,7 +8,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from db.enums import Gender, HouseholdKind, PlacementType, RequestState, Specialism
+from db.enums import Gender, HouseholdKind, PlacementType, Specialism
 from db.models import SearchResult
 from dutydesk.access.desk import Desk
 from dutydesk.carers.profile import household_profile
