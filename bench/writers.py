@@ -1,4 +1,7 @@
-"""Many writers at once, through the desk's services, on SQLite and PostgreSQL in one run (issue 11).
+"""Over 400 lines because it is one self-contained script whose writer processes, preparation
+and report must agree on one plan of work.
+
+Many writers at once, through the desk's services, on SQLite and PostgreSQL in one run (issue 11).
 
 N processes (default 20), each one worker at the desk. Each runs the same mix,
 in this order, over and over: a plain call; a call that records a new child
@@ -24,9 +27,6 @@ same store, and the load average, since the machine is shared.
 
 PostgreSQL: ``--pg``, else DUTYDESK_BENCH_DATABASE_URL or DUTYDESK_TEST_DATABASE_URL;
 the run gets its own schema there and drops it at the end.
-
-(Over 400 lines: one self-contained script, like the other benchmarks, whose
-writer processes, preparation and report must agree on one plan of work.)
 """
 
 from __future__ import annotations

@@ -216,7 +216,7 @@ NOT_TRIED = "not tried"
 DECISION_KIND: dict[DecisionKind, str] = {
     DecisionKind.PLACE: "place",
     DecisionKind.SPLIT_SIBLINGS: "split siblings",
-    DecisionKind.COMMISSION_IFA: "commission ifa",
+    DecisionKind.COMMISSION_IFA: "commission IFA",
     DecisionKind.ESCALATE: "escalate",
 }
 

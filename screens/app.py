@@ -32,7 +32,6 @@ import asyncio
 import importlib
 import importlib.util
 import os
-import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
@@ -53,31 +52,14 @@ from screens.identity_bar import Identity, IdentityBar
 from screens.messages import DeskOpened, DeskOpenFailed, StartProblem
 from screens.no_color import fit_no_color_filter
 from screens.palette import DeskCommands
-
-ENV_THEME = "DUTYDESK_THEME"
-ENV_EXIT_WHEN_READY = "DUTYDESK_EXIT_WHEN_READY"
-ENV_BENCH_FILE = "DUTYDESK_BENCH_FILE"
-ENV_KEYMAP = "DUTYDESK_KEYS"
-
-
-def default_theme() -> str:
-    """A truecolour theme where the terminal says it has truecolour, else the terminal's own 16 colours.
-
-    Over SSH ``COLORTERM`` is usually not passed on, so remote sessions get
-    ``ansi-dark``, which follows the terminal's palette and works in 16 colours.
-    """
-    if os.environ.get("COLORTERM", "").lower() in {"truecolor", "24bit"}:
-        return "textual-dark"
-    return "ansi-dark"
-
-
-def bench_stamp(event: str) -> None:
-    """Append ``event time`` to the file named by DUTYDESK_BENCH_FILE, if set."""
-    path = os.environ.get(ENV_BENCH_FILE)
-    if path:
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(f"{event} {time.time():.6f}\n")
-
+from screens.settings import (
+    ENV_EXIT_WHEN_READY,
+    ENV_THEME,
+    bench_stamp,
+    default_theme,
+    keymap_path,
+    read_keymap,
+)
 
 @dataclass(frozen=True, slots=True)
 class Notice:
@@ -190,20 +172,12 @@ class DutyDeskApp(App[int]):
 
         For example ``"desk.log_call" = "f5"`` or ``"app.help" = "f1,question_mark"``.
         """
-        path = os.environ.get(ENV_KEYMAP)
-        if not path:
-            from dutydesk.config import config_dir
-
-            path = str(config_dir() / "keys.toml")
+        path = keymap_path()
         if not os.path.exists(path):
             return
-        import tomllib
-
         try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-            keymap = {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
-        except (OSError, tomllib.TOMLDecodeError) as err:
+            keymap = read_keymap(path)
+        except (OSError, ValueError) as err:  # tomllib.TOMLDecodeError is a ValueError
             self.notify(f"The key file {path} could not be read ({err}); using the usual keys.",
                         severity="warning", markup=False)
             return

@@ -25,6 +25,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
+from dutydesk.enums import DecisionKind
+from dutydesk.labels import label
 from dutydesk.requests.limits import RATIONALE_MIN, REASON_MAX, TEXT_MAX
 from screens.pickers import KeyChoice, KeyOption, KeyToggles
 
@@ -145,10 +147,9 @@ class ProposeDialog(ModalScreen[Proposal | None]):
         Binding("ctrl+s", "save", "Propose", id="propose.save"),
         Binding("escape", "cancel", "Cancel", id="propose.cancel"),
     ]
-    KINDS = [
-        KeyOption("p", "place", "place"), KeyOption("s", "split_siblings", "split siblings"),
-        KeyOption("i", "commission_ifa", "commission IFA"), KeyOption("e", "escalate", "escalate"),
-    ]
+    KINDS = [KeyOption(key, kind.value, label(kind)) for key, kind in
+             zip("psie", (DecisionKind.PLACE, DecisionKind.SPLIT_SIBLINGS, DecisionKind.COMMISSION_IFA,
+                          DecisionKind.ESCALATE), strict=True)]
 
     def __init__(self, household_name: str | None) -> None:
         super().__init__()

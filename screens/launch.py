@@ -84,7 +84,7 @@ def problem_for(err: OpeningProblem) -> StartProblem:
 
 
 def _open(url: str, as_user: str | None, db_value: str | None = None) -> DeskOpened | DeskOpenFailed:
-    from screens.app import bench_stamp
+    from screens.settings import bench_stamp
 
     from dutydesk.access.opening import open_desk as open_the_desk
 

@@ -496,7 +496,7 @@ async def test_no_color_and_ansi_dark_show_the_same_text(store, monkeypatch):
 
 
 def test_theme_from_environment_and_default(monkeypatch):
-    from screens.app import default_theme
+    from screens.settings import default_theme
 
     monkeypatch.setenv("COLORTERM", "truecolor")
     assert default_theme() == "textual-dark"
