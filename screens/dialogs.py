@@ -25,8 +25,6 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
-from dutydesk.enums import DecisionKind
-from dutydesk.labels import label
 from dutydesk.requests.limits import RATIONALE_MIN, REASON_MAX, TEXT_MAX
 from screens.pickers import KeyChoice, KeyOption, KeyToggles
 
@@ -147,9 +145,15 @@ class ProposeDialog(ModalScreen[Proposal | None]):
         Binding("ctrl+s", "save", "Propose", id="propose.save"),
         Binding("escape", "cancel", "Cancel", id="propose.cancel"),
     ]
-    KINDS = [KeyOption(key, kind.value, label(kind)) for key, kind in
-             zip("psie", (DecisionKind.PLACE, DecisionKind.SPLIT_SIBLINGS, DecisionKind.COMMISSION_IFA,
-                          DecisionKind.ESCALATE), strict=True)]
+    KIND_KEYS = (("p", "place"), ("s", "split_siblings"), ("i", "commission_ifa"), ("e", "escalate"))
+
+    @staticmethod
+    def kinds() -> list[KeyOption]:
+        # Words from the labels, read when the dialog opens: this module is on the first frame's path.
+        from dutydesk.enums import DecisionKind
+        from dutydesk.labels import label
+
+        return [KeyOption(key, value, label(value, DecisionKind)) for key, value in ProposeDialog.KIND_KEYS]
 
     def __init__(self, household_name: str | None) -> None:
         super().__init__()
@@ -162,7 +166,7 @@ class ProposeDialog(ModalScreen[Proposal | None]):
             # The cursor starts in the rationale, so letters type there: say how to reach the choice.
             yield Static(Content(f"Placing is {who}. Something else? shift+tab, then its key:"),
                          classes="dialog-prompt", markup=False)
-            yield KeyChoice(self.KINDS, value="place" if self.household_name else None, id="propose-kind")
+            yield KeyChoice(self.kinds(), value="place" if self.household_name else None, id="propose-kind")
             yield Static("Rationale (why this is right):", classes="dialog-prompt", markup=False)
             yield Input(placeholder="the rationale", id="propose-rationale")
             yield Static("Exemption reason (only if outside the terms of approval):", classes="dialog-prompt",

@@ -30,7 +30,7 @@ def county(tmp_path_factory) -> str:
     try:
         db = Database(f"sqlite:///{folder / 'county.db'}")
         create_schema(db)
-        build(db, seed=1, households=60)
+        build(db, seed=1, households=60, searches_budget_s=3600.0)  # every optional search: no time budget
         db.dispose()
     finally:
         mp.undo()
