@@ -22,7 +22,9 @@ from dutydesk import clock
 from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Permission, require
 from dutydesk.allegations.found import find
+from dutydesk.allegations.record import placed_children
 from dutydesk.allegations.timeline import state
+from dutydesk.errors import NotFound
 from dutydesk.labels import label
 
 LIST_MAX = 200
@@ -234,3 +236,35 @@ def due_steps(desk: Desk, *, limit: int = 50) -> list[DueStep]:
         rows = s.execute(q).all()
     return [DueStep(ref, hid, name, _step_title(step), step.due_on, state(step.due_on, None, today), raised)
             for ref, hid, name, step, raised in rows]
+
+
+@dataclass(frozen=True)
+class ChildChoice:
+    child_id: int
+    name: str
+    case_reference: str
+
+
+def placed_now(desk: Desk, household_id: int) -> list[ChildChoice]:
+    """The children living in the household today: each needs a safety decision."""
+    require(desk.actor, Permission.READ, "read households")
+    with desk.db.read() as s:
+        rows = placed_children(s, household_id, clock.today())
+        refs = dict(s.execute(sa.select(Child.id, Child.case_reference)
+                              .where(Child.id.in_([cid for cid, _ in rows] or [-1]))).all())
+    return [ChildChoice(cid, name, refs.get(cid, "")) for cid, name in rows]
+
+
+def child_ids(desk: Desk, keys: list[str]) -> list[int]:
+    """Children by case reference (CR-...) or number, in the order given."""
+    out = []
+    with desk.db.read() as s:
+        for key in keys:
+            text = str(key).strip()
+            cid = s.execute(sa.select(Child.id).where(sa.func.upper(Child.case_reference) == text.upper())).scalar()
+            if cid is None and text.isdigit() and s.get(Child, int(text)) is not None:
+                cid = int(text)
+            if cid is None:
+                raise NotFound(f"There is no child {text!r}; give the case reference (CR-...).")
+            out.append(cid)
+    return out
