@@ -10,9 +10,13 @@ from db.models import Allegation
 from dutydesk.errors import Conflict, NotFound
 
 
-def find(s: Session, reference: str) -> Allegation:
-    ref = (reference or "").strip().upper()
-    a = s.execute(sa.select(Allegation).where(Allegation.reference == ref)).scalar_one_or_none()
+def find(s: Session, reference: str | int) -> Allegation:
+    """By reference (AL-2026-00012), or by number (the dashboard's lines carry the number)."""
+    ref = str(reference or "").strip().upper()
+    if ref.isdigit():
+        a = s.get(Allegation, int(ref))
+    else:
+        a = s.execute(sa.select(Allegation).where(Allegation.reference == ref)).scalar_one_or_none()
     if a is None:
         raise NotFound(f"There is no allegation {ref or '(none given)'}; check the reference (AL-...).")
     return a

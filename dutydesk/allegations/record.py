@@ -102,7 +102,7 @@ def log_in(s: Session, actor: Actor, inp: AllegationInput) -> Allegation:
     a.lado_referral_due_at = timeline.end_of(steps[0].due_on)
     before = household.status
     if harm and household.status != HouseholdStatus.ON_HOLD:
-        household.status = HouseholdStatus.ON_HOLD
+        household.status, household.status_changed_at = HouseholdStatus.ON_HOLD, at
     audit.record(s, actor, "allegation.recorded", "allegations", a.id, {
         "reference": a.reference, "household": household.reference, "category": inp.category.value,
         "children": concerned, "told": a.told, "hold": harm,
@@ -126,6 +126,7 @@ def release_household(s: Session, actor: Actor, a: Allegation, at: dt.datetime) 
     if holds.holding_allegation(s, household.id) is not None or household.status != HouseholdStatus.ON_HOLD:
         return False
     household.status = a.household_status_before or HouseholdStatus.APPROVED
+    household.status_changed_at = at
     audit.record(s, actor, "household.released", "households", household.id, {
         "allegation": a.reference, "status": str(household.status)}, at=at)
     return True

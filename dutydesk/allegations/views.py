@@ -268,3 +268,26 @@ def child_ids(desk: Desk, keys: list[str]) -> list[int]:
                 raise NotFound(f"There is no child {text!r}; give the case reference (CR-...).")
             out.append(cid)
     return out
+
+
+@dataclass(frozen=True)
+class LogContext:
+    """What the form to record an allegation needs: the household and the children to name."""
+
+    household_id: int
+    household_reference: str
+    household_name: str
+    placed: tuple[ChildChoice, ...]  # each needs a safety decision
+    others: tuple[ChildChoice, ...]  # the call's child, when not placed there
+
+
+def log_context(desk: Desk, household_id: int, child_id: int | None = None) -> LogContext:
+    placed = placed_now(desk, household_id)
+    with desk.db.read() as s:
+        h = s.get(Household, household_id)
+        if h is None:
+            raise NotFound(f"There is no household number {household_id}; find it again.")
+        extra = s.get(Child, child_id) if child_id is not None else None
+    others = () if extra is None or any(c.child_id == extra.id for c in placed) else (
+        ChildChoice(extra.id, extra.display_name, extra.case_reference),)
+    return LogContext(h.id, h.reference, h.name, tuple(placed), others)
