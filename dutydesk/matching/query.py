@@ -123,7 +123,7 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
         load = capacity.counter_or_overlapping(H, occ_n)
     else:
         load = occ_n
-    free = capacity.free_places_sql(H, load)
+    free = capacity.free_places_sql(H, load) - capacity.held_back_sql(H, from_on)
     kind = type_coerce(H.c.kind, String)
     status = type_coerce(H.c.status, String)
     specs = type_coerce(H.c.specialisms, Integer)
