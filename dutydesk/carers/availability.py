@@ -8,6 +8,8 @@ with none at all when
 * the household is not approved (on hold, suspended, in assessment, resigned);
 * a connected person's temporary approval has ended before the range starts
   (up to 16 weeks, one extension of up to 8: no places after the expiry until approved);
+* places declared "not available" (a bedroom being decorated) until a date on or
+  after the range's start are taken off;
 * a declared unavailable period (holiday, break, hold) overlaps the range. A
   household away for any part of the dates cannot take the child for those
   dates, so any overlap means no place. For an open-ended range the first
@@ -74,14 +76,19 @@ def availability_many(session: Session, household_ids: list[int], from_on: dt.da
                       *, today: dt.date | None = None) -> dict[int, Availability]:
     from dutydesk.matching import rules as R
     from dutydesk.matching.criteria import MatchCriteria
-    from dutydesk.matching.query import D_EXPIRES, D_FREE, D_LOAD, D_MASK, D_PLACES, D_STATUS, details_select
+    from dutydesk.matching.query import D_EXPIRES, D_FREE, D_HELD, D_LOAD, D_MASK, D_PLACES, D_STATUS, details_select
 
     today = today or clock.today()
     crit = MatchCriteria(from_on=from_on, until_on=until_on)
     rows = session.execute(details_select(crit, today, household_ids)).all()
     out: dict[int, Availability] = {}
     for row in rows:
-        out[row[0]] = _from_row(row, from_on, until_on, R, D_FREE, D_LOAD, D_MASK, D_PLACES, D_STATUS, D_EXPIRES)
+        a = _from_row(row, from_on, until_on, R, D_FREE, D_LOAD, D_MASK, D_PLACES, D_STATUS, D_EXPIRES)
+        held = row[D_HELD]
+        if held and not a.blocked:
+            a = Availability(a.household_id, from_on, until_on, a.places, a.taken, a.free, a.blocked,
+                             f"{a.note} ({held} not available: declared by the carer)")
+        out[row[0]] = a
     missing = set(household_ids) - set(out)
     if missing:
         raise NotFound(f"There is no household with id {min(missing)}.")
