@@ -41,6 +41,7 @@ from dutydesk.errors import NotFound
 TEMPORARY_APPROVAL_WEEKS = 16
 EXTENSION_WEEKS = 8
 SOON_DAYS = 30
+APPROVAL_SOON_DAYS = 14  # a temporary approval ending this soon is a serious warning (and on the dashboard)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +165,11 @@ def household_warnings(h: Household, today: dt.date | None = None) -> list[Warni
                                f"Temporary approval ended on {h.approval_expires_on:%d %b %Y}: no places until approved", True))
         else:
             ext = " (extended)" if h.approval_extended else ""
-            out.append(Warning("approval_ends", f"Temporary approval{ext} ends on {h.approval_expires_on:%d %b %Y}", False))
+            left = (h.approval_expires_on - today).days
+            soon = left <= APPROVAL_SOON_DAYS
+            when = f" (in {left} day{'s' if left != 1 else ''})" if soon else ""
+            out.append(Warning("approval_ends",
+                               f"Temporary approval{ext} ends on {h.approval_expires_on:%d %b %Y}{when}", soon))
         if h.approved_on is not None and h.approval_expires_on > temporary_approval_limit(h.approved_on, h.approval_extended):
             limit = "24 weeks with its extension" if h.approval_extended else "16 weeks"
             out.append(Warning("approval_limit", f"Temporary approval runs past the legal limit of {limit}", True))

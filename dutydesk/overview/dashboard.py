@@ -40,6 +40,7 @@ from dutydesk.overview.light_tables import (
     Child,
     Decision,
     Draft,
+    Household,
     PlacementRequest,
     RequestChild,
     Team,
@@ -334,7 +335,31 @@ def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
         ).all()
         for cid, summary, due in cbs:
             items.append(WaitingItem(kind="callback", id=cid, title="Overdue callback", detail=summary, since=due))
+    items += _approvals_ending(s, clock.local(at).date())
     return items[:LIST_MAX]
+
+
+# A connected person's temporary approval this close to its end is on everyone's dashboard.
+APPROVAL_WARN_DAYS = 14
+
+
+def _approvals_ending(s: Session, today: dt.date) -> list[WaitingItem]:
+    rows = s.execute(
+        sa.select(Household.id, Household.reference, Household.name, Household.approval_expires_on)
+        .where(sa.type_coerce(Household.kind, sa.String) == "connected_person",
+               sa.type_coerce(Household.status, sa.String) == "approved",
+               Household.approval_expires_on.is_not(None),
+               Household.approval_expires_on <= today + dt.timedelta(days=APPROVAL_WARN_DAYS))
+        .order_by(Household.approval_expires_on, Household.id).limit(LIST_MAX)
+    ).all()
+    out = []
+    for hid, ref, name, ends in rows:
+        left = (ends - today).days
+        when = "ended" if left < 0 else ("ends today" if left == 0 else f"ends in {left} day{'s' if left != 1 else ''}")
+        out.append(WaitingItem(kind="household", id=hid, title=f"Approval {when}: {ref}",
+                               detail=f"{name}: temporary approval {'ended' if left < 0 else 'ends'} {ends:%a %d %b}",
+                               since=None))
+    return out
 
 
 def load(desk: Desk) -> DashboardData:

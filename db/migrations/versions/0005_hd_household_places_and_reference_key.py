@@ -1,4 +1,4 @@
-"""households: declared places not available (how many, why, until when); one household per reference whatever its case
+"""households: declared places not available (how many, why, until when); the child a connected person came forward for; one household per reference whatever its case
 
 Revision ID: 0005
 Revises: 0004
@@ -47,6 +47,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("places_unavailable", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("places_unavailable_reason", sa.String(length=500), nullable=True))
         batch_op.add_column(sa.Column("places_unavailable_until", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("connected_child_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key("fk_households_connected_child_id_children", "children",
+                                    ["connected_child_id"], ["id"])
         batch_op.create_check_constraint("places_unavailable_not_negative", "places_unavailable >= 0")
     op.execute(VACANCY)
     op.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {INDEX} ON households (lower(trim(reference)))")
@@ -56,6 +59,8 @@ def downgrade() -> None:
     op.execute(f"DROP INDEX IF EXISTS {INDEX}")
     with op.batch_alter_table("households", schema=None) as batch_op:
         batch_op.drop_constraint("places_unavailable_not_negative", type_="check")
+        batch_op.drop_constraint("fk_households_connected_child_id_children", type_="foreignkey")
+        batch_op.drop_column("connected_child_id")
         batch_op.drop_column("places_unavailable_until")
         batch_op.drop_column("places_unavailable_reason")
         batch_op.drop_column("places_unavailable")
