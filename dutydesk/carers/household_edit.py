@@ -32,6 +32,7 @@ from dutydesk.carers.household_values import (
     cross_problems,
     read_values,
     shown_value,
+    typed_text,
 )
 from dutydesk.carers.households_export import export_select, row_values
 from dutydesk.carers.households_format import DEFAULTS, HOUSEHOLDS
@@ -74,10 +75,7 @@ class RecordChanged(Conflict):
 
 
 def _said(value: Any) -> str:
-    v = shown_value(value)
-    if v in (None, "", []):
-        return "blank"
-    return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+    return typed_text(value) or "blank"
 
 
 def _record(session: Session, household_id: int) -> HouseholdRecord:

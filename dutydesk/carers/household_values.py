@@ -110,3 +110,17 @@ def shown_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def typed_text(value: Any) -> str:
+    """A stored value as a person types it (the CSV's own form: yes/no, "a;b", YYYY-MM-DD)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    shown = shown_value(value)
+    if isinstance(shown, list):
+        return "; ".join(str(v) for v in shown)
+    if isinstance(value, str) and "," in value:
+        return "; ".join(value.split(","))
+    return str(shown)
