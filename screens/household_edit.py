@@ -90,6 +90,9 @@ class HouseholdEditScreen(LoadingScreen):
         title.append(f"  record, version {record.version}")
         self.query_one("#edit-title", Static).update(title)
         self._fill(force=first)
+        if first and not all(may_change(self.desk.actor, f) for f in EDITABLE):
+            self.say("The greyed fields (terms, status, dates, identity) need a manager; you can change "
+                     "the household's facts. ctrl+s saves, with a reason.")
         if first:
             target = next((i for i in self.query(Input) if not i.disabled), None)
             if target is not None:
@@ -100,7 +103,7 @@ class HouseholdEditScreen(LoadingScreen):
         actor = self.desk.actor
         for field in EDITABLE:
             box = self.query_one(f"#f-{field}", Input)
-            text = typed_text(self.record.values.get(field))
+            text = typed_text(self.record.values.get(field), field)
             if force or box.value == self._shown.get(field, box.value):
                 box.value = text
                 box.remove_class("-invalid")
