@@ -170,8 +170,8 @@ async def test_disabled_user_is_refused(tmp_path, monkeypatch):
         assert "disabled" in screen_text(app)
 
 
-async def test_as_is_refused_on_a_store_that_is_not_a_demo(store):
-    app = desk_app(store, as_user="maya")
+async def test_as_is_refused_on_a_store_that_is_not_a_demo(tmp_path):
+    app = desk_app(seed_store(tmp_path, real=True), as_user="maya")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
         assert isinstance(app.screen, ProblemScreen)
