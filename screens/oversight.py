@@ -146,7 +146,7 @@ class OversightScreen(LoadingScreen):
                 self.act(steps.sign_off, item.decision_id, comment, name_request=True)
 
         self.app.push_screen(
-            ReasonDialog(f"Sign off {item.reference}", "Comment (optional; Enter signs off):", required=False,
+            ReasonDialog(f"Sign off {item.reference}", "Comment (optional; ctrl+s signs off):", required=False,
                          field="The comment", limit=TEXT_MAX),
             callback=got,
         )
