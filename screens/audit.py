@@ -18,6 +18,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Static
 
+from screens.fields import DeskInput
+
 from dutydesk.clock import fmt_local
 from screens.loading import LoadingScreen
 
@@ -45,7 +47,7 @@ class AuditScreen(LoadingScreen):
         yield Static("Audit trail", id="audit-title", markup=False)
         with Horizontal(id="audit-filters"):
             for ident, hint in FILTERS:
-                yield Input(placeholder=hint, id=ident, compact=True)
+                yield DeskInput(placeholder=hint, id=ident, compact=True)
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-detail", markup=False)
         yield Footer()
