@@ -35,6 +35,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
@@ -213,6 +214,9 @@ class DutyDeskApp(App[int]):
             self.run_worker(self._exit_when_ready(dashboard), group="bench", exit_on_error=False)
 
     async def on_desk_open_failed(self, message: DeskOpenFailed) -> None:
+        if message.problem.leave:  # an SSH login without an account: one line on the terminal, and out
+            self.exit(return_code=message.problem.exit_code, message=Text(message.problem.line))
+            return
         await self.push_screen(ProblemScreen(message.problem))
         if self.exit_when_ready:
             self.exit(return_code=message.problem.exit_code)

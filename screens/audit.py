@@ -18,9 +18,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Static
 
-from screens.fields import DeskInput
-
 from dutydesk.clock import fmt_local
+from screens.fields import DeskInput
 from screens.loading import LoadingScreen
 
 FILTERS = (("audit-user", "user"), ("audit-record", "record: REQ-…, HH-…"),

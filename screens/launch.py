@@ -79,8 +79,10 @@ def problem_for(err: OpeningProblem) -> StartProblem:
     """An opening problem as the screen shows it: the service's own title, words and hint."""
     # The screens have always exited 2 for a store address they cannot use, the command line 1;
     # scripts may rely on either, so each keeps its own.
+    from dutydesk.errors import UnknownUser
+
     code = 2 if isinstance(err, StoreAddressInvalid) else err.exit_code
-    return StartProblem(err.title, err.what, err.hint, exit_code=code)
+    return StartProblem(err.title, err.what, err.hint, exit_code=code, leave=isinstance(err, UnknownUser))
 
 
 def _open(url: str, as_user: str | None, db_value: str | None = None) -> DeskOpened | DeskOpenFailed:
