@@ -35,7 +35,6 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
@@ -121,6 +120,7 @@ class DutyDeskApp(App[int]):
         super().__init__()
         self.url = url
         self.as_user = as_user
+        self.leave_line: str | None = None  # one line for the terminal when the session must end
         self.db_value = db_value  # as typed after --db: problems name the same store in their commands
         self.desk: Any = None  # dutydesk.access.desk.Desk once open
         self.role: str | None = None
@@ -215,7 +215,8 @@ class DutyDeskApp(App[int]):
 
     async def on_desk_open_failed(self, message: DeskOpenFailed) -> None:
         if message.problem.leave:  # an SSH login without an account: one line on the terminal, and out
-            self.exit(return_code=message.problem.exit_code, message=Text(message.problem.line))
+            self.leave_line = message.problem.line  # printed by screens.launch once the terminal is restored
+            self.exit(return_code=message.problem.exit_code)
             return
         await self.push_screen(ProblemScreen(message.problem))
         if self.exit_when_ready:

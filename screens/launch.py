@@ -13,6 +13,7 @@ service's own words; unexpected errors go to a crash file.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -47,6 +48,11 @@ def run_app(ctx: Launchable) -> None:
     finally:
         if app.desk is not None:
             app.desk.close()
+    line = getattr(app, "leave_line", None)
+    if line:
+        # After Textual has given the terminal back, so nothing redraws over it.
+        sys.stderr.write(f"\r{line}\n")
+        sys.stderr.flush()
     code = app.return_code or 0
     if code:
         raise SystemExit(code)

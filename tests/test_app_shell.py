@@ -148,22 +148,13 @@ def test_first_frame_stamp_comes_before_ready_and_before_the_database_layer(stor
 
 
 async def _left_with_one_line(app) -> list[str]:
-    """Run the app until it ends by itself (no key pressed); the lines it leaves on the terminal."""
-    lines: list[str] = []
-    real_exit = app.exit
-
-    def exit_(*a, **kw):
-        if kw.get("message") is not None:
-            lines.append(str(kw["message"]))
-        real_exit(*a, **kw)
-
-    app.exit = exit_
+    """Run the app until it ends by itself (no key pressed); the line it leaves for the terminal."""
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(200):
-            if lines or app._exit:
+            if app._exit:
                 break
             await pilot.pause(0.05)
-    return lines
+    return [app.leave_line] if getattr(app, "leave_line", None) else []
 
 
 async def test_unknown_login_gets_one_line_and_the_session_ends(store_url, tmp_path, monkeypatch):

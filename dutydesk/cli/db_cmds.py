@@ -77,8 +77,12 @@ def init_cmd(cli: CliContext, admin: str | None, full_name: str | None, service_
         from dutydesk.access.users import add_user, bootstrap_actor, set_service_account
 
         try:
-            if service_account:  # first, so the administrator who ran sudo is the one recorded
-                set_service_account(Desk(db, bootstrap_actor(db)), service_account)
+            if service_account:
+                from dutydesk.access.identity import StoreKind, os_login
+
+                # The person who ran `sudo -u ACCOUNT ... init` is the one recorded, not the account.
+                setter = bootstrap_actor(db, os_login(StoreKind(service_account=service_account)))
+                set_service_account(Desk(db, setter), service_account)
             info = add_user(Desk(db, bootstrap_actor(db)), admin, full_name, Role.ADMIN)
         except DeskError as err:
             raise type(err)(
