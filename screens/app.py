@@ -214,12 +214,11 @@ class DutyDeskApp(App[int]):
             self.run_worker(self._exit_when_ready(dashboard), group="bench", exit_on_error=False)
 
     async def on_desk_open_failed(self, message: DeskOpenFailed) -> None:
-        if message.problem.leave:  # an SSH login without an account: one line on the terminal, and out
-            self.leave_line = message.problem.line  # printed by screens.launch once the terminal is restored
-            self.exit(return_code=message.problem.exit_code)
-            return
-        await self.push_screen(ProblemScreen(message.problem))
-        if self.exit_when_ready:
+        if message.problem.leave:  # no account: one line (screens.launch prints it) and the session ends
+            self.leave_line = message.problem.line
+        else:
+            await self.push_screen(ProblemScreen(message.problem))
+        if self.exit_when_ready or message.problem.leave:
             self.exit(return_code=message.problem.exit_code)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
