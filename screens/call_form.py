@@ -323,6 +323,10 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
         cb = f", callback {clock.fmt_local(view.callbacks[0].due_at, '%H:%M')}" if view.callbacks else ""
         self.app.notify(f"Call {view.id} logged{extra}{cb}.", markup=False)
         self.dismiss(view.id)
+        if view.category.value == "allegation" and view.household_id is not None:
+            from screens.allegation_form import LogAllegationScreen  # the follow-up step: record it
+
+            self.app.push_screen(LogAllegationScreen(view.household_id, call_id=view.id, child_id=view.child_id))
 
     def action_close(self) -> None:
         from dutydesk.calls.drafts import has_content
