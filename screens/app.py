@@ -121,7 +121,6 @@ class DutyDeskApp(KeyGate, App[int]):
         super().__init__()
         self.url = url
         self.as_user = as_user
-        self.leave_line: str | None = None  # one line for the terminal when the session must end
         self.db_value = db_value  # as typed after --db: problems name the same store in their commands
         self.desk: Any = None  # dutydesk.access.desk.Desk once open
         self.role: str | None = None
@@ -215,11 +214,8 @@ class DutyDeskApp(KeyGate, App[int]):
             self.run_worker(self._exit_when_ready(dashboard), group="bench", exit_on_error=False)
 
     async def on_desk_open_failed(self, message: DeskOpenFailed) -> None:
-        if message.problem.leave:  # no account: one line (screens.launch prints it) and the session ends
-            self.leave_line = message.problem.line
-        else:
-            await self.push_screen(ProblemScreen(message.problem))
-        if self.exit_when_ready or message.problem.leave:
+        await self.push_screen(ProblemScreen(message.problem))
+        if self.exit_when_ready:
             self.exit(return_code=message.problem.exit_code)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
