@@ -61,12 +61,18 @@ class HouseholdScreen(LoadingScreen):
         self.reload()
 
     def load_args(self) -> tuple[Any, ...]:
-        return (self.household_id,)
+        # Only the first load of this screen is an "opened" audit event; reloads write nothing.
+        first, self._open_recorded = not getattr(self, "_open_recorded", False), True
+        return (self.household_id, first)
 
-    def fetch(self, desk: Any, household_id: int | str) -> Any:
+    def fetch(self, desk: Any, household_id: int | str, first: bool = False) -> Any:
+        from dutydesk.access import reads
         from dutydesk.carers.profile import household_profile
 
-        return household_profile(desk.db, household_id)
+        profile = household_profile(desk.db, household_id)
+        if first:
+            reads.opened(desk, reads.HOUSEHOLD, profile.id, reference=profile.reference)
+        return profile
 
     def show(self, profile: Any) -> None:
         p = self.profile = profile
