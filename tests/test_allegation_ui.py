@@ -84,12 +84,12 @@ async def test_scenario_9_from_the_call_to_the_outcome(store, monkeypatch):
         ref = a.reference
         await pilot.press("r")
         await type_text(pilot, "Phoned the LADO and emailed the referral form")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "LADO referral recorded for" in flat_text(app) or "met" in flat_text(app)
         await pilot.press("l")  # a duty worker cannot lift the hold
         await type_text(pilot, "Trying to lift it myself")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Only a manager can lift" in flat_text(app), screen_text(app)
 
@@ -106,7 +106,7 @@ async def test_scenario_9_from_the_call_to_the_outcome(store, monkeypatch):
         assert type(app.screen).__name__ == "AllegationScreen"
         await pilot.press("l")
         await type_text(pilot, "LADO threshold not met; safe to take placements")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         with Database(url).read() as s:
             assert s.get(Household, bell).status == HouseholdStatus.APPROVED
