@@ -13,11 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
-from db.enums import AllegationCategory, AllegationParty, AllegationStep, HouseholdStatus, SafetyDecision
-from db.models import Household
+from db.enums import AllegationCategory, AllegationParty, AllegationStep, SafetyDecision
 from dutydesk.access.identity import Actor
 from dutydesk.allegations import record, timeline
 from dutydesk.allegations.inputs import AllegationInput, SafetyInput
@@ -48,10 +46,6 @@ def log_open(session: Session, specs: list[OpenAllegation], now: dt.datetime) ->
     """Record each allegation and its steps so far; returns scenario key -> reference."""
     refs: dict[str, str] = {}
     for sp in specs:
-        # The county's history was generated with these households already held (so it is the same
-        # history as before the allegations had a service); they were approved until the allegation.
-        session.execute(sa.update(Household).where(Household.id == sp.household_id)
-                        .values(status=HouseholdStatus.APPROVED))
         placed = record.placed_children(session, sp.household_id, sp.raised.date())
         safety = tuple(
             SafetyInput(cid, SafetyDecision.UNDER_REVIEW if cid == sp.child_id else SafetyDecision.REMAIN,

@@ -158,18 +158,14 @@ class Scenarios:
             types=frozenset({P.SHORT_TERM}), specialisms=frozenset(), approved_on=s8_day,
             approval_expires_on=s8_day + dt.timedelta(weeks=16), approval_extended=False,
             annual_review_due=s8_day + dt.timedelta(weeks=16), vacant_since=None, pets=True)
-        # 9 and the two other open allegations: households on hold.
+        # 9 and the two other open allegations: approved households the allegations service puts on hold.
         add("s9", IN, "Herne Bay", "Bell, Tracey and Wayne", age_min=5, age_max=12, places=2, occupied=1,
             reserved=1, types=frozenset({P.SHORT_TERM, P.LONG_TERM}), specialisms=frozenset(),
-            status=HouseholdStatus.ON_HOLD, status_changed_at=self.t(self.day, "12:00"),
             vacant_since=today - dt.timedelta(days=33))
         add("al_2", IN, "Gravesend", "Morris, Kelly", age_min=0, age_max=10, places=2, occupied=2, reserved=1,
-            types=frozenset({P.SHORT_TERM}), status=HouseholdStatus.ON_HOLD,
-            status_changed_at=self.t(self.day - dt.timedelta(days=6), "15:00"), vacant_since=None)
+            types=frozenset({P.SHORT_TERM}), vacant_since=None)
         add("al_3", IN, "Tunbridge Wells", "Scott, Donna and Lee", age_min=8, age_max=17, places=3, occupied=2,
-            reserved=1, types=frozenset({P.SHORT_TERM, P.LONG_TERM}), status=HouseholdStatus.ON_HOLD,
-            status_changed_at=self.t(self.day - dt.timedelta(days=21), "10:30"),
-            vacant_since=today - dt.timedelta(days=70))
+            reserved=1, types=frozenset({P.SHORT_TERM, P.LONG_TERM}), vacant_since=today - dt.timedelta(days=70))
         # 10: an IFA household where another authority has placed a child.
         add("s10", IFA, "Deal", "Francis, Marcia and Andre", age_min=8, age_max=17, places=2, occupied=2,
             reserved=1, agency="Harbour Fostering", types=frozenset({P.SHORT_TERM, P.LONG_TERM}),
