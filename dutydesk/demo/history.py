@@ -46,6 +46,7 @@ from dutydesk.demo.steps import (
     working_time_before,
     write_request,
 )
+from dutydesk.demo import search_log
 from dutydesk.demo.considered import candidates, decision
 from dutydesk.demo.background import background_calls, closed_allegations, handovers, unavailable
 
@@ -216,6 +217,8 @@ def open_request(county: County, kids: list[Kid], state: RequestState) -> None:
     r.steps = [(st, at, signer.id if st == RS.SIGNED_OFF else worker.id) for st, at in zip(states, t)]
     chosen = vacant_household(county, kid, ptype) if state in (RS.PROPOSED, RS.SIGNED_OFF) else None
     write_request(county, r, fit=chosen)
+    if chosen is not None and search_log.failed_rules(county, r, county.search_reqs[r.id][1], chosen):
+        chosen = None  # no household the search ranked: the worker proposes an agency placement
     cid = request_call(county, r, t[0] - dt.timedelta(minutes=randrange(rng, 3, 25)))
     if state == RS.CONTACTING:
         candidates(county, r, None, t[1], t[2] + 5 * MIN, randrange(rng, 2, 5), final=False)

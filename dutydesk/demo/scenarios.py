@@ -446,8 +446,11 @@ class Scenarios:
         self._link_call(call5, r5.id)
         # Carers the search ranked today: a free place, and none of the rules against them.
         _r, row5 = c.search_reqs[r5.id]
-        picks = [h for h in H.others(c, kid["s5"].home.area, {s5h.id}, 40)
-                 if h.occupied < h.places and not h.scenario and not search_log.failed_rules(c, r5, row5, h)][:3]
+        near5 = kid["s5"].school or kid["s5"].home
+        keep_out = {s5h.id, hh["s3"].id, hh["s12"].id}  # their own stories count their requests and places
+        picks = sorted((h for h in c.households if h.status == HouseholdStatus.APPROVED and h.id not in keep_out
+                        and h.occupied < h.places and not search_log.failed_rules(c, r5, row5, h)),
+                       key=lambda h: ((h.place.lat - near5.lat) ** 2 + (h.place.lon - near5.lon) ** 2, h.id))[:3]
         for i, h in enumerate(picks):
             status, why = [(CS.DECLINED_BY_CARER, "Carer declined: not able to manage the risk to their own son."),
                            (CS.NO_ANSWER, "No answer after two tries."),
