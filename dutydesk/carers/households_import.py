@@ -16,11 +16,13 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from db.enums import HouseholdStatus
 from db.models import Place, Team
 from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Permission, require
+from dutydesk.carers import holds
 from dutydesk.carers.households_export import export_select, public_values, row_values
 from dutydesk.carers.households_read import Row, open_text, read_rows
 from dutydesk.carers.households_format import BATCH, DEFAULTS, HOUSEHOLDS, ImportRejected
@@ -120,6 +122,7 @@ def _write(desk: Desk, name: str, new: list[Row], old: list[Row]) -> ImportResul
             if not desk.db.is_sqlite:
                 stmt = stmt.with_for_update(of=HOUSEHOLDS)
             current = {row.id: row for row in s.execute(stmt).all()}
+            held = holds.held_households(s, ids)
             for r in chunk:
                 row = current.get(r.existing_id)
                 if row is None:
@@ -133,6 +136,10 @@ def _write(desk: Desk, name: str, new: list[Row], old: list[Row]) -> ImportResul
                 if not changes:
                     unchanged += 1
                     continue
+                if "status" in changes and r.existing_id in held and r.values["status"] != HouseholdStatus.ON_HOLD:
+                    raise Conflict(f"Line {r.line}: household {r.reference} is on hold because of open allegation "
+                                   f"{held[r.existing_id]}; only a manager's decision on the allegation lifts it. "
+                                   "Nothing was imported.")
                 values = db_values({k: r.values[k] for k in changes}, teams, place_ids)
                 if "status" in changes:
                     values["status_changed_at"] = now
