@@ -40,7 +40,7 @@ def users_group() -> None:
 
 @main_group.group("households")
 def households_group() -> None:
-    """Foster carer households: import, export, search, show."""
+    """Foster carer households: add, edit, status, availability, import, export, search, show."""
 
 
 @main_group.group("calls")

@@ -20,6 +20,7 @@ from dutydesk.cli import (  # noqa: F401,E402
     db_cmds,
     demo_cmd,
     households_cmds,
+    households_edit_cmds,
     households_search_cmds,
     report_cmds,
     requests_cmds,

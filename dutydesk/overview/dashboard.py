@@ -23,7 +23,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from db.enums import (
-    AllegationStatus,
     CallbackStatus,
     DecisionStatus,
     RequestState,
@@ -35,9 +34,9 @@ from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Permission, can, require
 from dutydesk.labels import label
 from dutydesk.matching import capacity
+from dutydesk.overview import waiting
+from dutydesk.overview.waiting import LIST_MAX, WaitingItem
 from dutydesk.overview.light_tables import (
-    Allegation,
-    AllegationStepDue,
     Call,
     Callback,
     Child,
@@ -83,7 +82,6 @@ def has_call_draft(desk: Desk) -> bool:
         ).first() is not None
 
 
-LIST_MAX = 20
 
 URGENCY_ORDER = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.PLANNED: 2}
 
@@ -116,15 +114,6 @@ class VacancyLine:
 
     def days_waiting(self, today: dt.date) -> int | None:
         return None if self.vacant_since is None else (today - self.vacant_since).days
-
-
-@dataclass(frozen=True)
-class WaitingItem:
-    kind: str  # "decision", "request", "callback", "allegation"
-    id: int  # the record to open (for a decision: its request)
-    title: str
-    detail: str
-    since: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -303,7 +292,7 @@ def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
                 kind="decision", id=rid, title=f"Sign off {ref}",
                 detail=f"{'placed, retrospective' if retro else label(kind)} by {who}", since=at_,
             ))
-        line = _allegation_steps(s, clock.local(at).date())
+        line = waiting.allegation_steps(s, clock.local(at).date())
         if line is not None:
             items.append(line)
     if actor.user_id is not None:
@@ -340,28 +329,8 @@ def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
         ).all()
         for cid, summary, due in cbs:
             items.append(WaitingItem(kind="callback", id=cid, title="Overdue callback", detail=summary, since=due))
+    items += waiting.approvals_ending(s, clock.local(at).date())
     return items[:LIST_MAX]
-
-
-def _allegation_steps(s: Session, today: dt.date) -> WaitingItem | None:
-    """One line for a manager: open allegations' steps overdue or due today; Enter opens the oldest."""
-    step, a = AllegationStepDue, Allegation
-    waiting = sa.and_(step.done_at.is_(None), step.due_on <= today,
-                      sa.type_coerce(a.status, sa.String) == AllegationStatus.OPEN.value)
-    overdue, due_today = s.execute(
-        sa.select(sa.func.count(sa.case((step.due_on < today, 1))), sa.func.count(sa.case((step.due_on == today, 1))))
-        .select_from(step).join(a.__table__, a.id == step.allegation_id).where(waiting)
-    ).one()
-    if not overdue and not due_today:
-        return None
-    aid, ref, due = s.execute(
-        sa.select(a.id, a.reference, step.due_on).select_from(step).join(a.__table__, a.id == step.allegation_id)
-        .where(waiting).order_by(step.due_on, a.id).limit(1)
-    ).one()
-    parts = [f"{overdue} overdue" if overdue else "", f"{due_today} due today" if due_today else ""]
-    since = dt.datetime.combine(due, dt.time(0), tzinfo=clock.LOCAL_TZ)
-    return WaitingItem(kind="allegation", id=aid, title="Allegation steps",
-                       detail=f"{', '.join(p for p in parts if p)}; oldest {ref}", since=since)
 
 
 def load(desk: Desk) -> DashboardData:

@@ -14,6 +14,7 @@ from dutydesk.access.desk import Desk
 from dutydesk.allegations import outcome, record, timeline, views
 from dutydesk.allegations.inputs import OutcomeInput
 from dutydesk.carers import holds
+from dutydesk.carers.households_format import ImportRejected
 from dutydesk.carers.households_import import import_households
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed
 from dutydesk.requests import placements
@@ -116,8 +117,10 @@ def test_a_csv_import_cannot_lift_the_hold(database, people, tmp_path):
         href = s.get(Household, hid).reference
     path = tmp_path / "h.csv"
     path.write_text(f"reference,name,kind,status,places\n{href},Bell,in_house,approved,1\n")
-    with pytest.raises(Conflict, match=f"open allegation {ref}"):
+    with pytest.raises(ImportRejected) as refused:  # refused row by row, naming the allegation
         import_households(Desk(database, people["manager"]), path, update=True)
+    assert [p.line for p in refused.value.problems] == [2]
+    assert f"open allegation {ref}" in str(refused.value.problems[0])
     assert status(database, hid) == HouseholdStatus.ON_HOLD
     with database.read() as s, pytest.raises(Conflict, match=ref):  # the rule an edit obeys
         holds.refuse_if_held(s, hid, "made available")
