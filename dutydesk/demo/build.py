@@ -27,7 +27,7 @@ from db.schema import EXTRA_DDL, create_schema
 from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.demo import children as children_mod
-from dutydesk.demo import history, households as households_mod, people
+from dutydesk.demo import history, households as households_mod, people, search_log
 from dutydesk.demo.county import County, PlaceInfo, Progress, Writer
 from dutydesk.demo.households import TOWN_WEIGHTS
 from dutydesk.demo.scenarios import CHILDREN as SCENARIO_CHILDREN
@@ -220,7 +220,7 @@ def build(
         stats = history.generate(county, request_cap)
         writer.stage("Scenarios")
         scenes.history()
-        writer.flush()
+        search_log.flush(county)
         if county.call_links:
             calls = metadata.tables["calls"]
             conn.execute(
