@@ -32,6 +32,7 @@ from dutydesk.carers.household_values import (
     cross_problems,
     read_values,
     shown_value,
+    typed_text,
 )
 from dutydesk.carers.households_export import export_select, row_values
 from dutydesk.carers.households_format import DEFAULTS, HOUSEHOLDS
@@ -66,18 +67,15 @@ class RecordChanged(Conflict):
     def __init__(self, reference: str, changed: list[tuple[str, Any, Any]], by: list[str]) -> None:
         self.changed = changed  # (field, what this editor saw, what is stored now)
         self.by = by
-        what = "; ".join(f"{FIELD_WORDS.get(f, f)} is now {_said(now)} (you saw {_said(saw)})"
+        what = "; ".join(f"{FIELD_WORDS.get(f, f)} is now {_said(now, f)} (you saw {_said(saw, f)})"
                          for f, saw, now in changed) or "its record was saved again"
         who = f" by {', '.join(by)}" if by else ""
         super().__init__(f"Household {reference} was changed{who} since you opened it: {what}. "
                          "Nothing of yours was saved; look at the record again and make your change on it.")
 
 
-def _said(value: Any) -> str:
-    v = shown_value(value)
-    if v in (None, "", []):
-        return "blank"
-    return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+def _said(value: Any, field: str) -> str:
+    return typed_text(value, field) or "blank"
 
 
 def _record(session: Session, household_id: int) -> HouseholdRecord:

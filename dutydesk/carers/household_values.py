@@ -110,3 +110,32 @@ def shown_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def typed_text(value: Any, field: str | None = None) -> str:
+    """A stored value as a person types it: the desk's word for a kind, status or type where it reads
+    back the same ("in-house", "short term"), yes/no, "3; 7", YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Enum):
+        return _word(value, field)
+    if isinstance(value, (set, frozenset)):
+        return "; ".join(_word(m, field) for m in sorted(value, key=lambda m: list(type(m)).index(m)))
+    if isinstance(value, str) and field in ("other_children_ages", "languages"):
+        return "; ".join(value.split(","))
+    return str(shown_value(value))
+
+
+def _word(member: Enum, field: str | None) -> str:
+    from dutydesk.labels import label
+
+    word = label(member)
+    try:
+        back = read_value(field, word) if field else None
+    except BadCell:
+        back = None
+    if back == member or (isinstance(back, frozenset) and back == frozenset({member})):
+        return word
+    return str(member.value)

@@ -27,7 +27,7 @@ def test_add_edit_status_and_availability_with_their_rules(database, people, cap
     assert (code, err) == (0, "") and "pets: False -> True" in out
     code, _out, err = run(capsys, monkeypatch, "maya", "--db", db, "households", "edit", "HH-77", "age_max=15",
                           "--reason", "panel", "--version", "1")
-    assert code == 5 and "Pets is now True (you saw False)" in one_desk_error(err)
+    assert code == 5 and "Pets is now yes (you saw no)" in one_desk_error(err)
 
     code, out, err = run(capsys, monkeypatch, "dana", "--db", db, "households", "unavailable", "add", "HH-77",
                          "--kind", "holiday", "--from", "2030-01-04", "--until", "2030-01-17",
