@@ -141,6 +141,11 @@ def _admin_desk(cli: CliContext) -> Desk:
     from dutydesk.access import opening
 
     db = cli.database(check_schema=False)
+    if sqlite_path(db.url) is None:  # said before signing in: it is true for anyone
+        raise DeskError(
+            "This store is not a SQLite file: back up and restore PostgreSQL with pg_dump and pg_restore "
+            "(your database administrator's job); dutydesk does it for SQLite files only."
+        )
     if not desk_tables(db):
         raise DeskError(f"There is nothing at {store_name(db)} to work on: it holds no dutydesk tables.")
     return Desk(db, opening.sign_in(db, cli.as_user))
