@@ -48,6 +48,7 @@ from screens.dialogs import ConfirmQuitScreen
 from screens.errors import ProblemScreen
 from screens.help import HelpScreen, collect_keys, screen_title
 from screens.identity_bar import Identity, IdentityBar
+from screens.keygate import KeyGate
 from screens.messages import DeskOpened, DeskOpenFailed, StartProblem
 from screens.no_color import fit_no_color_filter
 from screens.palette import DeskCommands
@@ -89,7 +90,7 @@ class LaunchScreen(Screen[None]):
         self.call_after_refresh(self.app.begin_opening)
 
 
-class DutyDeskApp(App[int]):
+class DutyDeskApp(KeyGate, App[int]):
     """The duty desk. ``url`` is the store; ``as_user`` a demo user (demo stores only)."""
 
     # The dashboard's styles are read with the app's: pushed with its own CSS_PATH, the dashboard

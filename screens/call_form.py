@@ -71,6 +71,7 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
         Binding("ctrl+s", "save", "Save call", priority=True, id="call_form.save"),
         Binding("escape", "close", "Close (draft kept)", id="call_form.close"),
         Binding("ctrl+n", "new_child", "New child", id="call_form.new_child"),
+        Binding("ctrl+o", "availability", "Carer away", id="call_form.availability"),
         Binding("f8", "discard", "Discard call", show=False, id="call_form.discard"),
     ]
 
@@ -245,6 +246,25 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
         self.query_one("#child_first", Input).focus()
         self.changed()
 
+    def action_availability(self) -> None:
+        """A carer-availability call: record the dates in the household's record now (screens.availability)."""
+        from screens.availability import AvailabilityDialog, saved_message
+
+        if self.query_one("#category", KeyChoice).value != "carer_availability":
+            self.say("Choose About: v availability first; then ctrl+o records the dates away.", error=True)
+            return
+        picker = self.query_one("#household", Picker)
+        if picker.picked is None:
+            self.say("Pick the household first (type its name or reference in Household).", error=True)
+            picker.input.focus()
+            return
+
+        def saved(period: Any) -> None:
+            if period is not None:
+                self.say(saved_message(period))
+
+        self.app.push_screen(AvailabilityDialog(picker.picked.id, picker.picked.label), callback=saved)
+
     def say(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#form-status", Static)
         status.update(Text(message, no_wrap=True, overflow="ellipsis"))
@@ -323,6 +343,10 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
         cb = f", callback {clock.fmt_local(view.callbacks[0].due_at, '%H:%M')}" if view.callbacks else ""
         self.app.notify(f"Call {view.id} logged{extra}{cb}.", markup=False)
         self.dismiss(view.id)
+        if view.category.value == "allegation" and view.household_id is not None:
+            from screens.allegation_form import LogAllegationScreen  # the follow-up step: record it
+
+            self.app.push_screen(LogAllegationScreen(view.household_id, call_id=view.id, child_id=view.child_id))
 
     def action_close(self) -> None:
         from dutydesk.calls.drafts import has_content

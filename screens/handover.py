@@ -259,7 +259,11 @@ class HandoverScreen(LoadingScreen):
         if row is None:
             self.app.bell()
             return
-        if row.request_id is not None:
+        if row.allegation is not None:
+            from screens.allegation import AllegationScreen
+
+            self.app.push_screen(AllegationScreen(row.allegation))
+        elif row.request_id is not None:
             self.app.open_request(row.request_id)
         elif row.household_id is not None:
             self.app.open_household(row.household_id)
