@@ -56,6 +56,7 @@ class OpeningProblem(DeskError):
     """
 
     title = "The desk could not open"
+    screen_exit_code: int | None = None  # when the screens exit otherwise than the command line
 
     def __init__(self, what: str, hint: str = "") -> None:
         super().__init__(f"{what} {hint}".strip())
@@ -74,10 +75,46 @@ class StoreAddressInvalid(OpeningProblem):
     """Not a path or URL the desk can open (an unknown dialect, a malformed URL)."""
 
     title = "The store could not be opened"
+    screen_exit_code = 2  # the screens have always exited 2 here; scripts may rely on it
+
+
+# Each store problem a worker may meet has its own exit status (issue 11.6), the same from the
+# command line and the screens, and never a crash file: 10-14 below, 7 missing, 1 unreachable.
 
 
 class StoreDriverMissing(StoreAddressInvalid):
     """The URL needs a database driver that is not installed."""
+
+    exit_code = 13
+    screen_exit_code = None
+
+
+class StoreNotADatabase(OpeningProblem):
+    """The file named is not a database at all (or is damaged past reading)."""
+
+    title = "That file is not a dutydesk store"
+    exit_code = 10
+
+
+class StoreReadOnly(OpeningProblem):
+    """The store can be read but not written (the file or its folder)."""
+
+    title = "The store cannot be written"
+    exit_code = 11
+
+
+class StoreIsDirectory(OpeningProblem):
+    """The path names a folder, not a store file."""
+
+    title = "That is a folder, not a store"
+    exit_code = 12
+
+
+class StorePermissionDenied(OpeningProblem):
+    """The login may not open the store's file or folder."""
+
+    title = "You may not open the store"
+    exit_code = 14
 
 
 class StoreNotCreatable(StoreAddressInvalid):

@@ -38,6 +38,11 @@ def neutralise(text: str | None, *, multiline: bool = False) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def like_literal(text: str) -> str:
+    """``text`` for a SQL ``LIKE ... ESCAPE '\\'`` pattern, its wildcards literal: ``%`` finds a per cent sign."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def clean(text: str | None, *, multiline: bool = False) -> str:
     """Text safe to store and show: ``neutralise``d and trimmed.
 

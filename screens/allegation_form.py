@@ -25,6 +25,7 @@ from dutydesk.allegations import actions
 from dutydesk.allegations.inputs import REASON_MAX, SAID_BY_MAX, SUMMARY_MAX
 from dutydesk.enums import AllegationCategory, AllegationOutcome, AllegationParty, SafetyDecision
 from dutydesk.labels import label
+from screens.fields import DeskInput
 from screens.loading import LoadingScreen, Outcome
 from screens.pickers import KeyChoice, KeyOption, KeyToggles
 
@@ -59,8 +60,8 @@ class LogAllegationScreen(LoadingScreen):
         yield Static("", id="log-title", markup=False)
         with VerticalScroll(id="call-form"):
             yield _row("Category", KeyChoice(CATEGORY_OPTIONS, id="category"))
-            yield _row("What was said", Input(id="summary", compact=True, max_length=SUMMARY_MAX))
-            yield _row("Said by", Input(placeholder="the child, a teacher, a parent ...", id="said_by", compact=True,
+            yield _row("What was said", DeskInput(id="summary", compact=True, max_length=SUMMARY_MAX))
+            yield _row("Said by", DeskInput(placeholder="the child, a teacher, a parent ...", id="said_by", compact=True,
                                         max_length=SAID_BY_MAX))
             yield _row("Told", KeyToggles(TOLD_OPTIONS, id="told"))
             yield _row("Concerns", KeyToggles([], id="children"))
@@ -91,7 +92,7 @@ class LogAllegationScreen(LoadingScreen):
         box = self.query_one("#safety", Vertical)
         for c in ctx.placed:
             box.mount(_row(f"{c.name[:12]}", KeyChoice(SAFETY_OPTIONS, id=f"safety-{c.child_id}")))
-            box.mount(_row("  because", Input(placeholder="the reason for this decision", compact=True,
+            box.mount(_row("  because", DeskInput(placeholder="the reason for this decision", compact=True,
                                               id=f"reason-{c.child_id}", max_length=REASON_MAX)))
         self.query_one("#category", KeyChoice).focus()
 
@@ -150,9 +151,9 @@ class OutcomeDialog(ModalScreen[Closing | None]):
         with Vertical(classes="dialog"):
             yield Static(Content(f"Outcome of {self.reference}"), classes="dialog-title", markup=False)
             yield KeyChoice(OUTCOME_OPTIONS, id="outcome-choice")
-            yield Input(placeholder="outcome date YYYY-MM-DD (blank: today)", id="outcome-on")
-            yield Input(placeholder="rationale", id="outcome-rationale")
-            yield Input(placeholder="review of approval by YYYY-MM-DD (blank: not needed)", id="outcome-review")
+            yield DeskInput(placeholder="outcome date YYYY-MM-DD (blank: today)", id="outcome-on")
+            yield DeskInput(placeholder="rationale", id="outcome-rationale")
+            yield DeskInput(placeholder="review of approval by YYYY-MM-DD (blank: not needed)", id="outcome-review")
             yield KeyChoice(HOLD_OPTIONS, id="outcome-hold")
             yield Static("", id="outcome-error", classes="dialog-error", markup=False)
         yield Footer()

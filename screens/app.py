@@ -235,11 +235,11 @@ class DutyDeskApp(KeyGate, App[int]):
         self.show_error(worker.error)
 
     def show_error(self, error: Any) -> None:
-        """A failure in a worker, shown: a DeskError as its own sentence, anything else as a crash file."""
-        from dutydesk.errors import DeskError  # light: no database imports
+        """A failure in a worker: a DeskError or a store problem as its sentence, anything else a crash file."""
+        from screens.launch import desk_words  # light: no database imports
 
-        if isinstance(error, DeskError):
-            self.notify(str(error), severity="error", markup=False)
+        if words := desk_words(error, self.url):
+            self.notify(words, severity="error", markup=False)
             return
         self._report_bug(error)
 

@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 
 from dutydesk.enums import UnavailableKind
 from dutydesk.labels import label
+from screens.fields import DeskInput
 from screens.pickers import KeyChoice, KeyOption
 
 KINDS = [KeyOption(key, kind.value, label(kind)) for key, kind in
@@ -83,11 +84,11 @@ class AvailabilityDialog(ModalScreen[Any]):
                          markup=False)
             yield KeyChoice(KINDS, id="av-kind")
             yield Static("First day away (DD/MM/YYYY, today, +3):", classes="dialog-prompt", markup=False)
-            yield Input(id="av-from", compact=True)
+            yield DeskInput(id="av-from", compact=True)
             yield Static("Last day away:", classes="dialog-prompt", markup=False)
-            yield Input(id="av-until", compact=True)
+            yield DeskInput(id="av-until", compact=True)
             yield Static("Reason (what the carer said):", classes="dialog-prompt", markup=False)
-            yield Input(placeholder="for example: family holiday in Spain", id="av-reason", compact=True)
+            yield DeskInput(placeholder="for example: family holiday in Spain", id="av-reason", compact=True)
             yield Static("", id="av-error", classes="dialog-error", markup=False)
         yield Footer()
 

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from dutydesk.carers.household_rules import EDITABLE, may_change
 from dutydesk.carers.household_values import FIELD_WORDS, check_field, typed_text
+from screens.fields import DeskInput
 from screens.loading import LoadingScreen, Outcome
 
 
@@ -63,9 +64,9 @@ class HouseholdEditScreen(LoadingScreen):
         with VerticalScroll(id="edit-form"):
             for field in EDITABLE:
                 yield Horizontal(Label(FIELD_WORDS[field], classes="edit-label", markup=False),
-                                 Input(id=f"f-{field}", compact=True, disabled=True), classes="edit-row")
+                                 DeskInput(id=f"f-{field}", compact=True, disabled=True), classes="edit-row")
             yield Horizontal(Label("Reason", classes="edit-label", markup=False),
-                             Input(id="f-reason", compact=True, placeholder="why: what the carer or panel said"),
+                             DeskInput(id="f-reason", compact=True, placeholder="why: what the carer or panel said"),
                              classes="edit-row")
         yield Static("", id="edit-status", markup=False)
         yield Footer()

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from dutydesk.errors import DeskError, OpeningProblem, StoreAddressInvalid
+from dutydesk.errors import DeskError, OpeningProblem
 from screens.messages import DeskOpened, DeskOpenFailed, StartProblem
 
 ENV_HEADLESS = "DUTYDESK_HEADLESS"
@@ -73,22 +73,43 @@ def _crash(err: BaseException) -> StartProblem:
     )
 
 
+def store_problem(err: BaseException, url: str) -> OpeningProblem | None:
+    """A database error that is a store problem (read-only, not a database), in the service's words."""
+    if not type(err).__module__.startswith(("sqlalchemy", "sqlite3", "psycopg")):
+        return None
+    from dutydesk.access.opening import store_name
+    from dutydesk.access.store_problems import problem_from
+
+    try:
+        shown = store_name(url)
+    except Exception:  # noqa: BLE001 - naming the store is a courtesy
+        shown = "the store"
+    return problem_from(err, shown)
+
+
+def desk_words(err: Any, url: str) -> str | None:
+    """What to tell the worker about a failed worker: a DeskError's or a store problem's sentence."""
+    if isinstance(err, DeskError):
+        return str(err)
+    found = store_problem(err, url) if isinstance(err, BaseException) else None
+    return str(found) if found is not None else None
+
+
 def open_desk(url: str, as_user: str | None, db_value: str | None = None) -> DeskOpened | DeskOpenFailed:
     """Open the store, check its schema, sign in, load the dashboard module."""
     try:
         return _open(url, as_user, db_value)
     except Exception as err:  # noqa: BLE001 - the last line of defence on the opening path
-        return DeskOpenFailed(_crash(err))
+        found = store_problem(err, url)
+        return DeskOpenFailed(problem_for(found) if found is not None else _crash(err))
 
 
 def problem_for(err: OpeningProblem) -> StartProblem:
     """An opening problem as the screen shows it: the service's own title, words and hint."""
-    # The screens have always exited 2 for a store address they cannot use, the command line 1;
-    # scripts may rely on either, so each keeps its own.
     from dutydesk.errors import UnknownUser
 
-    code = 2 if isinstance(err, StoreAddressInvalid) else err.exit_code
-    return StartProblem(err.title, err.what, err.hint, exit_code=code, leave=isinstance(err, UnknownUser))
+    return StartProblem(err.title, err.what, err.hint, exit_code=err.screen_exit_code or err.exit_code,
+                        leave=isinstance(err, UnknownUser))
 
 
 def _open(url: str, as_user: str | None, db_value: str | None = None) -> DeskOpened | DeskOpenFailed:

@@ -127,3 +127,15 @@ async def test_textuals_own_input_loses_a_paste_after_its_first_line() -> None:
         field.post_message(events.Paste("kept\u0085lost"))
         await pilot.pause()
         assert field.value == "kept"
+
+
+def test_every_screen_uses_the_desks_fields() -> None:
+    """A Textual Input keeps only a paste's first line: the screens build DeskInput and DeskTextArea only."""
+    import re
+    from pathlib import Path
+
+    plain = re.compile(r"(?<![\w.])(Input|TextArea)\(")
+    screens = Path(__file__).resolve().parent.parent / "screens"
+    found = [f"{p.name}:{n}" for p in sorted(screens.glob("*.py")) if p.name != "fields.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if plain.search(line)]
+    assert found == []

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from db.engine import Database, sqlite_path
+from dutydesk.access import store_problems
 from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Actor, is_demo
 from dutydesk.access.identity import sign_in as _sign_in
@@ -81,6 +82,15 @@ def _safe_url(url: str) -> str:
         return url.split("@")[-1]
 
 
+def _existing_file(url: str) -> Path | None:
+    """The SQLite path ``url`` names, when something is there (None for PostgreSQL or a bad URL)."""
+    try:
+        path = sqlite_path(url)
+    except Exception:  # noqa: BLE001 - a malformed URL is reported when it is opened
+        return None
+    return path if path is not None and path.exists() else None
+
+
 def store_missing(path: Path, db_value: str | None) -> StoreMissing:
     # The commands name the file unless it is the default one: it may well be mistyped.
     named = db_value or (None if path.resolve() == default_database_path().resolve() else str(path))
@@ -98,6 +108,9 @@ def open_store(url: str, *, db_value: str | None = None, must_exist: bool = True
     missing = missing_file(url) if must_exist else None
     if missing is not None:
         raise store_missing(missing, db_value)
+    existing = _existing_file(url)
+    if existing is not None and (problem := store_problems.file_problem(existing)) is not None:
+        raise problem
     try:
         db = Database(url)
     except OSError as err:
@@ -107,9 +120,10 @@ def open_store(url: str, *, db_value: str | None = None, must_exist: bool = True
         ) from None
     except ImportError as err:
         raise StoreDriverMissing(
-            f"Cannot open that store: the database driver for {_safe_url(url)} is not installed "
-            f"({err.name or err}).",
-            "For PostgreSQL install dutydesk with its postgres extra: pip install 'dutydesk[postgres]'.",
+            f"This dutydesk cannot open the store at {_safe_url(url)}: its database driver "
+            f"({err.name or err}) is not installed.",
+            "Ask an administrator to install dutydesk with its PostgreSQL extra, dutydesk[postgres] "
+            "(from the source tree: pip install '.[postgres]').",
         ) from None
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as err:
         raise StoreAddressInvalid(
@@ -121,6 +135,9 @@ def open_store(url: str, *, db_value: str | None = None, must_exist: bool = True
             pass
     except (sa.exc.OperationalError, sa.exc.InterfaceError) as err:
         db.dispose()
+        problem = store_problems.problem_from(err, store_name(db))
+        if problem is not None:
+            raise problem from None
         raise StoreUnreachable(
             f"Could not reach the store at {store_name(db)}: {_first_line(err)}.",
             f"{DB_HINT}, and that the database server is running.",
@@ -163,10 +180,17 @@ def check_schema(db: Database, db_value: str | None = None) -> None:
     """Refuse a store whose schema is not exactly this dutydesk's (older, newer, empty, foreign)."""
     from db import migrate
 
+    import sqlalchemy as sa
+
     try:
         migrate.ensure_current(db)
     except migrate.SchemaProblem as problem:
         raise schema_problem(problem, db, db_value) from None
+    except sa.exc.DatabaseError as err:
+        found = store_problems.problem_from(err, store_name(db))
+        if found is None:
+            raise
+        raise found from None
 
 
 def sign_in(db: Database, as_user: str | None = None) -> Actor:

@@ -1,4 +1,4 @@
-"""Limits the intake service enforces on a call's placement request, in a module with no imports.
+"""Limits the intake service enforces on a call's placement request, in a module that imports only the desk-wide ones (``dutydesk.child_limits``).
 
 The call form checks them as the worker types (its validators import this, not
 the models); ``dutydesk.calls.intake`` enforces them on save.
@@ -6,5 +6,4 @@ the models); ``dutydesk.calls.intake`` enforces them on save.
 
 from __future__ import annotations
 
-MAX_AGE = 17  # children; a parent in a parent-and-child request is a child too
-MAX_DISTANCE_KM = 500  # the furthest "within" a request may ask for
+from dutydesk.child_limits import MAX_AGE, MAX_DISTANCE_KM  # noqa: F401 - one range for the desk

@@ -14,7 +14,7 @@ from dutydesk.access.desk import Desk
 from dutydesk.calls.intake import age_on
 from dutydesk.labels import label
 from dutydesk.matching import capacity
-from dutydesk.text import clean
+from dutydesk.text import clean, like_literal
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,7 @@ FIND_MAX = 20
 def _like_terms(text: str | None) -> list[str]:
     out = []
     for word in clean(text).lower().split()[:4]:
-        word = word.replace("\\", "").replace("%", "").replace("_", "")
-        if word:
-            out.append(word)
+        out.append(like_literal(word))  # typed % and _ are characters, not wildcards
     return out
 
 
@@ -44,13 +42,13 @@ def find_children(session: Session, text: str, limit: int = 8) -> list[Match]:
     if not terms:
         return []
     first, last, ref = sa.func.lower(Child.first_name), sa.func.lower(Child.last_name), sa.func.lower(Child.case_reference)
-    conds = [sa.or_(first.like(f"%{t}%"), last.like(f"%{t}%"), ref.like(f"%{t}%")) for t in terms]
+    conds = [sa.or_(first.like(f"%{t}%", escape="\\"), last.like(f"%{t}%", escape="\\"), ref.like(f"%{t}%", escape="\\")) for t in terms]
     t0 = terms[0]
     rank = sa.case(
         (ref == t0, 0),
         (first == t0, 1),
         (last == t0, 2),
-        (sa.or_(first.like(f"{t0}%"), last.like(f"{t0}%"), ref.like(f"{t0}%")), 3),
+        (sa.or_(first.like(f"{t0}%", escape="\\"), last.like(f"{t0}%", escape="\\"), ref.like(f"{t0}%", escape="\\")), 3),
         else_=4,
     )
     rows = session.execute(
@@ -71,9 +69,9 @@ def find_households(session: Session, text: str, limit: int = 8) -> list[Match]:
     if not terms:
         return []
     name, ref = sa.func.lower(Household.name), sa.func.lower(Household.reference)
-    conds = [sa.or_(name.like(f"%{t}%"), ref.like(f"%{t}%")) for t in terms]
+    conds = [sa.or_(name.like(f"%{t}%", escape="\\"), ref.like(f"%{t}%", escape="\\")) for t in terms]
     t0 = terms[0]
-    rank = sa.case((ref == t0, 0), (sa.or_(name.like(f"{t0}%"), ref.like(f"{t0}%")), 1), else_=2)
+    rank = sa.case((ref == t0, 0), (sa.or_(name.like(f"{t0}%", escape="\\"), ref.like(f"{t0}%", escape="\\")), 1), else_=2)
     rows = session.execute(
         sa.select(Household.id, Household.name, Household.reference, Household.status,
                   capacity.free_places_now_sql(Household.__table__))
@@ -89,10 +87,10 @@ def find_places(session: Session, text: str, limit: int = 8) -> list[Match]:
         return []
     name, pc = sa.func.lower(Place.name), sa.func.lower(Place.postcode_district)
     t0 = " ".join(terms)
-    rank = sa.case((name == t0, 0), (pc == t0, 0), (name.like(f"{t0}%"), 1), else_=2)
+    rank = sa.case((name == t0, 0), (pc == t0, 0), (name.like(f"{t0}%", escape="\\"), 1), else_=2)
     rows = session.execute(
         sa.select(Place.id, Place.name, Place.district, Place.postcode_district)
-        .where(sa.or_(name.like(f"%{t0}%"), pc.like(f"{t0}%")))
+        .where(sa.or_(name.like(f"%{t0}%", escape="\\"), pc.like(f"{t0}%", escape="\\")))
         .order_by(rank, Place.name).limit(min(limit, FIND_MAX))
     ).all()
     return [Match(pid, n, f"{d} · {p}") for pid, n, d, p in rows]

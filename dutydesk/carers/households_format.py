@@ -18,6 +18,7 @@ from typing import Any
 
 from db.enums import GenderTerms, HouseholdKind, HouseholdStatus, PlacementType, Specialism
 from db.models import Household
+from dutydesk.child_limits import MAX_AGE
 from dutydesk.errors import InvalidInput
 from dutydesk.text import clean
 
@@ -41,17 +42,47 @@ class Problem:
         return f"{where}: {self.what}" + (f" ({self.hint})" if self.hint else "")
 
 
+PROBLEMS_KEPT = 50  # a 50 MB file of bad rows once printed 2.6 million lines (815 MB)
+
+
+class Problems(list):
+    """The first ``PROBLEMS_KEPT`` problems, and how many there were on how many lines, in bounded memory.
+
+    Problems arrive in line order (the file is read top to bottom), so lines are counted as they change.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+        self.lines = 0
+        self._last_line: int | None = None
+
+    def append(self, problem: Problem) -> None:  # type: ignore[override]
+        self.total += 1
+        if problem.line != self._last_line:
+            self.lines += 1
+            self._last_line = problem.line
+        if len(self) < PROBLEMS_KEPT:
+            super().append(problem)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self)
+
+
 class ImportRejected(InvalidInput):
-    """The file has problems; nothing was imported. ``problems`` lists every one."""
+    """The file has problems; nothing was imported. ``problems`` lists the first ``PROBLEMS_KEPT``."""
 
     def __init__(self, source: str, problems: list[Problem]) -> None:
         self.source = source
         self.problems = problems
-        lines = len({p.line for p in problems})
-        n = len(problems)
+        n = getattr(problems, "total", len(problems))
+        lines = getattr(problems, "lines", len({p.line for p in problems}))
+        self.more = n - len(problems)
+        listed = f" The first {len(problems)} are listed; {self.more} more are not." if self.more else ""
         super().__init__(
             f"{source}: {n} problem{'s' if n != 1 else ''} on {lines} line{'s' if lines != 1 else ''}; "
-            f"nothing was imported. Fix {'them' if n != 1 else 'it'} and run the import again "
+            f"nothing was imported.{listed} Fix {'them' if n != 1 else 'it'} and run the import again "
             f"(the columns are described in {DOC})."
         )
 
@@ -264,7 +295,7 @@ class ColumnSpec:
     parse: Callable[[str], Any]
 
 
-_AGE_HINT = "type an age in whole years from 0 to 17"
+_AGE_HINT = f"type an age in whole years from 0 to {MAX_AGE}"
 COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("reference", True, _reference),
     ColumnSpec("name", True, _text_parser(120)),
@@ -276,8 +307,8 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("postcode", False, _postcode),
     ColumnSpec("phone", False, _phone),
     ColumnSpec("supervising_social_worker", False, _text_parser(120)),
-    ColumnSpec("age_min", False, _int_parser(0, 17, _AGE_HINT)),
-    ColumnSpec("age_max", False, _int_parser(0, 17, _AGE_HINT)),
+    ColumnSpec("age_min", False, _int_parser(0, MAX_AGE, _AGE_HINT)),
+    ColumnSpec("age_max", False, _int_parser(0, MAX_AGE, _AGE_HINT)),
     ColumnSpec("places", True, _int_parser(1, 10, "type how many children the household is approved for, from 1 to 10")),
     ColumnSpec("gender_terms", False, _enum_parser(GenderTerms, "gender")),
     ColumnSpec("placement_types", False, _set_parser(PlacementType, "placement type")),

@@ -28,6 +28,7 @@ from dutydesk.carers.households_format import (
     BadCell,
     ImportRejected,
     Problem,
+    Problems,
     allowed,
     clean_cell,
     header_key,
@@ -260,7 +261,7 @@ def _parse_row(line: int, keys: list[str], cells: list[str], look: _Lookups, pro
 def read_rows(desk: Desk, text: IO[str], name: str, update: bool) -> tuple[list[Row], list[Problem]]:
     look = _lookups(desk)
     reader = csv.reader(text, strict=True)
-    problems: list[Problem] = []
+    problems = Problems()
     rows: list[Row] = []
     first_line: dict[str, int] = {}
     line = 1
@@ -298,7 +299,7 @@ def read_rows(desk: Desk, text: IO[str], name: str, update: bool) -> tuple[list[
                     row = None
                 else:
                     first_line[ref] = start
-            if row is not None:
+            if row is not None and not problems.total:  # a rejected file keeps no rows
                 rows.append(row)
     except UnicodeDecodeError:
         raise InvalidInput(

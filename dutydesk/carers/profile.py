@@ -150,7 +150,7 @@ def find_household_id(session: Session, ref_or_id: str | int) -> int:
         if hid is None and text.isdigit():
             hid = session.execute(sa.select(Household.id).where(Household.id == int(text))).scalar()
     if hid is None:
-        raise NotFound(f"There is no household {ref_or_id!s}; check the reference (for example H-00042).")
+        raise NotFound(f"There is no household {ref_or_id!s}; check the reference (HH- and five digits, such as HH-00042).")
     return hid
 
 

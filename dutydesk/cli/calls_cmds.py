@@ -84,6 +84,11 @@ def log_cmd(cli: CliContext, **o) -> None:  # noqa: ANN003 - click options
     """
     desk = Desk(cli.database(), cli.actor())
     new_child = None
+    needs_first = [f"--child-{k.replace('_', '-')}" for k in ("last_name", "dob", "age", "gender", "case_ref")
+                   if o[f"child_{k}"] not in (None, "") and not (k == "gender" and o[f"child_{k}"] == "unknown")]
+    if o["child_first_name"] is None and needs_first:
+        raise InvalidInput(f"{', '.join(needs_first)} describe a new child, which needs --child-first-name too "
+                           "(type 'unknown' if it is not known); for a child already recorded give --child ID.")
     if o["child_first_name"] is not None:
         new_child = ChildInput(
             first_name=o["child_first_name"], last_name=o["child_last_name"],

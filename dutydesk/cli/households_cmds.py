@@ -40,6 +40,8 @@ def import_cmd(cli: CliContext, file: str, dry_run: bool, update: bool, as_json:
     except households_format.ImportRejected as err:
         for problem in err.problems:
             click.echo(str(problem), err=True)
+        if err.more:
+            click.echo(f"... and {err.more} more problem{'s' if err.more != 1 else ''} not listed.", err=True)
         raise
     if as_json:
         emit_json(result.to_json())

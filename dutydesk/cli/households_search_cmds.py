@@ -17,6 +17,7 @@ from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.access.identity import Permission, require
 from dutydesk.labels import label, labels
+from dutydesk.text import like_literal
 
 _TYPES = "|".join(t.value for t in PlacementType)
 _NEEDS = ",".join(n.value for n in Specialism)
@@ -53,7 +54,9 @@ def _place(session, name: str | None) -> tuple[int | None, str]:
         return None, ""
     row = session.execute(sa.select(Place.id, Place.name).where(sa.func.lower(Place.name) == name.strip().lower())).first()
     if row is None:
-        like = session.execute(sa.select(Place.name).where(Place.name.ilike(f"{name.strip()[:3]}%")).limit(5)).scalars().all()
+        start = like_literal(name.strip()[:3])  # a typed % is a character, not "every place"
+        like = session.execute(sa.select(Place.name).where(Place.name.ilike(f"{start}%", escape="\\"))
+                               .limit(5)).scalars().all() if start else []
         hint = f" Did you mean {', '.join(like)}?" if like else " Use a town name, for example Margate."
         raise InvalidInput(f"--near {name!r} is not a place dutydesk knows.{hint}")
     return row[0], row[1]

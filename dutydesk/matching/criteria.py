@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -15,12 +16,10 @@ from sqlmodel import Session
 from db.enums import Gender, PlacementType, Specialism
 from db.models import Child, PlacementRequest, RequestChild
 from db.models.base import mask_of
+from dutydesk.child_limits import MAX_AGE, MAX_CHILDREN, MAX_DISTANCE_KM
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.labels import label
 from dutydesk.text import clean
-
-MAX_AGE = 21  # a parent in a parent-and-child placement may be over 17
-MAX_CHILDREN = 8
 
 
 @dataclass(frozen=True)
@@ -63,11 +62,15 @@ class MatchCriteria:
         for age in self.ages:
             if not 0 <= age <= MAX_AGE:
                 raise InvalidInput(f"Age {age} is not a child's age; give ages from 0 to {MAX_AGE}.")
-        if not 1 <= self.children <= MAX_CHILDREN:
-            raise InvalidInput(f"Give between 1 and {MAX_CHILDREN} children to place together.")
-        if self.max_distance_km is not None and self.max_distance_km <= 0:
-            raise InvalidInput("The maximum distance must be more than 0 km.")
-        if self.max_distance_km is not None and self.near_place_id is None:
+        # Siblings is checked as given: -3 or 0 once became one child, silently.
+        if not 1 <= self.siblings <= MAX_CHILDREN or not 1 <= self.children <= MAX_CHILDREN:
+            raise InvalidInput(f"Siblings: give how many children to place together, a whole number from 1 to "
+                               f"{MAX_CHILDREN} (you gave {self.siblings if self.siblings < 1 else self.children}).")
+        km = self.max_distance_km
+        if km is not None and not (math.isfinite(km) and 0 < km <= MAX_DISTANCE_KM):
+            raise InvalidInput(f"Within: give a distance in kilometres, more than 0 and at most {MAX_DISTANCE_KM} "
+                               f"(you gave {km:g}).")
+        if km is not None and self.near_place_id is None:
             raise InvalidInput("A maximum distance needs a place to measure from (--near).")
         object.__setattr__(self, "language", clean(self.language).lower())
         object.__setattr__(self, "religion", clean(self.religion).lower())

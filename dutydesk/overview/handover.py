@@ -91,6 +91,9 @@ def summary(desk: Desk, *, since: dt.datetime | None = None, hours_ahead: int = 
     """The handover for a team (default the actor's) covering ``since`` (default 12 hours ago) to now."""
     require(desk.actor, Permission.READ, "read the handover")
     now = clock.now()
+    if since is not None and since > now:
+        raise InvalidInput(f"Since: {clock.fmt_local(since)} is in the future; type when the shift began "
+                           "(HH:MM or 'DD/MM HH:MM'), or leave it blank for the last shift change.")
     since = since or now - dt.timedelta(hours=12)
     team_id = team_id if team_id is not None else desk.actor.team_id
     with desk.db.read() as s:
