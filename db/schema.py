@@ -21,10 +21,12 @@ EXTRA_DDL: list[ExtraDDL] = []
 
 from db import call_search  # noqa: E402 - registers the calls' full-text search
 from db import references  # noqa: E402 - the reference counters (sequences on PostgreSQL)
+from db import household_keys  # noqa: E402 - one household per reference, whatever its case
 
 EXTRA_DDL.append((call_search.FTS_TABLE, call_search.create, call_search.drop))
 EXTRA_DDL.append((call_search.VACANCY_INDEX, call_search.vacancy_create, call_search.vacancy_drop))
 EXTRA_DDL.append((references.COUNTER_TABLE, references.create, references.drop))
+EXTRA_DDL.append((household_keys.REFERENCE_KEY_INDEX, household_keys.create, household_keys.drop))
 
 
 def create_schema(database: Database, *, stamp: bool = True) -> None:

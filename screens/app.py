@@ -1,9 +1,8 @@
 """The dutydesk Textual app: opening the desk, identity, keys, palette, help, quitting.
 
-Start-up is built for a fast first frame: this module imports Textual only. The
-app paints "Opening the desk…" at once, then a thread worker imports the
-database layer, opens the store, checks its schema, signs the user in and
-imports the dashboard; the dashboard replaces the opening screen when that is done.
+Start-up is built for a fast first frame: this module imports Textual only. The app paints
+"Opening the desk…" at once, then a thread worker imports the database layer, opens the store,
+checks its schema, signs in and imports the dashboard, which then replaces the opening screen.
 
 Extension points for other screens (see also ``screens.actions`` and ``screens.palette``):
 
@@ -61,6 +60,8 @@ from screens.settings import (
     keymap_path,
     read_keymap,
 )
+from screens.terminal_input import paste_safe
+
 
 @dataclass(frozen=True, slots=True)
 class Notice:
@@ -150,6 +151,9 @@ class DutyDeskApp(KeyGate, App[int]):
         self._theme_fallback = self._requested_theme not in self.available_themes
         self.theme = default_theme() if self._theme_fallback else self._requested_theme
         fit_no_color_filter(self)  # NO_COLOR with an ANSI theme: default colours, not black on black
+
+    def get_driver_class(self) -> Any:
+        return paste_safe(super().get_driver_class())  # a paste is read as text, never as keys
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
                markup: bool = True) -> None:

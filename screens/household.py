@@ -31,6 +31,14 @@ class HouseholdScreen(LoadingScreen):
         Binding("h", "jump('history')", "History", tooltip="Requests it was considered for", id="household.history"),
         Binding("e", "end_placement", "End placement", tooltip="End a current placement with a reason",
                 id="household.end_placement"),
+        Binding("g", "log_allegation", "Allegation", tooltip="Record an allegation or concern against the household",
+                id="household.allegation"),
+        Binding("l", "allegations", "Allegations", tooltip="The household's allegations, to open one",
+                id="household.allegations"),
+        Binding("a", "availability", "Away", tooltip="Record dates the household is not available",
+                id="household.availability"),
+        Binding("c", "edit", "Change", tooltip="Change the household's record (with a reason)",
+                id="household.edit"),
         Binding("t", "jump('top')", "Top", show=False, id="household.top"),
         Binding("down", "scroll(1)", "Down", show=False, id="household.down"),
         Binding("up", "scroll(-1)", "Up", show=False, id="household.up"),
@@ -76,6 +84,20 @@ class HouseholdScreen(LoadingScreen):
     def action_reload(self) -> None:
         self.reload()
 
+    def action_log_allegation(self) -> None:
+        if self.profile is None:
+            return
+        from screens.allegation_form import LogAllegationScreen
+
+        self.app.push_screen(LogAllegationScreen(self.profile.id))
+
+    def action_allegations(self) -> None:
+        if self.profile is None:
+            return
+        from screens.allegation_list import AllegationListScreen
+
+        self.app.push_screen(AllegationListScreen(household_id=self.profile.id))
+
     def action_end_placement(self) -> None:
         """A dialog for ending one of the current placements (screens.end_placement)."""
         from dutydesk.errors import NotAllowed
@@ -102,6 +124,33 @@ class HouseholdScreen(LoadingScreen):
 
         choices = [PlacementChoice(pl.reference, pl.child_name, pl.starts_on) for pl in p.placements]
         self.app.push_screen(EndPlacementDialog(p.name, choices), callback=ended)
+
+    def action_edit(self) -> None:
+        from screens.household_edit import HouseholdEditScreen
+
+        if self.profile is None:
+            self.app.bell()
+            return
+        self.app.push_screen(HouseholdEditScreen(self.profile.id), callback=lambda _r: self.reload())
+
+    def action_availability(self) -> None:
+        from dutydesk.access.identity import Permission, can
+        from screens.availability import AvailabilityDialog, saved_message
+
+        p = self.profile
+        if p is None:
+            self.app.bell()
+            return
+        if not can(self.desk.actor, Permission.LOG):
+            self.notify("A viewer cannot record availability; ask a duty worker.", severity="error", markup=False)
+            return
+
+        def saved(period: Any) -> None:
+            if period is not None:
+                self.notify(saved_message(period), markup=False)
+                self.reload()
+
+        self.app.push_screen(AvailabilityDialog(p.id, p.name), callback=saved)
 
     def action_scroll(self, delta: int) -> None:
         body = self.query_one("#household-body", VerticalScroll)
@@ -160,7 +209,9 @@ def summary_text(p: Any) -> Text:
     if p.dbs_expires_on:
         dates.append(f"DBS to {p.dbs_expires_on:%d %b %Y}")
     if p.approval_expires_on:
-        dates.append(f"temporary approval to {p.approval_expires_on:%d %b %Y}")
+        since = f" from {p.approved_on:%d %b %Y}" if p.approved_on else ""
+        ext = ", extended" if p.approval_extended else ""
+        dates.append(f"temporary approval{since} to {p.approval_expires_on:%d %b %Y}{ext}")
     if dates:
         out.append("\n" + "; ".join(dates))
 
@@ -179,6 +230,9 @@ def summary_text(p: Any) -> Text:
     _section(out, "Free places, week by week")
     line = "  ".join(f"{w.from_on:%d %b} {w.free if not w.blocked else '-'}" for w in p.weeks)
     out.append("\n" + line)
+    if getattr(p, "places_note", ""):
+        out.append("\n")
+        out.append(Text(p.places_note))
     blocked = next((w for w in p.weeks if w.blocked), None)
     if blocked:
         out.append("\n")

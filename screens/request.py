@@ -355,7 +355,7 @@ class RequestScreen(LoadingScreen):
             if comment is not None:
                 self.act(steps.sign_off, current.id, comment)
 
-        self.app.push_screen(ReasonDialog(f"Sign off {self.detail.reference}", "Comment (optional; Enter signs off):",
+        self.app.push_screen(ReasonDialog(f"Sign off {self.detail.reference}", "Comment (optional; ctrl+s signs off):",
                                           required=False, field="The comment", limit=TEXT_MAX), callback=got)
 
     def action_send_back(self) -> None:

@@ -176,3 +176,19 @@ def test_quit_question(snap_compare, store):
 def test_help_on_the_request_screen(snap_compare, store):
     rid = request_id(store, "PR-S05")
     assert snap(snap_compare, store, lambda app: app.open_request(rid), "f1")
+
+
+def test_household_record_screen(snap_compare, store):
+    hid = household_id(store, "HH-00003")
+    assert snap(snap_compare, store, lambda app: app.open_household(hid), "c")
+
+
+def test_household_record_screen_for_a_manager(snap_compare, store):
+    hid = household_id(store, "HH-00003")
+    assert snap(snap_compare, store, lambda app: app.open_household(hid), "c", user="maya.p")
+
+
+def test_availability_dialog(snap_compare, store):
+    hid = household_id(store, "HH-00003")
+    assert snap(snap_compare, store, lambda app: app.open_household(hid), "a", "h", list("+3"), "tab",
+                list("31/02"))

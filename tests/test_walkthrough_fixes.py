@@ -467,7 +467,7 @@ async def test_propose_dialog_says_how_to_reach_the_choice(tmp_path, monkeypatch
         await pilot.press("shift+tab", "s")
         await pilot.pause()
         assert app.screen.query_one("#propose-kind").value == "split_siblings"
-        assert app.screen.query_one("#propose-rationale").value == ""
+        assert app.screen.query_one("#propose-rationale").text == ""
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "DashboardScreen"

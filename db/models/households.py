@@ -33,6 +33,7 @@ class Household(SQLModel, table=True):
         sa.Index("ix_households_status_kind", "status", "kind"),
         sa.CheckConstraint("occupied_places >= 0", name="occupied_not_negative"),
         sa.CheckConstraint("age_min <= age_max", name="age_range"),
+        sa.CheckConstraint("places_unavailable >= 0", name="places_unavailable_not_negative"),
     )
     __mapper_args__ = {"version_id_col": _household_version}
 
@@ -77,12 +78,20 @@ class Household(SQLModel, table=True):
     # A connected person's temporary approval ends here unless extended once.
     approval_expires_on: dt.date | None = None
     approval_extended: bool = Field(default=False)
+    # The child a connected person came forward for: matching offers the household for that child only.
+    connected_child_id: int | None = fk("children.id", index=False)
     annual_review_due: dt.date | None = None
     dbs_expires_on: dt.date | None = None
 
     # Places filled now; moved only by a conditional UPDATE so two workers can
     # never fill the same last place (see PITFALLS.md, double booking).
     occupied_places: int = Field(default=0)
+    # Declared places "not available" (a bedroom being decorated): taken off the free
+    # places for any dates up to and including ``places_unavailable_until``.
+    places_unavailable: int = Field(default=0, sa_column=sa.Column(
+        sa.Integer, nullable=False, server_default="0"))
+    places_unavailable_reason: str | None = Field(default=None, max_length=500)
+    places_unavailable_until: dt.date | None = None
     vacant_since: dt.date | None = None  # when a place last became free
     status_changed_at: dt.datetime | None = ts_field()
     created_at: dt.datetime = created_at_field()

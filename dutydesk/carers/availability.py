@@ -8,6 +8,8 @@ with none at all when
 * the household is not approved (on hold, suspended, in assessment, resigned);
 * a connected person's temporary approval has ended before the range starts
   (up to 16 weeks, one extension of up to 8: no places after the expiry until approved);
+* places declared "not available" (a bedroom being decorated) until a date on or
+  after the range's start are taken off;
 * a declared unavailable period (holiday, break, hold) overlaps the range. A
   household away for any part of the dates cannot take the child for those
   dates, so any overlap means no place. For an open-ended range the first
@@ -39,6 +41,7 @@ from dutydesk.errors import NotFound
 TEMPORARY_APPROVAL_WEEKS = 16
 EXTENSION_WEEKS = 8
 SOON_DAYS = 30
+APPROVAL_SOON_DAYS = 14  # a temporary approval ending this soon is a serious warning (and on the dashboard)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +77,19 @@ def availability_many(session: Session, household_ids: list[int], from_on: dt.da
                       *, today: dt.date | None = None) -> dict[int, Availability]:
     from dutydesk.matching import rules as R
     from dutydesk.matching.criteria import MatchCriteria
-    from dutydesk.matching.query import D_EXPIRES, D_FREE, D_LOAD, D_MASK, D_PLACES, D_STATUS, details_select
+    from dutydesk.matching.query import D_EXPIRES, D_FREE, D_HELD, D_LOAD, D_MASK, D_PLACES, D_STATUS, details_select
 
     today = today or clock.today()
     crit = MatchCriteria(from_on=from_on, until_on=until_on)
     rows = session.execute(details_select(crit, today, household_ids)).all()
     out: dict[int, Availability] = {}
     for row in rows:
-        out[row[0]] = _from_row(row, from_on, until_on, R, D_FREE, D_LOAD, D_MASK, D_PLACES, D_STATUS, D_EXPIRES)
+        a = _from_row(row, from_on, until_on, R, D_FREE, D_LOAD, D_MASK, D_PLACES, D_STATUS, D_EXPIRES)
+        held = row[D_HELD]
+        if held and not a.blocked:
+            a = Availability(a.household_id, from_on, until_on, a.places, a.taken, a.free, a.blocked,
+                             f"{a.note} ({held} not available: declared by the carer)")
+        out[row[0]] = a
     missing = set(household_ids) - set(out)
     if missing:
         raise NotFound(f"There is no household with id {min(missing)}.")
@@ -157,7 +165,11 @@ def household_warnings(h: Household, today: dt.date | None = None) -> list[Warni
                                f"Temporary approval ended on {h.approval_expires_on:%d %b %Y}: no places until approved", True))
         else:
             ext = " (extended)" if h.approval_extended else ""
-            out.append(Warning("approval_ends", f"Temporary approval{ext} ends on {h.approval_expires_on:%d %b %Y}", False))
+            left = (h.approval_expires_on - today).days
+            soon = left <= APPROVAL_SOON_DAYS
+            when = f" (in {left} day{'s' if left != 1 else ''})" if soon else ""
+            out.append(Warning("approval_ends",
+                               f"Temporary approval{ext} ends on {h.approval_expires_on:%d %b %Y}{when}", soon))
         if h.approved_on is not None and h.approval_expires_on > temporary_approval_limit(h.approved_on, h.approval_extended):
             limit = "24 weeks with its extension" if h.approval_extended else "16 weeks"
             out.append(Warning("approval_limit", f"Temporary approval runs past the legal limit of {limit}", True))

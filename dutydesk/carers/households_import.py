@@ -16,11 +16,13 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from db.enums import HouseholdStatus
 from db.models import Place, Team
 from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Permission, require
+from dutydesk.carers import holds
 from dutydesk.carers.households_export import export_select, public_values, row_values
 from dutydesk.carers.households_read import Row, open_text, read_rows
 from dutydesk.carers.households_format import BATCH, DEFAULTS, HOUSEHOLDS, ImportRejected
@@ -116,10 +118,12 @@ def _write(desk: Desk, name: str, new: list[Row], old: list[Row]) -> ImportResul
         for i in range(0, len(old), BATCH):
             chunk = old[i:i + BATCH]
             ids = [r.existing_id for r in chunk]
-            stmt = export_select().where(HOUSEHOLDS.c.id.in_(ids))
+            stmt = export_select().add_columns(HOUSEHOLDS.c.version).where(HOUSEHOLDS.c.id.in_(ids))
             if not desk.db.is_sqlite:
                 stmt = stmt.with_for_update(of=HOUSEHOLDS)
             current = {row.id: row for row in s.execute(stmt).all()}
+            # Checked again in this transaction: an allegation raised since the file was read holds too.
+            held = holds.held_households(s, ids)
             for r in chunk:
                 row = current.get(r.existing_id)
                 if row is None:
@@ -133,6 +137,10 @@ def _write(desk: Desk, name: str, new: list[Row], old: list[Row]) -> ImportResul
                 if not changes:
                     unchanged += 1
                     continue
+                if "status" in changes and r.values["status"] is HouseholdStatus.APPROVED and r.existing_id in held:
+                    raise Conflict(f"Household {r.reference} (line {r.line}) was put on hold by allegation "
+                                   f"{held[r.existing_id]} while importing; an import cannot lift it. Nothing was "
+                                   "imported; type on_hold for it and run the import again.")
                 values = db_values({k: r.values[k] for k in changes}, teams, place_ids)
                 if "status" in changes:
                     values["status_changed_at"] = now
@@ -142,7 +150,8 @@ def _write(desk: Desk, name: str, new: list[Row], old: list[Row]) -> ImportResul
                 )
                 updated += 1
                 events.append(("household.updated", "households", r.existing_id,
-                               {"reference": r.reference, "source": name, "line": r.line, "changes": changes}))
+                               {"reference": r.reference, "source": name, "line": r.line, "changes": changes,
+                                "version": row.version + 1}))
         if events:
             audit.record_many(s, desk.actor, events, at=now)
             audit.record(s, desk.actor, "households.imported", "households", "import",

@@ -34,6 +34,10 @@ from dutydesk.carers.households_format import (
     shown,
     unformula,
 )
+from db.household_keys import reference_key
+from db.models import Allegation, Child, Placement
+from db.enums import AllegationStatus
+from dutydesk.carers.household_rules import status_words
 from dutydesk.errors import InvalidInput
 from dutydesk.places import reference_places
 from dutydesk.text import clean
@@ -109,7 +113,10 @@ class _Lookups:
     place_by_name: dict[str, str]  # lower name -> name
     place_by_district: dict[str, str]  # postcode district -> name (first by name)
     places_missing: bool  # the store has no places yet: they are added on import
-    existing: dict[str, tuple[int, int, int, int]]  # reference -> (id, occupied_places, age_min, age_max)
+    # reference_key(reference) -> (id, occupied_places, age_min, age_max, status, stored reference)
+    existing: dict[str, tuple[int, int, int, int, str, str]]
+    held: dict[int, str]  # household id -> the open allegation holding it
+    placed: dict[int, list[str]]  # household id -> its current placements, worded
 
 
 def _lookups(desk: Desk) -> _Lookups:
@@ -120,17 +127,28 @@ def _lookups(desk: Desk) -> _Lookups:
         if missing:
             places = [(p.name, p.postcode_district) for p in reference_places()]
         existing = {
-            ref: (hid, occ, lo, hi)
-            for ref, hid, occ, lo, hi in s.execute(
+            reference_key(ref): (hid, occ, lo, hi, status, ref)
+            for ref, hid, occ, lo, hi, status in s.execute(
                 sa.select(HOUSEHOLDS.c.reference, HOUSEHOLDS.c.id, HOUSEHOLDS.c.occupied_places,
-                          HOUSEHOLDS.c.age_min, HOUSEHOLDS.c.age_max)
+                          HOUSEHOLDS.c.age_min, HOUSEHOLDS.c.age_max, HOUSEHOLDS.c.status)
             ).all()
         }
+        held: dict[int, str] = {}
+        for hid, ref in s.execute(sa.select(Allegation.household_id, Allegation.reference)
+                                  .where(Allegation.status == AllegationStatus.OPEN)
+                                  .order_by(Allegation.raised_at, Allegation.id)).all():
+            held.setdefault(hid, ref)
+        placed: dict[int, list[str]] = {}
+        for hid, ref, first, last in s.execute(
+                sa.select(Placement.household_id, Placement.reference, Child.first_name, Child.last_name)
+                .join(Child, Child.id == Placement.child_id).where(Placement.ended_on.is_(None))
+                .order_by(Placement.starts_on, Placement.id)).all():
+            placed.setdefault(hid, []).append(f"{ref} ({first} {last})")
     by_district: dict[str, str] = {}
     for pname, district in sorted(places):
         if district:
             by_district.setdefault(district.upper(), pname)
-    return _Lookups(teams, {n.lower(): n for n, _ in places}, by_district, missing, existing)
+    return _Lookups(teams, {n.lower(): n for n, _ in places}, by_district, missing, existing, held, placed)
 
 
 def _parse_row(line: int, keys: list[str], cells: list[str], look: _Lookups, problems: list[Problem],
@@ -164,7 +182,7 @@ def _parse_row(line: int, keys: list[str], cells: list[str], look: _Lookups, pro
         values[key] = BLANK[key] if key in blank and key in BLANK else parsed
 
     ref = values.get("reference")
-    current = look.existing.get(ref) if ref is not None else None
+    current = look.existing.get(reference_key(ref)) if ref is not None else None
 
     # Lookups against the store.
     team = values.get("team")
@@ -227,6 +245,13 @@ def _parse_row(line: int, keys: list[str], cells: list[str], look: _Lookups, pro
                     f"dutydesk records {current[1]} child(ren) placed there now; an import cannot change that",
                     f"placements change it; leave the cell blank or type {current[1]}"))
             del values["occupied_places"]
+        if "status" in values and "status" not in bad:
+            # A stale export must not lift an allegation hold, nor resign a household with a child placed.
+            before = HouseholdStatus(current[4])
+            problem = status_words(before, values["status"], look.held.get(current[0]), look.placed.get(current[0], []))
+            if problem:
+                problems.append(Problem(line, "status", f"{current[5]} cannot become {values['status'].value}: {problem}",
+                                        f"type {before.value} to keep its status"))
     if len(problems) > start or ref is None:
         return None
     return Row(line, ref, values, current[0] if current is not None else None)
@@ -264,10 +289,11 @@ def read_rows(desk: Desk, text: IO[str], name: str, update: bool) -> tuple[list[
                     else "add the missing values, or empty cells, so every line has the same columns"))
                 continue
             row = _parse_row(start, keys, cells, look, problems, update)
-            ref = unformula(clean(cells[keys.index("reference")]))
+            typed_ref = unformula(clean(cells[keys.index("reference")]))
+            ref = reference_key(typed_ref)
             if ref:
                 if ref in first_line:
-                    problems.append(Problem(start, "reference", f"{ref} is also on line {first_line[ref]}",
+                    problems.append(Problem(start, "reference", f"{typed_ref} is also on line {first_line[ref]}",
                                             "each household may appear only once in a file"))
                     row = None
                 else:

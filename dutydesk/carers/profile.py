@@ -135,6 +135,7 @@ class HouseholdProfile:
     allegations: list[AllegationLine]
     warnings: list[str]
     history: list[ConsideredFor]
+    places_note: str = ""  # places declared not available, until when and why
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -207,8 +208,16 @@ def household_profile(db: Database, ref_or_id: str | int, *, today: dt.date | No
         approval_extended=h.approval_extended, annual_review_due=h.annual_review_due, dbs_expires_on=h.dbs_expires_on,
         vacant_since=h.vacant_since, vacant_days=(today - h.vacant_since).days if h.vacant_since else None,
         placements=placements, weeks=weeks, unavailable=periods, allegations=allegations, warnings=warnings,
-        history=history,
+        history=history, places_note=_places_note(h, today),
     )
+
+
+def _places_note(h: Household, today: dt.date) -> str:
+    n, until = h.places_unavailable, h.places_unavailable_until
+    if not n or until is None or until < today:
+        return ""
+    why = f": {h.places_unavailable_reason}" if h.places_unavailable_reason else ""
+    return f"{n} place{'s' if n != 1 else ''} not available until {until:%d %b %Y}{why}"
 
 
 def considered_for(session: Session, household_id: int, *, limit: int = HISTORY_LIMIT) -> list[ConsideredFor]:

@@ -40,7 +40,7 @@ def users_group() -> None:
 
 @main_group.group("households")
 def households_group() -> None:
-    """Foster carer households: import, export, search, show."""
+    """Foster carer households: add, edit, status, availability, import, export, search, show."""
 
 
 @main_group.group("calls")
@@ -51,6 +51,11 @@ def calls_group() -> None:
 @main_group.group("requests")
 def requests_group() -> None:
     """Placement requests through the duty process."""
+
+
+@main_group.group("allegations")
+def allegations_group() -> None:
+    """Allegations and concerns against households: log, timeline, outcome, the hold."""
 
 
 @main_group.group("audit")

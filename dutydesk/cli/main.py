@@ -14,11 +14,13 @@ from dutydesk.errors import DeskError
 
 # Each module attaches its commands to a group on import.
 from dutydesk.cli import (  # noqa: F401,E402
+    allegations_cmds,
     audit_cmds,
     calls_cmds,
     db_cmds,
     demo_cmd,
     households_cmds,
+    households_edit_cmds,
     households_search_cmds,
     report_cmds,
     requests_cmds,

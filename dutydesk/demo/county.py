@@ -242,6 +242,7 @@ class HH:
             "annual_review_due": self.annual_review_due, "dbs_expires_on": self.dbs_expires_on,
             "occupied_places": self.occupied, "vacant_since": self.vacant_since,
             "status_changed_at": self.status_changed_at, "created_at": self.created_at, "version": 1,
+            "places_unavailable": 0,
         }
 
 

@@ -57,6 +57,14 @@ def free_places_sql(households: Any, load: Any = None) -> sa.ColumnElement[int]:
     return c.places - (c.occupied_places if load is None else load)
 
 
+def held_back_sql(households: Any, from_on: Any) -> sa.ColumnElement[int]:
+    """Places declared "not available" (a bedroom being decorated) for dates starting ``from_on``:
+    taken off the free places while ``places_unavailable_until`` has not passed by then."""
+    c = households.c
+    return sa.case((sa.and_(c.places_unavailable_until.is_not(None), c.places_unavailable_until >= from_on),
+                    c.places_unavailable), else_=0)
+
+
 def vacancy_sql(households: Any) -> sa.ColumnElement[bool]:
     """The households with a free place now: approved, and fewer children than places."""
     c = households.c

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import Integer, String, type_coerce
 from sqlmodel import Session
 
-from db.models import Child, Place, Placement
+from db.models import Child, Household, Place, Placement
 from dutydesk import clock
 from dutydesk.matching.criteria import MatchCriteria
 from dutydesk.matching.query import candidate_select
@@ -31,6 +31,7 @@ from dutydesk.matching.weights import Weights, load_weights
 from dutydesk.places import haversine_km
 
 PL = Placement.__table__
+H = Household.__table__
 C = Child.__table__
 
 
@@ -66,6 +67,8 @@ def continuity(session: Session, child_ids: tuple[int, ...], family_keys: tuple[
     if child_ids:
         child_homes = set(session.execute(
             sa.select(PL.c.household_id).where(PL.c.child_id.in_(child_ids)).distinct()).scalars())
+        # A connected person who came forward for this child (scenario 8) is known to them too.
+        child_homes |= set(session.execute(sa.select(H.c.id).where(H.c.connected_child_id.in_(child_ids))).scalars())
     if family_keys:
         stmt = (
             sa.select(PL.c.household_id).select_from(PL.join(C, C.c.id == PL.c.child_id))

@@ -44,7 +44,7 @@ W_ALLEGATION = 8
 # the households being explained.
 I_ID, I_REF, I_NAME, I_KIND, I_MASK, I_PLACE, I_FREE, I_LOAD, I_VACANT, I_WARN, I_LANG, I_REL, I_ETH = range(13)
 D_ID, D_STATUS, D_PLACES, D_LOAD, D_FREE, D_AGEMIN, D_AGEMAX, D_GENDER, D_SPECS, D_OTHERS, D_EXPIRES, D_UNAV, \
-    D_PLACE, D_MASK = range(14)
+    D_PLACE, D_MASK, D_HELD = range(15)
 
 
 
@@ -123,7 +123,8 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
         load = capacity.counter_or_overlapping(H, occ_n)
     else:
         load = occ_n
-    free = capacity.free_places_sql(H, load)
+    held = capacity.held_back_sql(H, from_on)
+    free = capacity.free_places_sql(H, load) - held
     kind = type_coerce(H.c.kind, String)
     status = type_coerce(H.c.status, String)
     specs = type_coerce(H.c.specialisms, Integer)
@@ -176,7 +177,7 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
     )
     source = H.outerjoin(occ, occ.c.hid == H.c.id).outerjoin(unav, unav.c.hid == H.c.id)
     return source, dict(mask=mask, warn=warn, free=free, load=load, kind=kind, status=status, specs=specs,
-                        unav=unav.c.n)
+                        unav=unav.c.n, held=held)
 
 
 def candidate_select(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float],
@@ -264,7 +265,7 @@ def _detail_columns(x: dict[str, Any]) -> list[Any]:
     return [
         H.c.id, x["status"], H.c.places, x["load"], x["free"], H.c.age_min, H.c.age_max,
         type_coerce(H.c.gender_terms, String), x["specs"], H.c.other_children_ages,
-        type_coerce(H.c.approval_expires_on, String), x["unav"], H.c.place_id, x["mask"],
+        type_coerce(H.c.approval_expires_on, String), x["unav"], H.c.place_id, x["mask"], x["held"],
     ]
 
 

@@ -34,6 +34,8 @@ from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Permission, can, require
 from dutydesk.labels import label
 from dutydesk.matching import capacity
+from dutydesk.overview import waiting
+from dutydesk.overview.waiting import LIST_MAX, WaitingItem
 from dutydesk.overview.light_tables import (
     Call,
     Callback,
@@ -80,7 +82,6 @@ def has_call_draft(desk: Desk) -> bool:
         ).first() is not None
 
 
-LIST_MAX = 20
 
 URGENCY_ORDER = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.PLANNED: 2}
 
@@ -113,15 +114,6 @@ class VacancyLine:
 
     def days_waiting(self, today: dt.date) -> int | None:
         return None if self.vacant_since is None else (today - self.vacant_since).days
-
-
-@dataclass(frozen=True)
-class WaitingItem:
-    kind: str  # "decision", "request", "callback"
-    id: int  # the record to open (for a decision: its request)
-    title: str
-    detail: str
-    since: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -300,6 +292,9 @@ def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
                 kind="decision", id=rid, title=f"Sign off {ref}",
                 detail=f"{'placed, retrospective' if retro else label(kind)} by {who}", since=at_,
             ))
+        line = waiting.allegation_steps(s, clock.local(at).date())
+        if line is not None:
+            items.append(line)
     if actor.user_id is not None:
         rows = s.execute(
             sa.select(Decision.request_id, PlacementRequest.reference, Decision.returned_at)
@@ -334,6 +329,7 @@ def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
         ).all()
         for cid, summary, due in cbs:
             items.append(WaitingItem(kind="callback", id=cid, title="Overdue callback", detail=summary, since=due))
+    items += waiting.approvals_ending(s, clock.local(at).date())
     return items[:LIST_MAX]
 
 

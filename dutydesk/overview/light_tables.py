@@ -15,7 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
-from db.enums import CallbackStatus, CallCategory, CallerType, DecisionKind, DecisionStatus, PlacementType, RequestState, Urgency
+from db.enums import (AllegationStatus, CallbackStatus, CallCategory, CallerType, DecisionKind, DecisionStatus,
+                      HouseholdKind, HouseholdStatus, PlacementType, RequestState, Urgency)
 
 
 class _UTC(TypeDecorator[dt.datetime]):
@@ -62,6 +63,8 @@ def table(table_name: str, /, **columns: Any) -> Table:
 
 _I, _S, _UT = sa.Integer, sa.String, _UTC()
 Team = table("teams", id=_I, name=_S)
+Household = table("households", id=_I, reference=_S, name=_S, kind=_enum(HouseholdKind),
+                  status=_enum(HouseholdStatus), approval_expires_on=sa.Date)
 User = table("users", id=_I, full_name=_S)
 Child = table("children", id=_I, first_name=_S, last_name=_S, date_of_birth=sa.Date)
 RequestChild = table("request_children", request_id=_I, child_id=_I)
@@ -83,3 +86,6 @@ Callback = table(
     summary=_S, status=_enum(CallbackStatus), snooze_reason=_S, snooze_count=_I, done_at=_UT,
 )
 Draft = table("drafts", user_id=_I, kind=_S)
+
+Allegation = table("allegations", id=_I, reference=_S, household_id=_I, status=_enum(AllegationStatus))
+AllegationStepDue = table("allegation_steps", allegation_id=_I, due_on=sa.Date, done_at=_UT)

@@ -4,7 +4,7 @@ Placing is atomic (PITFALLS.md, "Double booking"): in one short write
 transaction the household's occupied places are raised by a conditional
 
     UPDATE households SET occupied_places = occupied_places + :n
-     WHERE id = :id AND occupied_places + :n <= places AND status = 'approved'
+     WHERE id = :id AND occupied_places + :n <= places AND status = 'approved' (and no ended temporary approval)
 
 checked by its row count, and the placement rows are inserted with the lowest
 free place numbers. Two workers can never fill the same last place: on SQLite
@@ -201,6 +201,7 @@ def place(
                 _hh.c.id == decision.household_id,
                 _hh.c.occupied_places + n <= _hh.c.places,
                 _hh.c.status == HouseholdStatus.APPROVED.value,
+                sa.or_(_hh.c.approval_expires_on.is_(None), _hh.c.kind != "connected_person", _hh.c.approval_expires_on >= day),
             )
             .values(
                 occupied_places=_hh.c.occupied_places + n,
@@ -212,6 +213,8 @@ def place(
             s.refresh(household)
             if household.status != HouseholdStatus.APPROVED:
                 why = f"is {label(household.status)} now"
+            elif household.approval_expires_on is not None and household.approval_expires_on < day:
+                why = f"has no approval now (temporary approval ended on {household.approval_expires_on:%d %b %Y})"
             else:
                 why = "has no free place any more"
             lost = f"{household.name} {why}; {req.reference} is back to contacting carers: return to the search."

@@ -1,0 +1,181 @@
+"""The availability dialog: a carer rings to say the household is away (scenario 13).
+
+Opened from the household profile (key a) and from the call form when the call
+is about carer availability (ctrl+u). The kind by one key (h holiday, b break,
+o on hold, x other), the first and last day away (DD/MM/YYYY, today, +N) and
+the reason; each field is checked as it is typed, and ctrl+s calls
+``dutydesk.carers.availability_edit.add_period`` in a thread worker. A refusal
+shows in the dialog in the service's words and everything typed stays. On
+success the dialog returns the recorded period; the next search rules the
+household out for those dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from dutydesk.enums import UnavailableKind
+from dutydesk.labels import label
+from screens.pickers import KeyChoice, KeyOption
+
+KINDS = [KeyOption(key, kind.value, label(kind)) for key, kind in
+         zip("hbox", (UnavailableKind.HOLIDAY, UnavailableKind.BREAK, UnavailableKind.HOLD, UnavailableKind.OTHER),
+             strict=True)]
+
+
+def read_day(text: str, what: str) -> tuple[dt.date | None, str]:
+    """(the day, "") or (None, what is wrong), as the call form reads days."""
+    from dutydesk.calls.typed import parse_day
+    from dutydesk.errors import InvalidInput
+
+    try:
+        day = parse_day(text, what=what)
+    except InvalidInput as err:
+        return None, str(err)
+    if day is None:
+        return None, f"{what}: type a day, for example 'today', '+3' or 04/12/2026."
+    return day, ""
+
+
+class AvailabilityDialog(ModalScreen[Any]):
+    """Record that a household is not available for some dates. ctrl+s saves; escape cancels."""
+
+    CSS_PATH = "availability.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save period", priority=True, id="availability.save"),
+        Binding("escape", "cancel", "Cancel", id="availability.cancel"),
+    ]
+
+    class Saved(Message):
+        def __init__(self, period: Any) -> None:
+            super().__init__()
+            self.period = period
+
+    class Refused(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, household_id: int, household_name: str) -> None:
+        super().__init__()
+        self.household_id = household_id
+        self.household_name = household_name
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="availability-box"):
+            title = Text("Not available: ", style="bold")
+            title.append(Text(self.household_name))
+            yield Static(title, classes="dialog-title", markup=False)
+            yield Static("What (one key): h holiday, b break, o on hold, x other", classes="dialog-prompt",
+                         markup=False)
+            yield KeyChoice(KINDS, id="av-kind")
+            yield Static("First day away (DD/MM/YYYY, today, +3):", classes="dialog-prompt", markup=False)
+            yield Input(id="av-from", compact=True)
+            yield Static("Last day away:", classes="dialog-prompt", markup=False)
+            yield Input(id="av-until", compact=True)
+            yield Static("Reason (what the carer said):", classes="dialog-prompt", markup=False)
+            yield Input(placeholder="for example: family holiday in Spain", id="av-reason", compact=True)
+            yield Static("", id="av-error", classes="dialog-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#av-kind").focus()
+
+    def _error(self, text: str) -> None:
+        self.query_one("#av-error", Static).update(Content(text))
+
+    def problem(self) -> tuple[str, str]:
+        """(what is wrong, the field to go to), or ("", "") when it may be saved."""
+        if self.query_one("#av-kind", KeyChoice).value is None:
+            return "Choose what it is: h holiday, b break, o on hold, x other.", "#av-kind"
+        start, why = read_day(self.query_one("#av-from", Input).value, "First day")
+        if start is None:
+            return why, "#av-from"
+        end, why = read_day(self.query_one("#av-until", Input).value, "Last day")
+        if end is None:
+            return why, "#av-until"
+        if end < start:
+            return f"The last day ({end:%d %b}) is before the first ({start:%d %b}); swap them?", "#av-until"
+        if not self.query_one("#av-reason", Input).value.strip():
+            return "Say why (what the carer said); the reason is kept with the period.", "#av-reason"
+        return "", ""
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        # Validate as the worker types, but only the fields already filled in.
+        if not event.value.strip():
+            self._error("")
+            return
+        if event.input.id in ("av-from", "av-until"):
+            _day, why = read_day(event.value, "First day" if event.input.id == "av-from" else "Last day")
+            self._error(why)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "av-reason":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        if self.busy:
+            return
+        problem, where = self.problem()
+        if problem:
+            self._error(problem)
+            self.query_one(where).focus()
+            return
+        start, _ = read_day(self.query_one("#av-from", Input).value, "First day")
+        end, _ = read_day(self.query_one("#av-until", Input).value, "Last day")
+        self.busy = True
+        self._error("Saving…")
+        self.record(self.app.desk, self.query_one("#av-kind", KeyChoice).value, start, end,
+                    self.query_one("#av-reason", Input).value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="availability")
+    def record(self, desk: Any, kind: str, start: dt.date, end: dt.date, reason: str) -> None:
+        from dutydesk.carers.availability_edit import add_period
+        from dutydesk.errors import DeskError
+
+        try:
+            period = add_period(desk, self.household_id, kind, start, end, reason)
+        except DeskError as err:
+            self.post_message(self.Refused(str(err)))
+            return
+        self.post_message(self.Saved(period))
+
+    def on_availability_dialog_refused(self, message: Refused) -> None:
+        self.busy = False
+        self._error(message.text)
+
+    def on_availability_dialog_saved(self, message: Saved) -> None:
+        self.dismiss(message.period)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.busy = False
+            failed = getattr(self.app, "worker_failed", None)
+            if failed is not None:
+                failed(event.worker)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def saved_message(period: Any) -> str:
+    return (f"Recorded: {label(period.kind)} {period.starts_on:%a %d %b} to {period.ends_on:%a %d %b}. "
+            "Searches for those dates rule the household out.")

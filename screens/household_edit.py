@@ -1,0 +1,192 @@
+"""The household record at 80x24: identity, status, terms of approval, facts and dates, by keyboard.
+
+One line per field, typed as the households CSV takes it ("emergency; short
+term", "yes", "3; 7", 2027-03-16); each is checked as it is typed by the
+service's own reader (``dutydesk.carers.household_values.check_field``), and a
+field the signed-in role may not change is shown but cannot be typed in (a duty
+worker records facts; terms, status and dates need a manager). ctrl+s saves the
+fields that changed, with the reason, through ``household_edit.edit_household``
+in a worker. A refusal (a bad value, the allegation hold, a child still placed,
+or someone else having saved first: "the record changed", with what) is shown
+and everything typed stays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Input, Label, Static
+
+from dutydesk.carers.household_rules import EDITABLE, may_change
+from dutydesk.carers.household_values import FIELD_WORDS, check_field, typed_text
+from screens.loading import LoadingScreen, Outcome
+
+
+def _save(desk: Any, household_id: int, typed: dict[str, str], reason: str, version: int,
+          seen: dict[str, Any]) -> Outcome:
+    from dutydesk.carers.household_edit import edit_household
+    from dutydesk.carers.household_values import FieldProblems
+
+    try:
+        saved = edit_household(desk, household_id, typed, reason=reason, version=version, seen=seen)
+    except FieldProblems as err:
+        return Outcome(str(err), False, err.problems)
+    if not saved.changed:
+        return Outcome("Nothing changed: the record already reads so.", True, saved)
+    return Outcome(f"Saved {saved.record.reference}: {', '.join(FIELD_WORDS[f].lower() for f in saved.changes)}.",
+                   True, saved)
+
+
+class HouseholdEditScreen(LoadingScreen):
+    """Change a household's record, each change with its reason."""
+
+    CSS_PATH = "household_edit.tcss"
+    HELP_TITLE = "Household record"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="household_edit.save"),
+        Binding("escape", "back", "Back", id="household_edit.back"),
+    ]
+
+    def __init__(self, household_id: int) -> None:
+        super().__init__()
+        self.household_id = household_id
+        self.record: Any = None
+        self._shown: dict[str, str] = {}  # what each field was filled with
+
+    def compose(self) -> ComposeResult:
+        yield Static("Opening the record…", id="edit-title", markup=False)
+        with VerticalScroll(id="edit-form"):
+            for field in EDITABLE:
+                yield Horizontal(Label(FIELD_WORDS[field], classes="edit-label", markup=False),
+                                 Input(id=f"f-{field}", compact=True, disabled=True), classes="edit-row")
+            yield Horizontal(Label("Reason", classes="edit-label", markup=False),
+                             Input(id="f-reason", compact=True, placeholder="why: what the carer or panel said"),
+                             classes="edit-row")
+        yield Static("", id="edit-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def load_args(self) -> tuple[Any, ...]:
+        return (self.household_id,)
+
+    def fetch(self, desk: Any, household_id: int) -> Any:
+        from dutydesk.carers.household_edit import load
+
+        return load(desk, household_id)
+
+    def show(self, record: Any) -> None:
+        first = self.record is None
+        self.record = record
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(f"{record.reference} ", style="bold")
+        title.append(Text(str(record.values.get("name") or "")))
+        title.append(f"  record, version {record.version}")
+        self.query_one("#edit-title", Static).update(title)
+        self._fill(force=first)
+        if first and not all(may_change(self.desk.actor, f) for f in EDITABLE):
+            self.say("The greyed fields (terms, status, dates, identity) need a manager; you can change "
+                     "the household's facts. ctrl+s saves, with a reason.")
+        if first:
+            target = next((i for i in self.query(Input) if not i.disabled), None)
+            if target is not None:
+                target.focus()
+
+    def _fill(self, *, force: bool) -> None:
+        """Put the stored values in the fields; untouched ones only, unless ``force``."""
+        actor = self.desk.actor
+        for field in EDITABLE:
+            box = self.query_one(f"#f-{field}", Input)
+            text = typed_text(self.record.values.get(field), field)
+            if force or box.value == self._shown.get(field, box.value):
+                box.value = text
+                box.remove_class("-invalid")
+            self._shown[field] = text
+            box.disabled = not may_change(actor, field)
+
+    def changed_fields(self) -> dict[str, str]:
+        return {f: self.query_one(f"#f-{f}", Input).value for f in EDITABLE
+                if self.query_one(f"#f-{f}", Input).value != self._shown.get(f)}
+
+    def unsaved_changes(self) -> str | None:
+        return "The household record you are changing is not saved." if self.changed_fields() else None
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#edit-status", Static)
+        status.update(Text(text, overflow="ellipsis"))
+        status.set_class(error, "-error")
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        field = (event.input.id or "")[2:]
+        if field not in FIELD_WORDS or not event.input.has_focus:
+            return  # a field filled from the store, not typed: nothing to say
+        problem = check_field(field, event.value)
+        event.input.set_class(problem is not None, "-invalid")
+        self.say(f"{FIELD_WORDS[field]}: {problem}" if problem else "", error=problem is not None)
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "f-reason":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        if self.record is None:
+            return
+        typed = self.changed_fields()
+        if not typed:
+            self.say("Nothing to save: change a field first.")
+            return
+        wrong = {f: p for f, v in typed.items() if (p := check_field(f, v))}
+        if wrong:
+            self._mark(wrong)
+            return
+        reason = self.query_one("#f-reason", Input).value
+        if not reason.strip():
+            self.say("Say why (the reason is kept with the change), then ctrl+s.", error=True)
+            self.query_one("#f-reason", Input).focus()
+            return
+        self.say("Saving…")
+        seen = {f: self.record.values.get(f) for f in EDITABLE}
+        self.act(_save, self.household_id, typed, reason, self.record.version, seen)
+
+    def _mark(self, problems: dict[str, str]) -> None:
+        for field in problems:
+            self.query_one(f"#f-{field}", Input).add_class("-invalid")
+        field, problem = next(iter(problems.items()))
+        self.say(f"{FIELD_WORDS.get(field, field)}: {problem}", error=True)
+        self.query_one(f"#f-{field}", Input).focus()
+
+    def acted(self, outcome: Outcome) -> None:
+        if outcome.ok:
+            self._fill(force=True)
+            self.query_one("#f-reason", Input).value = ""
+            self.say(outcome.message)
+        elif isinstance(outcome.value, dict):
+            self._mark(outcome.value)
+        else:
+            self.say(outcome.message, error=True)
+        super().acted(outcome)
+
+    def action_back(self) -> None:
+        from screens.dialogs import ConfirmDialog
+
+        if not self.changed_fields():
+            self.app.pop_screen()
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmDialog(["Leave without saving your changes to this household?"],
+                                           hint="y leaves (the changes are lost), n stays"), callback=answered)
