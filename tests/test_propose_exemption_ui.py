@@ -55,7 +55,7 @@ async def test_over_the_usual_limit_is_shown_before_proposing_and_text_survives(
         # Refused without an exemption: back in the dialog, the rationale as typed, the reason said.
         assert type(app.screen).__name__ == "ProposeDialog", text
         assert "outside its terms of approval" in text
-        assert app.screen.query_one("#propose-rationale").value == "Only home that keeps all four together tonight."
+        assert app.screen.query_one("#propose-rationale").text == "Only home that keeps all four together tonight."
         await type_text(pilot, "Keeps the group together; manager agreed by phone.")
         await pilot.press("ctrl+s")
         await settle(pilot)

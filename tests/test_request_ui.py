@@ -255,7 +255,7 @@ async def test_guards_are_shown_in_the_desks_words(tmp_path, monkeypatch):
         # with the rationale as typed (issue 9); escape leaves it.
         assert "recorded as declined by carer" in said(app)
         assert type(app.screen).__name__ == "ProposeDialog"
-        assert app.screen.query_one("#propose-rationale").value == "Only carer available."
+        assert app.screen.query_one("#propose-rationale").text == "Only carer available."
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("c")  # close unmet: categories by key, resolution by key
