@@ -361,6 +361,22 @@ class CallFormScreen(AddsChildren, KeepsDrafts, DeskScreen):
         self.app.pop_screen()
 
     def action_discard(self) -> None:
+        from dutydesk.calls.drafts import has_content
+        from screens.dialogs import ConfirmDialog
+
+        if not has_content(self.snapshot()):
+            self._discard()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._discard()
+
+        # A filled-in call is never thrown away by one key: F8 asks first (escape keeps it as a draft).
+        self.app.push_screen(ConfirmDialog(["Discard this call? What you typed is thrown away, no draft kept."]),
+                             callback=answered)
+
+    def _discard(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._dirty = False
