@@ -214,11 +214,15 @@ class FinderScreen(DeskScreen):
         self.total, self.capped, self.page_offset = message.total, message.capped, message.start
         cursor = message.cursor if message.cursor >= 0 else len(message.rows) - 1
         empty = ("No household matches the filter." if self.query_one("#finder-filter", Input).value
-                 else ("No household can take the child: see the ruled-out list (x)." if self.view == "ranked"
+                 else (f"No household can take {self._who()}: see the ruled-out list (x)." if self.view == "ranked"
                        else "No household was ruled out."))
         self.query_one(ResultList).show(message.rows, cursor, empty)
         self._update_counts()
         self._update_detail()
+
+    def _who(self) -> str:
+        many = self.criteria is not None and getattr(self.criteria, "children", 1) > 1
+        return "the children" if many else "the child"
 
     def _update_counts(self) -> None:
         r = self.result
@@ -227,7 +231,7 @@ class FinderScreen(DeskScreen):
         shown = f"{self.page_offset + 1}-{self.page_offset + len(self.query_one(ResultList).rows)}" if self.query_one(ResultList).rows else "0"
         of = f"{self.total:,}{'+' if self.capped else ''}"
         view = "Ranked" if self.view == "ranked" else "Ruled out"
-        text = Text(f"{view} {shown} of {of}  ·  {len(r.ranked):,} can take the child, "
+        text = Text(f"{view} {shown} of {of}  ·  {len(r.ranked):,} can take {self._who()}, "
                     f"{len(r.excluded):,} ruled out", no_wrap=True, overflow="ellipsis")
         self.query_one("#finder-counts", Static).update(text)
 

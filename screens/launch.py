@@ -40,11 +40,19 @@ class LaunchRequest:
 
 def run_app(ctx: Launchable) -> None:
     """Run the desk until the user quits; exit with the app's return code if it is not 0."""
+    import sys
+
+    headless = os.environ.get(ENV_HEADLESS) == "1"
+    if not headless and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # With no terminal the app read nothing and spun at 70% CPU: say what it needs instead.
+        print("dutydesk: the desk needs a terminal (keyboard and screen); this one has none. Run it in a "
+              "terminal or over 'ssh -t', or use a command such as 'dutydesk calls list'.", file=sys.stderr)
+        raise SystemExit(2)
     from screens.app import DutyDeskApp
 
     app = DutyDeskApp(url=ctx.url, as_user=ctx.as_user, db_value=getattr(ctx, "db_value", None))
     try:
-        app.run(headless=os.environ.get(ENV_HEADLESS) == "1")
+        app.run(headless=headless)
     finally:
         if app.desk is not None:
             app.desk.close()

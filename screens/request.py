@@ -31,7 +31,7 @@ from dutydesk.labels import contact_status
 from dutydesk.requests import actions as steps
 from dutydesk.requests.limits import REASON_MAX, TEXT_MAX
 from screens.dialogs import Closing, CloseUnmetDialog, ConfirmDialog, Proposal, ProposeDialog, ReasonDialog
-from screens.loading import LoadingScreen
+from screens.loading import LoadingScreen, Outcome
 from screens.request_text import (
     carer_cells,
     carer_detail_text,
@@ -56,6 +56,16 @@ class RequestData:
     detail: Any
     rows: list[Any]
     timeline: tuple[Any, ...]
+
+
+def propose_keeping_text(desk: Any, proposal: Proposal, *args: Any, **kwargs: Any) -> Outcome:
+    """Propose; a refusal carries the proposal back so the dialog can reopen with its text."""
+    from dutydesk.errors import DeskError
+
+    try:
+        return Outcome(steps.propose(desk, *args, **kwargs))
+    except DeskError as err:
+        return Outcome(str(err), False, proposal)
 
 
 CARER_COLUMNS = ("rank", "name", "score", "status", "tries", "free")
@@ -279,16 +289,25 @@ class RequestScreen(LoadingScreen):
                                           f"{contact_status(row.status)} was recorded by mistake. Why?",
                                           limit=REASON_MAX), callback=got)
 
-    def action_propose(self) -> None:
+    def action_propose(self, given: Proposal | None = None, refusal: str = "") -> None:
         row = self._row()
 
         def got(p: Proposal | None) -> None:
             if p is None:
                 return
             hid = row.household_id if (row is not None and p.kind == "place") else None
-            self.act(steps.propose, self.request_id, p.kind, p.rationale, p.exemption, household_id=hid)
+            self.act(propose_keeping_text, p, self.request_id, p.kind, p.rationale, p.exemption, household_id=hid)
 
-        self.app.push_screen(ProposeDialog(row.household_name if row else None), callback=got)
+        exemption = row.needs_exemption if row is not None else ""
+        self.app.push_screen(ProposeDialog(row.household_name if row else None, given=given,
+                                           needs_exemption=exemption, refusal=refusal), callback=got)
+
+    def acted(self, outcome: Outcome) -> None:
+        super().acted(outcome)
+        if not outcome.ok and isinstance(outcome.value, Proposal):
+            # Refused (outside terms with no exemption, a household no longer free...): the dialog comes
+            # back with what was typed and the reason, so nothing is typed twice.
+            self.action_propose(outcome.value, outcome.message)
 
     def action_place(self) -> None:
         d = self.detail
