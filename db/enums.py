@@ -188,6 +188,44 @@ class AllegationEventKind(StrEnum):
     STRATEGY_MEETING = "strategy_meeting"
     NOTE = "note"
     OUTCOME = "outcome"
+    LADO_DECISION = "lado_decision"
+    REVIEW = "review"
+    CARER_SUPPORT = "carer_support"
+    HOLD_LIFTED = "hold_lifted"
+    ADDENDUM = "addendum"
+
+
+class AllegationCategory(StrEnum):
+    HARM = "harm"  # an allegation of harm: the household is held at once
+    STANDARDS = "standards"  # a standards-of-care concern
+    COMPLAINT = "complaint"
+
+
+class AllegationParty(StrEnum):
+    """Who has been told of an allegation."""
+
+    LADO = "lado"
+    SOCIAL_WORKER = "social_worker"
+    POLICE = "police"
+    OFSTED = "ofsted"
+
+
+class SafetyDecision(StrEnum):
+    """The initial safety decision for a child placed in the household."""
+
+    REMAIN = "remain"
+    MOVE = "move"
+    UNDER_REVIEW = "under_review"
+
+
+class AllegationStep(StrEnum):
+    """The steps of an allegation's timeline, each with a due date in working days."""
+
+    LADO_REFERRAL = "lado_referral"
+    LADO_DECISION = "lado_decision"
+    STRATEGY_MEETING = "strategy_meeting"
+    CONCLUSION = "conclusion"
+    REVIEW = "review"
 
 
 class UnmetNeed(StrEnum):

@@ -17,7 +17,10 @@ from enum import Enum
 from typing import TypeVar
 
 from db.enums import (
+    AllegationCategory,
     AllegationEventKind,
+    AllegationParty,
+    AllegationStep,
     AllegationOutcome,
     AllegationStatus,
     Area,
@@ -36,12 +39,22 @@ from db.enums import (
     PlacementEndReason,
     PlacementType,
     RequestState,
+    SafetyDecision,
     Role,
     Specialism,
     UnavailableKind,
     UnmetNeed,
     UnmetResolution,
     Urgency,
+)
+from dutydesk.labels_allegations import (
+    ALLEGATION_CATEGORY,
+    ALLEGATION_EVENT,
+    ALLEGATION_OUTCOME,
+    ALLEGATION_PARTY,
+    ALLEGATION_STATUS,
+    ALLEGATION_STEP,
+    SAFETY_DECISION,
 )
 
 E = TypeVar("E", bound=Enum)
@@ -240,27 +253,6 @@ UNAVAILABLE_KIND: dict[UnavailableKind, str] = {
     UnavailableKind.OTHER: "other",
 }
 
-ALLEGATION_STATUS: dict[AllegationStatus, str] = {
-    AllegationStatus.OPEN: "open",
-    AllegationStatus.CLOSED: "closed",
-}
-
-ALLEGATION_OUTCOME: dict[AllegationOutcome, str] = {
-    AllegationOutcome.SUBSTANTIATED: "substantiated",
-    AllegationOutcome.UNSUBSTANTIATED: "unsubstantiated",
-    AllegationOutcome.UNFOUNDED: "unfounded",
-    AllegationOutcome.FALSE: "false",
-    AllegationOutcome.MALICIOUS: "malicious",
-}
-
-ALLEGATION_EVENT: dict[AllegationEventKind, str] = {
-    AllegationEventKind.RAISED: "raised",
-    AllegationEventKind.LADO_REFERRAL: "LADO referral",
-    AllegationEventKind.STRATEGY_MEETING: "strategy meeting",
-    AllegationEventKind.NOTE: "note",
-    AllegationEventKind.OUTCOME: "outcome",
-}
-
 UNMET_NEED: dict[UnmetNeed, str] = {
     UnmetNeed.AGE_BAND: "age band",
     UnmetNeed.SIBLING_GROUP: "sibling group",
@@ -312,6 +304,10 @@ WORDS: dict[type[Enum], dict] = {
     AllegationStatus: ALLEGATION_STATUS,
     AllegationOutcome: ALLEGATION_OUTCOME,
     AllegationEventKind: ALLEGATION_EVENT,
+    AllegationCategory: ALLEGATION_CATEGORY,
+    AllegationParty: ALLEGATION_PARTY,
+    SafetyDecision: SAFETY_DECISION,
+    AllegationStep: ALLEGATION_STEP,
     UnmetNeed: UNMET_NEED,
     UnmetResolution: UNMET_RESOLUTION,
     CallbackStatus: CALLBACK_STATUS,

@@ -15,23 +15,36 @@ from dutydesk.errors import InvalidInput
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
 # Bidirectional embeddings, overrides and isolates.
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Line breaks a text box would split on anyway: one newline each, so what is shown is what is kept.
+_LINE_BREAK = re.compile(r"\r\n|[\r\u2028\u2029]")
+
+
+def neutralise(text: str | None, *, multiline: bool = False) -> str:
+    """The documented neutralising, and nothing else (a paste goes through this as it lands).
+
+    CR LF, CR and the Unicode line and paragraph separators become a newline;
+    bidi overrides and isolates go; every other control character (C0 but tab and
+    newline, DEL, C1 such as U+0085) becomes U+FFFD. A single-line field turns
+    newlines and tabs into spaces; then NFC. Nothing is trimmed, reordered or dropped besides.
+    """
+    if not text:
+        return ""
+    text = _LINE_BREAK.sub("\n", str(text))
+    text = _BIDI.sub("", text)
+    text = _CONTROL.sub("\ufffd", text)
+    if not multiline:
+        text = text.replace("\t", " ").replace("\n", " ")
+    # Last, so a removed override cannot leave a decomposed pair behind.
+    return unicodedata.normalize("NFC", text)
 
 
 def clean(text: str | None, *, multiline: bool = False) -> str:
-    """Text safe to store and show: NFC, no control codes, no bidi overrides.
+    """Text safe to store and show: ``neutralise``d and trimmed.
 
     Single-line fields lose their newlines and tabs too (turned into spaces), so
     a pasted name cannot break a table row.
     """
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFC", str(text))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _BIDI.sub("", text)
-    text = _CONTROL.sub("\ufffd", text)
-    if not multiline:
-        text = " ".join(text.replace("\t", " ").split("\n"))
-    return text.strip()
+    return neutralise(text, multiline=multiline).strip()
 
 
 def field_text(

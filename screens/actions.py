@@ -85,6 +85,8 @@ DESK_ACTIONS: list[DeskAction] = [
                screen="screens.callbacks:CallbacksScreen", show=False),
     DeskAction("handover", "f10", "Handover", "Handover: what the next shift must know; write and read notes",
                screen="screens.handover:HandoverScreen", show=False),
+    DeskAction("allegations", "ctrl+g", "Allegations", "Allegations and concerns: the open ones and their next steps",
+               screen="screens.allegation_list:AllegationListScreen", show=False),
     DeskAction("reports", "f8", "Reports", "Reports: consistency, sufficiency, vacancies, timescales",
                screen="screens.reports:ReportsScreen", roles=REPORT_ROLES, show=False),
 ]

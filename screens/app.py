@@ -1,9 +1,8 @@
 """The dutydesk Textual app: opening the desk, identity, keys, palette, help, quitting.
 
-Start-up is built for a fast first frame: this module imports Textual only. The
-app paints "Opening the desk…" at once, then a thread worker imports the
-database layer, opens the store, checks its schema, signs the user in and
-imports the dashboard; the dashboard replaces the opening screen when that is done.
+Start-up is built for a fast first frame: this module imports Textual only. The app paints
+"Opening the desk…" at once, then a thread worker imports the database layer, opens the store,
+checks its schema, signs in and imports the dashboard, which then replaces the opening screen.
 
 Extension points for other screens (see also ``screens.actions`` and ``screens.palette``):
 
@@ -49,6 +48,7 @@ from screens.dialogs import ConfirmQuitScreen
 from screens.errors import ProblemScreen
 from screens.help import HelpScreen, collect_keys, screen_title
 from screens.identity_bar import Identity, IdentityBar
+from screens.keygate import KeyGate
 from screens.messages import DeskOpened, DeskOpenFailed, StartProblem
 from screens.no_color import fit_no_color_filter
 from screens.palette import DeskCommands
@@ -60,6 +60,8 @@ from screens.settings import (
     keymap_path,
     read_keymap,
 )
+from screens.terminal_input import paste_safe
+
 
 @dataclass(frozen=True, slots=True)
 class Notice:
@@ -88,7 +90,7 @@ class LaunchScreen(Screen[None]):
         self.call_after_refresh(self.app.begin_opening)
 
 
-class DutyDeskApp(App[int]):
+class DutyDeskApp(KeyGate, App[int]):
     """The duty desk. ``url`` is the store; ``as_user`` a demo user (demo stores only)."""
 
     # The dashboard's styles are read with the app's: pushed with its own CSS_PATH, the dashboard
@@ -149,6 +151,9 @@ class DutyDeskApp(App[int]):
         self._theme_fallback = self._requested_theme not in self.available_themes
         self.theme = default_theme() if self._theme_fallback else self._requested_theme
         fit_no_color_filter(self)  # NO_COLOR with an ANSI theme: default colours, not black on black
+
+    def get_driver_class(self) -> Any:
+        return paste_safe(super().get_driver_class())  # a paste is read as text, never as keys
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
                markup: bool = True) -> None:

@@ -50,6 +50,7 @@ from screens.call_options import (
     check_when,
 )
 from screens.pickers import KeyChoice, KeyToggles, Picked, Picker
+from screens.fields import DeskInput, DeskTextArea
 
 
 # ---------------------------------------------------------------- the form
@@ -94,44 +95,44 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
         with VerticalScroll(id="call-form"):
             yield _row("Caller", KeyChoice(CALLER_OPTIONS, id="caller_type"))
             yield _row("About", KeyChoice(CATEGORY_OPTIONS, id="category"))
-            yield _row("Summary", Input(placeholder="one line: what the call is about", id="summary", compact=True,
+            yield _row("Summary", DeskInput(placeholder="one line: what the call is about", id="summary", compact=True,
                                         validators=[Length(minimum=1, maximum=500,
                                                            failure_description="Type a one-line summary "
                                                            "(up to 500 characters).")]))
             yield _row("Child", Picker("child", placeholder="name or case reference (Enter on no match: new)",
                                        allow_new=True, id="child"))
             with Vertical(id="new-child", classes="part"):
-                yield _row("First name", Input(id="child_first", compact=True, validators=[
+                yield _row("First name", DeskInput(id="child_first", compact=True, validators=[
                     Length(minimum=1, failure_description="Type the child's first name (or 'unknown').")]))
-                yield _row("Last name", Input(id="child_last", compact=True))
-                yield _row("Age or DOB", Input(placeholder="13 or DD/MM/YYYY", id="child_age", compact=True,
+                yield _row("Last name", DeskInput(id="child_last", compact=True))
+                yield _row("Age or DOB", DeskInput(placeholder="13 or DD/MM/YYYY", id="child_age", compact=True,
                                                validators=[DeskCheck(check_age)]))
                 yield _row("Gender", KeyChoice(GENDER_OPTIONS, id="child_gender"))
             with Vertical(id="request-part", classes="part"):
                 yield Static("Placement request", classes="part-title", markup=False)
                 yield _row("Type", KeyChoice(TYPE_OPTIONS, id="req_type"))
                 yield _row("Urgency", KeyChoice(URGENCY_OPTIONS, id="req_urgency"))
-                yield _row("Needed from", Input(value="today", id="req_from", compact=True,
+                yield _row("Needed from", DeskInput(value="today", id="req_from", compact=True,
                                                 validators=[DeskCheck(check_day)]))
-                yield _row("Until", Input(placeholder="DD/MM/YYYY or blank", id="req_until", compact=True,
+                yield _row("Until", DeskInput(placeholder="DD/MM/YYYY or blank", id="req_until", compact=True,
                                           validators=[DeskCheck(check_day)]))
                 yield _row("Needs", KeyToggles(NEEDS_OPTIONS, id="req_needs"))
                 yield _row("Near", Picker("place", placeholder="school or home town", id="req_place"))
-                yield _row("Within km", Input(placeholder="blank: any distance", id="req_km", compact=True,
+                yield _row("Within km", DeskInput(placeholder="blank: any distance", id="req_km", compact=True,
                                               validators=[DeskCheck(check_km)]))
                 yield _row("Household", KeyToggles(LIMIT_OPTIONS, id="req_limits"))
             yield _row("Household", Picker("household", placeholder="household name or reference", id="household"))
-            yield _row("Call back", Input(placeholder="HH:MM, DD/MM HH:MM or +30m; blank: none", id="cb_due",
+            yield _row("Call back", DeskInput(placeholder="HH:MM, DD/MM HH:MM or +30m; blank: none", id="cb_due",
                                           compact=True, validators=[DeskCheck(check_when)]))
-            yield _row("Back by", Input(placeholder="team code or login; blank: my team", id="cb_for",
+            yield _row("Back by", DeskInput(placeholder="team code or login; blank: my team", id="cb_for",
                                         compact=True))
-            yield _row("Received", Input(value=self._opened_at, id="received", compact=True,
+            yield _row("Received", DeskInput(value=self._opened_at, id="received", compact=True,
                                          validators=[DeskCheck(check_when)]))
-            yield _row("Caller name", Input(id="caller_name", compact=True))
-            yield _row("Phone", Input(placeholder="e.g. 01843 123456; blank if none", id="caller_phone", compact=True,
+            yield _row("Caller name", DeskInput(id="caller_name", compact=True))
+            yield _row("Phone", DeskInput(placeholder="e.g. 01843 123456; blank if none", id="caller_phone", compact=True,
                                       validators=[DeskCheck(check_phone)]))
             yield _row("Direction", KeyChoice(DIRECTION_OPTIONS, value="incoming", id="direction"))
-            yield _row("Notes", TextArea(id="notes", soft_wrap=True, tab_behavior="focus", show_line_numbers=False))
+            yield _row("Notes", DeskTextArea(id="notes", soft_wrap=True, tab_behavior="focus", show_line_numbers=False))
         yield Static("", id="form-status", markup=False)
         yield Footer()
 
@@ -358,6 +359,10 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
         cb = f", callback {clock.fmt_local(view.callbacks[0].due_at, '%H:%M')}" if view.callbacks else ""
         self.app.notify(f"Call {view.id} logged{extra}{cb}.", markup=False)
         self.dismiss(view.id)
+        if view.category.value == "allegation" and view.household_id is not None:
+            from screens.allegation_form import LogAllegationScreen  # the follow-up step: record it
+
+            self.app.push_screen(LogAllegationScreen(view.household_id, call_id=view.id, child_id=view.child_id))
 
     def action_close(self) -> None:
         from dutydesk.calls.drafts import has_content

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from dutydesk.calls import callback_steps
 from screens.loading import LoadingScreen, Outcome
+from screens.fields import DeskInput
 
 
 class AskScreen(ModalScreen[dict[str, str] | None]):
@@ -38,7 +39,7 @@ class AskScreen(ModalScreen[dict[str, str] | None]):
             yield Static(Text(self.title_text, style="bold"))
             for fid, label, placeholder in self.fields:
                 yield Label(label, markup=False)
-                yield Input(placeholder=placeholder, id=f"ask-{fid}", compact=True)
+                yield DeskInput(placeholder=placeholder, id=f"ask-{fid}", compact=True)
         yield Footer()
 
     @on(Input.Submitted)

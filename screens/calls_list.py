@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from screens.loading import LoadingScreen
+from screens.fields import DeskInput
 from dutydesk.labels import label
 
 PAGE = 50
@@ -45,12 +46,12 @@ class CallsListScreen(LoadingScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
             yield Label("Search", classes="field-label", markup=False)
-            yield Input(placeholder="words in summaries and notes", id="calls-search", compact=True)
+            yield DeskInput(placeholder="words in summaries and notes", id="calls-search", compact=True)
         with Horizontal(classes="field-row"):
             yield Label("From / to", classes="field-label", markup=False)
-            yield Input(placeholder="from DD/MM/YYYY", id="calls-from", compact=True)
-            yield Input(placeholder="to DD/MM/YYYY", id="calls-to", compact=True)
-            yield Input(placeholder="team code", id="calls-team", compact=True)
+            yield DeskInput(placeholder="from DD/MM/YYYY", id="calls-from", compact=True)
+            yield DeskInput(placeholder="to DD/MM/YYYY", id="calls-to", compact=True)
+            yield DeskInput(placeholder="team code", id="calls-team", compact=True)
         yield Static("", id="calls-filters", markup=False)
         table: DataTable = DataTable(id="calls-table", cursor_type="row")
         yield table

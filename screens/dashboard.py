@@ -308,6 +308,11 @@ class DashboardScreen(LoadingScreen):
 
             self.app.push_screen(CallDetailScreen(ident))
             return
+        if kind == "allegation":
+            from screens.allegation import AllegationScreen
+
+            self.app.push_screen(AllegationScreen(str(ident)))
+            return
         if kind == "callback":
             from screens.callbacks import CallbacksScreen
 

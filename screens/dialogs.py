@@ -2,9 +2,10 @@
 
 - ``ConfirmDialog``: y answers yes, n or escape no (``ConfirmQuitScreen``, asked
   before quitting with unsaved work, is one with its own words).
-- ``ReasonDialog``: one line of text (a reason, a comment). It checks what was
-  typed against the limit the service enforces before it closes, says which
-  field and which limit, and keeps the text when a check fails.
+- ``ReasonDialog``: a reason or a comment, in a box of several lines (kept as
+  typed: Enter starts a new line, ctrl+s saves). It checks what was typed
+  against the limit the service enforces before it closes, says which field and
+  which limit, and keeps the text when a check fails.
 - ``ProposeDialog`` and ``CloseUnmetDialog``: what the request and oversight
   screens need to propose a decision or close a request as unmet.
 
@@ -17,15 +18,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from dutydesk.requests.limits import RATIONALE_MIN, REASON_MAX, TEXT_MAX
+from screens.fields import DeskTextArea
 from screens.pickers import KeyChoice, KeyOption, KeyToggles
 
 
@@ -75,7 +76,7 @@ class ConfirmQuitScreen(ConfirmDialog):
 
 
 class ReasonDialog(ModalScreen[str | None]):
-    """One line of text (a reason, a comment). Enter or ctrl+s saves; escape cancels.
+    """A reason or a comment, several lines if need be. ctrl+s saves; escape cancels.
 
     ``field`` names it in the messages ("Reason", "Comment"); ``limit`` is the most
     the service accepts; ``minimum`` the fewest characters when ``required``.
@@ -102,12 +103,13 @@ class ReasonDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(Content(self.title_text), classes="dialog-title", markup=False)
             yield Static(Content(self.prompt), classes="dialog-prompt", markup=False)
-            yield Input(placeholder=self.placeholder, id="reason-input")
+            yield DeskTextArea(placeholder=self.placeholder, id="reason-input")
+            yield Static("ctrl+s saves, escape cancels", classes="dialog-hint", markup=False)
             yield Static("", id="reason-error", classes="dialog-error", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#reason-input", Input).focus()
+        self.query_one("#reason-input", DeskTextArea).focus()
 
     def problem(self, value: str) -> str | None:
         """What is wrong with ``value`` (None when it may be saved)."""
@@ -117,9 +119,8 @@ class ReasonDialog(ModalScreen[str | None]):
             return f"{self.field} needs at least {self.minimum} characters (escape cancels)."
         return too_long(self.field, value, self.limit)
 
-    @on(Input.Submitted)
     def action_save(self) -> None:
-        value = self.query_one("#reason-input", Input).value.strip()
+        value = self.query_one("#reason-input", DeskTextArea).text.strip()
         problem = self.problem(value)
         if problem:
             self.query_one("#reason-error", Static).update(Content(problem))
@@ -168,23 +169,16 @@ class ProposeDialog(ModalScreen[Proposal | None]):
                          classes="dialog-prompt", markup=False)
             yield KeyChoice(self.kinds(), value="place" if self.household_name else None, id="propose-kind")
             yield Static("Rationale (why this is right):", classes="dialog-prompt", markup=False)
-            yield Input(placeholder="the rationale", id="propose-rationale")
+            yield DeskTextArea(placeholder="the rationale", id="propose-rationale")
             yield Static("Exemption reason (only if outside the terms of approval):", classes="dialog-prompt",
                          markup=False)
-            yield Input(placeholder="blank unless outside terms", id="propose-exemption")
+            yield DeskTextArea(placeholder="blank unless outside terms", id="propose-exemption",
+                               classes="short")
             yield Static("", id="propose-error", classes="dialog-error", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#propose-rationale", Input).focus()
-
-    @on(Input.Submitted, "#propose-rationale")
-    def _rationale_done(self) -> None:
-        self.action_save()
-
-    @on(Input.Submitted, "#propose-exemption")
-    def _exemption_done(self) -> None:
-        self.action_save()
+        self.query_one("#propose-rationale", DeskTextArea).focus()
 
     def problem(self, kind: str | None, rationale: str, exemption: str) -> str | None:
         if not kind:
@@ -198,8 +192,8 @@ class ProposeDialog(ModalScreen[Proposal | None]):
 
     def action_save(self) -> None:
         kind = self.query_one("#propose-kind", KeyChoice).value
-        rationale = self.query_one("#propose-rationale", Input).value.strip()
-        exemption = self.query_one("#propose-exemption", Input).value.strip()
+        rationale = self.query_one("#propose-rationale", DeskTextArea).text.strip()
+        exemption = self.query_one("#propose-exemption", DeskTextArea).text.strip()
         problem = self.problem(kind, rationale, exemption)
         if problem:
             self.query_one("#propose-error", Static).update(Content(problem))
@@ -243,7 +237,7 @@ class CloseUnmetDialog(ModalScreen[Closing | None]):
             yield KeyToggles(self.NEEDS, id="close-needs")
             yield Static("What was done instead (one key):", classes="dialog-prompt", markup=False)
             yield KeyChoice(self.RESOLUTIONS, id="close-resolution")
-            yield Input(placeholder="note (needed for 'other')", id="close-note")
+            yield DeskTextArea(placeholder="note (needed for 'other')", id="close-note", classes="short")
             yield Static("", id="close-error", classes="dialog-error", markup=False)
         yield Footer()
 
@@ -259,11 +253,10 @@ class CloseUnmetDialog(ModalScreen[Closing | None]):
             return "Write a note: it is needed when what was done instead is 'other'."
         return too_long("The note", note, REASON_MAX)
 
-    @on(Input.Submitted)
     def action_save(self) -> None:
         needs = tuple(sorted(self.query_one("#close-needs", KeyToggles).selected))
         resolution = self.query_one("#close-resolution", KeyChoice).value
-        note = self.query_one("#close-note", Input).value.strip()
+        note = self.query_one("#close-note", DeskTextArea).text.strip()
         problem = self.problem(needs, resolution, note)
         if problem:
             self.query_one("#close-error", Static).update(Content(problem))

@@ -30,6 +30,7 @@ from textual.worker import Worker, WorkerState
 from dutydesk.enums import PlacementEndReason
 from dutydesk.labels import label
 from screens.pickers import KeyChoice, KeyOption
+from screens.fields import DeskInput, DeskTextArea
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,10 @@ class EndPlacementDialog(ModalScreen[Any]):
             yield KeyChoice(REASONS, id="end-reason")
             yield Static("The day it ended (DD/MM/YYYY, today, yesterday):", classes="dialog-prompt",
                          markup=False)
-            yield Input(value="today", id="end-date", compact=True)
+            yield DeskInput(value="today", id="end-date", compact=True)
             yield Static("Note (needed for 'other'):", classes="dialog-prompt", markup=False)
-            yield Input(placeholder="for example: carer gave 24 hours' notice after an incident", id="end-note",
-                        compact=True)
+            yield DeskTextArea(placeholder="for example: carer gave 24 hours' notice after an incident",
+                               id="end-note", compact=True)
             yield Static("", id="end-error", classes="dialog-error", markup=False)
         yield Footer()
 
@@ -116,9 +117,7 @@ class EndPlacementDialog(ModalScreen[Any]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "end-date":
-            self.query_one("#end-note", Input).focus()
-        else:
-            self.action_save()
+            self.query_one("#end-note", DeskTextArea).focus()
 
     def action_save(self) -> None:
         from dutydesk.calls.typed import parse_day
@@ -146,7 +145,7 @@ class EndPlacementDialog(ModalScreen[Any]):
             self._error("Type the day it ended, for example 'today' or 04/12/2026.")
             self.query_one("#end-date").focus()
             return
-        note = self.query_one("#end-note", Input).value
+        note = self.query_one("#end-note", DeskTextArea).text
         if reason == "other" and not note.strip():
             self._error("Say why the placement ended: a note is needed when the reason is 'other'.")
             self.query_one("#end-note").focus()

@@ -29,6 +29,7 @@ from screens.base import DeskScreen
 from screens.finder_criteria import CriteriaScreen
 from screens.finder_list import RefNames, ResultList, ResultRow, excluded_row, ranked_row
 from screens.loading import Generation
+from screens.fields import DeskInput
 
 PAGE = 50
 
@@ -116,7 +117,7 @@ class FinderScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Static("Finding carers…", id="finder-criteria", markup=False)
         # Focus starts on the list, whose letters are keys (e opens the criteria): the hint says how to type.
-        yield Input(placeholder="Press / to filter by name or reference; Enter or down goes back to the list",
+        yield DeskInput(placeholder="Press / to filter by name or reference; Enter or down goes back to the list",
                     id="finder-filter")
         yield Static("", id="finder-counts", markup=False)
         yield ResultList(id="finder-results")

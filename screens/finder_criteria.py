@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
+from screens.fields import DeskInput
+
 
 class CriteriaScreen(ModalScreen[Any]):
     """What to look for: typed fields, checked on ctrl+s; escape keeps the old criteria."""
@@ -48,7 +50,7 @@ class CriteriaScreen(ModalScreen[Any]):
             for key, label, hint in self.FIELDS:
                 with Widget(classes="criteria-row"):
                     yield Static(label, classes="criteria-label", markup=False)
-                    yield Input(value=values.get(key, ""), placeholder=hint, id=f"crit-{key}")
+                    yield DeskInput(value=values.get(key, ""), placeholder=hint, id=f"crit-{key}")
             yield Static("", id="criteria-error", markup=False)
         yield Footer()
 

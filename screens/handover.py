@@ -30,6 +30,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static, TextArea
 
 from screens.handover_rows import Row, handover_rows, notes_text
 from screens.loading import LoadingScreen
+from screens.fields import DeskInput, DeskTextArea
 
 KIND_WIDTH = 8
 WHEN_WIDTH = 11
@@ -93,7 +94,7 @@ class NoteDialog(ModalScreen[NoteDraft | None]):
             yield Static("Handover note for the next shift", classes="dialog-title", markup=False)
             yield Static("What must they know? (tab to choose the team; ctrl+s saves)", classes="dialog-prompt",
                          markup=False)
-            yield TextArea(id="note-body", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+            yield DeskTextArea(id="note-body", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
             with Horizontal(id="note-to-row"):
                 yield Static("For:", id="note-to-label", markup=False)
                 options = [(Text(f"{name} ({code})"), code) for code, name, _ooh in self.teams]
@@ -144,7 +145,7 @@ class HandoverScreen(LoadingScreen):
         yield Static("Reading the handover…", id="handover-title", markup=False)
         with Horizontal(id="since-row"):
             yield Static("Since:", id="since-label", markup=False)
-            yield Input(placeholder="HH:MM or DD/MM HH:MM; blank = last shift change", id="since-input",
+            yield DeskInput(placeholder="HH:MM or DD/MM HH:MM; blank = last shift change", id="since-input",
                         compact=True)
         yield Static("", id="handover-counts", markup=False)
         yield HandoverTable(id="handover-table", cursor_type="row", zebra_stripes=True)
@@ -258,7 +259,11 @@ class HandoverScreen(LoadingScreen):
         if row is None:
             self.app.bell()
             return
-        if row.request_id is not None:
+        if row.allegation is not None:
+            from screens.allegation import AllegationScreen
+
+            self.app.push_screen(AllegationScreen(row.allegation))
+        elif row.request_id is not None:
             self.app.open_request(row.request_id)
         elif row.household_id is not None:
             self.app.open_household(row.household_id)

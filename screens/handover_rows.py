@@ -18,13 +18,14 @@ from dutydesk.labels import label
 class Row:
     """One line of the handover list and what Enter opens."""
 
-    kind: str  # REQUEST, CALLBACK, PLACED, ON HOLD, CONCERN
+    kind: str  # REQUEST, CALLBACK, STEP DUE (an allegation's), PLACED, ON HOLD, CONCERN
     when: str
     what: Text
     request_id: int | None = None
     household_id: int | None = None
     call_id: int | None = None
     callback_id: int | None = None
+    allegation: str | None = None  # an allegation's reference: Enter opens its screen
     strong: bool = False
     wrap: bool = False  # as many lines as it needs (placements: what and whether signed off)
 
@@ -56,6 +57,13 @@ def handover_rows(ho: Any) -> list[Row]:
         what.append(Text(c.summary))
         rows.append(Row("CALLBACK", clock.fmt_local(c.due_at, "%a %H:%M"), what, request_id=c.request_id,
                         household_id=c.household_id, call_id=c.call_id, callback_id=c.id, strong=late))
+    for a in getattr(ho, "allegation_steps_due", ()):
+        late = "overdue" in a.detail
+        what = Text("OVERDUE " if late else "", style="bold")
+        what.append(f"{a.title}: ")
+        what.append(Text(a.detail))
+        rows.append(Row("STEP DUE", clock.fmt_local(a.at, "%a %d %b"), what, household_id=a.household_id,
+                        allegation=a.title, strong=late))
     for p in ho.placements_made:
         what = Text(p.title)
         what.append(" ")

@@ -31,6 +31,10 @@ class HouseholdScreen(LoadingScreen):
         Binding("h", "jump('history')", "History", tooltip="Requests it was considered for", id="household.history"),
         Binding("e", "end_placement", "End placement", tooltip="End a current placement with a reason",
                 id="household.end_placement"),
+        Binding("g", "log_allegation", "Allegation", tooltip="Record an allegation or concern against the household",
+                id="household.allegation"),
+        Binding("l", "allegations", "Allegations", tooltip="The household's allegations, to open one",
+                id="household.allegations"),
         Binding("a", "availability", "Away", tooltip="Record dates the household is not available",
                 id="household.availability"),
         Binding("x", "extend", "Extend approval", show=False,
@@ -81,6 +85,20 @@ class HouseholdScreen(LoadingScreen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_log_allegation(self) -> None:
+        if self.profile is None:
+            return
+        from screens.allegation_form import LogAllegationScreen
+
+        self.app.push_screen(LogAllegationScreen(self.profile.id))
+
+    def action_allegations(self) -> None:
+        if self.profile is None:
+            return
+        from screens.allegation_list import AllegationListScreen
+
+        self.app.push_screen(AllegationListScreen(household_id=self.profile.id))
 
     def action_end_placement(self) -> None:
         """A dialog for ending one of the current placements (screens.end_placement)."""

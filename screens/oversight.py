@@ -31,6 +31,18 @@ from dutydesk.enums import DecisionKind, PlacementType
 LIMIT = 50
 
 
+def allegation_line(due: list[Any]) -> Text:
+    """One line: allegation steps overdue or due today (a opens them, oldest first)."""
+    if not due:
+        return Text("No allegation step is overdue or due today.")
+    overdue = sum(1 for d in due if d.state == "overdue")
+    out = Text(f"Allegation steps: {overdue} overdue, {len(due) - overdue} due today; oldest {due[0].reference} "
+               f"{due[0].step}. a opens them", style="bold")
+    if overdue:
+        out.stylize("reverse", 0, len("Allegation steps"))
+    return out
+
+
 class OversightScreen(LoadingScreen):
     CSS_PATH = "oversight.tcss"
     RELOAD_ON_RESUME = True  # a request opened from here may have been signed off there
@@ -38,6 +50,8 @@ class OversightScreen(LoadingScreen):
         Binding("o", "sign_off", "Sign off", tooltip="Sign off the highlighted decision", id="oversight.sign_off"),
         Binding("b", "send_back", "Return", tooltip="Return it to the worker with comments", id="oversight.return"),
         Binding("enter", "open_request", "Open request", id="oversight.open"),
+        Binding("a", "allegation_steps", "Allegation steps", tooltip="Allegation steps overdue or due today, oldest first",
+                id="oversight.allegations"),
         Binding("escape", "back", "Back", id="oversight.back"),
     ]
 
@@ -59,6 +73,7 @@ class OversightScreen(LoadingScreen):
     def compose(self) -> ComposeResult:
         yield Static("Decisions awaiting sign-off (oldest first)", id="oversight-title", markup=False)
         yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="oversight-allegations", markup=False)
         with VerticalScroll(id="evidence"):
             yield Static("", id="evidence-body", markup=False)
         yield Footer()
@@ -80,10 +95,12 @@ class OversightScreen(LoadingScreen):
     def fetch(self, desk: Any) -> list[Any]:
         from dutydesk.overview import oversight
 
-        return oversight.queue(desk, limit=LIMIT)
+        return oversight.queue(desk, limit=LIMIT), oversight.allegation_steps(desk)
 
-    def show(self, items: list[Any]) -> None:
+    def show(self, data: tuple[list[Any], list[Any]]) -> None:
+        items, due = data
         self.items = items
+        self.query_one("#oversight-allegations", Static).update(allegation_line(due))
         t = self.query_one("#queue-table", DataTable)
         t.clear()
         for q in self.items:
@@ -133,6 +150,11 @@ class OversightScreen(LoadingScreen):
         self.shown = message.decision_id
         self.query_one("#evidence-body", Static).update(evidence_text(message.evidence))
 
+    def action_allegation_steps(self) -> None:
+        from screens.allegation_list import AllegationListScreen
+
+        self.app.push_screen(AllegationListScreen(due=True))
+
     # -- acting ------------------------------------------------------------------------------
 
     def action_sign_off(self) -> None:
@@ -146,7 +168,7 @@ class OversightScreen(LoadingScreen):
                 self.act(steps.sign_off, item.decision_id, comment, name_request=True)
 
         self.app.push_screen(
-            ReasonDialog(f"Sign off {item.reference}", "Comment (optional; Enter signs off):", required=False,
+            ReasonDialog(f"Sign off {item.reference}", "Comment (optional; ctrl+s signs off):", required=False,
                          field="The comment", limit=TEXT_MAX),
             callback=got,
         )

@@ -29,6 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.fields import DeskInput
 from screens.loading import Generation
 
 FINDERS = ("child", "household", "place")
@@ -42,7 +43,7 @@ class Picked:
     detail: str = ""
 
 
-class PickerInput(Input):
+class PickerInput(DeskInput):
     """The picker's text field; up/down move through the matches below it."""
 
     BINDINGS = [

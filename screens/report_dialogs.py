@@ -19,6 +19,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from screens.fields import DeskInput
+
 
 class PeriodDialog(ModalScreen[tuple[dt.date, dt.date] | None]):
     """From and To, as YYYY-MM-DD; Enter on the last field or ctrl+s answers."""
@@ -36,9 +38,9 @@ class PeriodDialog(ModalScreen[tuple[dt.date, dt.date] | None]):
         with Vertical(id="period-box"):
             yield Static(Text("Report on the period", style="bold"))
             yield Label("From (YYYY-MM-DD)", markup=False)
-            yield Input(self.start.isoformat(), id="period-from", compact=True, max_length=10)
+            yield DeskInput(self.start.isoformat(), id="period-from", compact=True, max_length=10)
             yield Label("To (YYYY-MM-DD)", markup=False)
-            yield Input(self.end.isoformat(), id="period-to", compact=True, max_length=10)
+            yield DeskInput(self.end.isoformat(), id="period-to", compact=True, max_length=10)
             yield Static("", id="period-problem", markup=False)
         yield Footer()
 

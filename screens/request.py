@@ -27,6 +27,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import ContentSwitcher, DataTable, Footer, Static
 
+from dutydesk.labels import contact_status
 from dutydesk.requests import actions as steps
 from dutydesk.requests.limits import REASON_MAX, TEXT_MAX
 from screens.dialogs import Closing, CloseUnmetDialog, ConfirmDialog, Proposal, ProposeDialog, ReasonDialog
@@ -57,6 +58,9 @@ class RequestData:
     timeline: tuple[Any, ...]
 
 
+CARER_COLUMNS = ("rank", "name", "score", "status", "tries", "free")
+
+
 class RequestScreen(LoadingScreen):
     """One placement request: carers to phone, timeline, criteria and searches, decisions."""
 
@@ -78,6 +82,8 @@ class RequestScreen(LoadingScreen):
                 show=False, id="request.no_answer"),
         Binding("r", "outcome('ruled_out')", "Ruled out", tooltip="You ruled the highlighted carer out (reason)",
                 show=False, id="request.ruled_out"),
+        Binding("u", "correct", "Correct", tooltip="The highlighted carer's last outcome was a mistake (reason)",
+                id="request.correct"),
         Binding("p", "propose", "Propose", tooltip="Propose a decision with its rationale", id="request.propose"),
         Binding("l", "place", "Place", tooltip="Place with the household of the decision", id="request.place"),
         Binding("c", "close_unmet", "Close unmet", tooltip="Close as unmet need", id="request.close"),
@@ -120,7 +126,7 @@ class RequestScreen(LoadingScreen):
         yield Static(
             Content.assemble(
                 "Carer: ", ("a", "bold"), " accepted  ", ("d", "bold"), " declined  ", ("n", "bold"),
-                " no answer  ", ("r", "bold"), " ruled out\nView:  ", ("1", "bold"), " carers ", ("2", "bold"),
+                " no answer  ", ("r", "bold"), " ruled out  ", ("u", "bold"), " correct\nView:  ", ("1", "bold"), " carers ", ("2", "bold"),
                 " timeline ", ("3", "bold"), " criteria ", ("4", "bold"), " decisions  ", ("f", "bold"), " finder  ",
                 ("h", "bold"), " household",
             ),
@@ -130,12 +136,9 @@ class RequestScreen(LoadingScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#carers-table", DataTable)
-        table.add_column("#", key="rank", width=3)
-        table.add_column("Household", key="name", width=30)
-        table.add_column("Score", key="score", width=5)
-        table.add_column("Status", key="status", width=11)
-        table.add_column("Tries", key="tries", width=5)
-        table.add_column("Free", key="free", width=4)
+        for (title, width), key in zip((("#", 3), ("Household", 30), ("Score", 5), ("Status", 11), ("Tries", 5),
+                                        ("Free", 4)), CARER_COLUMNS):
+            table.add_column(title, key=key, width=width)
         table.focus()
         self.reload()
         self.set_interval(POLL_S, self.poll)
@@ -158,9 +161,8 @@ class RequestScreen(LoadingScreen):
         self.stamp = data.stamp
         self.detail = data.detail
         self.refresh_bindings()
-        # Which household is highlighted, read against the rows still shown: recording an outcome
-        # re-sorts the list (contacted carers first), and the cursor must follow the household,
-        # not stay on the row number (it used to land on another carer, and p proposed that one).
+        # Which household is highlighted, read against the rows still shown: the list keeps the saved
+        # search's order, so the cursor stays on the row acted on; after a new search it follows the household.
         keep = self.highlighted_household()
         self.rows = data.rows
         self.query_one("#request-head", Static).update(head_text(self.detail))
@@ -186,6 +188,14 @@ class RequestScreen(LoadingScreen):
 
     def _show_carers(self, keep: int | None = None) -> None:
         table = self.query_one("#carers-table", DataTable)
+        keys = [str(r.household_id) for r in self.rows]
+        if keys and [k.value for k in table.rows] == keys:
+            # The same households in the same order: the cells change in place, the rows hold still.
+            for r, key in zip(self.rows, keys):
+                for column, cell in zip(CARER_COLUMNS, carer_cells(r)):
+                    table.update_cell(key, column, cell)
+            self._show_carer_detail()
+            return
         table.clear()
         for r in self.rows:
             table.add_row(*carer_cells(r), key=str(r.household_id))
@@ -250,6 +260,19 @@ class RequestScreen(LoadingScreen):
             return
         self.act(steps.contact, self.request_id, row.household_id, outcome)
 
+    def action_correct(self) -> None:
+        row = self._needs_carer()
+        if row is None:
+            return
+
+        def got(reason: str | None) -> None:
+            if reason:
+                self.act(steps.correct, self.request_id, row.household_id, reason)
+
+        self.app.push_screen(ReasonDialog("Correct an outcome", f"{row.household_name}: "
+                                          f"{contact_status(row.status)} was recorded by mistake. Why?",
+                                          limit=REASON_MAX), callback=got)
+
     def action_propose(self) -> None:
         row = self._row()
 
@@ -313,7 +336,7 @@ class RequestScreen(LoadingScreen):
             if comment is not None:
                 self.act(steps.sign_off, current.id, comment)
 
-        self.app.push_screen(ReasonDialog(f"Sign off {self.detail.reference}", "Comment (optional; Enter signs off):",
+        self.app.push_screen(ReasonDialog(f"Sign off {self.detail.reference}", "Comment (optional; ctrl+s signs off):",
                                           required=False, field="The comment", limit=TEXT_MAX), callback=got)
 
     def action_send_back(self) -> None:

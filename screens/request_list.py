@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
 from screens.loading import LoadingScreen
+from screens.fields import DeskInput
 from dutydesk.labels import label
 
 LIMIT = 50
@@ -44,7 +45,7 @@ class RequestListScreen(LoadingScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("Open placement requests", id="requests-title", markup=False)
-        yield Input(placeholder="Press / to find a reference or child's name (PR-S04, Ruby)", id="requests-find",
+        yield DeskInput(placeholder="Press / to find a reference or child's name (PR-S04, Ruby)", id="requests-find",
                     compact=True)
         yield DataTable(id="requests-table", cursor_type="row", zebra_stripes=True)
         yield Footer()

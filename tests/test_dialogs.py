@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App
 
 from dutydesk.requests.limits import RATIONALE_MIN, REASON_MAX
@@ -18,20 +19,38 @@ class Host(App):
         self.push_screen(dialog, callback=self.answers.append)
 
 
-async def test_a_reason_over_the_limit_is_refused_in_the_dialog_and_kept():
+async def paste(pilot, widget_id: str, text: str) -> None:
+    pilot.app.screen.query_one(widget_id).post_message(events.Paste(text))
+    await pilot.pause()
+
+
+async def test_a_long_pasted_reason_is_refused_in_the_dialog_and_kept():
+    """Issue 11: a 1,228-character decline reason was refused after the dialog closed, and lost."""
+    reason = ("No answer twice, then the carer said no.\n" + "x" * 1187)[:1228]
     app = Host()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.ask(ReasonDialog("Withdraw the request", "Why is it withdrawn?", limit=REASON_MAX))
+        app.ask(ReasonDialog("Declined", "Why did the carer decline?", limit=REASON_MAX))
         await pilot.pause()
-        box = app.screen.query_one("#reason-input")
-        box.value = "x" * (REASON_MAX + 1)
-        await pilot.press("enter")
+        await paste(pilot, "#reason-input", reason)
+        await pilot.press("ctrl+s")
         assert isinstance(app.screen, ReasonDialog) and app.answers == []
-        assert f"The reason can be at most {REASON_MAX} characters; it is {REASON_MAX + 1}." in flat_text(app)
-        assert box.value == "x" * (REASON_MAX + 1)  # kept, to be shortened
-        await pilot.press("backspace", "enter")
+        assert f"The reason can be at most {REASON_MAX} characters; it is 1228." in flat_text(app)
+        box = app.screen.query_one("#reason-input")
+        assert box.text == reason  # kept, to be shortened
+        box.text = reason[:REASON_MAX]
+        await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.answers == ["x" * REASON_MAX]
+        assert app.answers == [reason[:REASON_MAX]]
+
+
+async def test_a_reason_keeps_its_lines_as_typed():
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.ask(ReasonDialog("Withdraw the request", "Why is it withdrawn?"))
+        await pilot.pause()
+        await pilot.press("n", "o", "enter", "b", "e", "d", "ctrl+s")
+        await pilot.pause()
+        assert app.answers == ["no\nbed"]
 
 
 async def test_an_empty_required_reason_says_so_and_an_optional_one_may_be_empty():
@@ -39,13 +58,13 @@ async def test_an_empty_required_reason_says_so_and_an_optional_one_may_be_empty
     async with app.run_test(size=(80, 24)) as pilot:
         app.ask(ReasonDialog("Return REQ-1", "What should the worker do?", field="The comment"))
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         assert "Type a reason first" in flat_text(app) and app.answers == []
         await pilot.press("escape")
         await pilot.pause()
         app.ask(ReasonDialog("Sign off REQ-1", "Comment (optional):", required=False, field="The comment"))
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.answers == [None, ""]
 
@@ -59,13 +78,27 @@ async def test_a_short_rationale_is_refused_before_the_proposal_leaves():
             await pilot.press(ch)
         await pilot.press("ctrl+s")
         assert f"at least {RATIONALE_MIN} characters (it is 4)" in flat_text(app)
-        assert app.screen.query_one("#propose-rationale").value == "Near"
+        assert app.screen.query_one("#propose-rationale").text == "Near"
         for ch in " school":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("ctrl+s")
         await pilot.pause()
         (proposal,) = app.answers
         assert (proposal.kind, proposal.rationale) == ("place", "Near school")
+
+
+async def test_a_pasted_rationale_of_several_lines_keeps_them_all():
+    """Issue 11: the propose dialog kept only the first line of a pasted rationale, silently."""
+    rationale = "Jo accepted on the second call.\nShe is 2 km from the school.\n\nSiblings stay together."
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.ask(ProposeDialog("Brown, Jo"))
+        await pilot.pause()
+        await paste(pilot, "#propose-rationale", rationale)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (proposal,) = app.answers
+        assert proposal.rationale == rationale
 
 
 async def test_closing_unmet_with_other_needs_a_note():

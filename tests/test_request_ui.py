@@ -182,7 +182,7 @@ async def test_scenario_1_through_the_screens(tmp_path, monkeypatch):
         await pilot.press("o")
         await settle(pilot)
         await type_text(pilot, "Agreed [b]retro[/b]")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Nothing awaits sign-off" in flat_text(app)
     db = Database(url)
@@ -227,7 +227,7 @@ async def test_guards_are_shown_in_the_desks_words(tmp_path, monkeypatch):
         await settle(pilot)
         await pilot.press("w")  # withdraw needs a reason
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Type a reason first" in flat_text(app)
         await pilot.press("escape")
@@ -238,7 +238,7 @@ async def test_guards_are_shown_in_the_desks_words(tmp_path, monkeypatch):
         await pilot.press("d")  # declined needs a reason
         await settle(pilot)
         await type_text(pilot, "[bold red]X[/] full")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("l")  # place with no proposal yet
         await settle(pilot)
@@ -300,11 +300,11 @@ async def test_daytime_placement_waits_for_sign_off_and_manager_returns(tmp_path
         await settle(pilot)
         await pilot.press("b")
         await settle(pilot)
-        await pilot.press("enter")  # a comment is needed
+        await pilot.press("ctrl+s")  # a comment is needed
         await settle(pilot)
         assert "Type a reason first" in flat_text(app)
         await type_text(pilot, "Try Ann's aunt first")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Nothing awaits sign-off" in flat_text(app)
     db = Database(url)
@@ -334,7 +334,7 @@ async def test_own_decision_cannot_be_signed_from_the_screen(tmp_path, monkeypat
         assert "another manager must sign it off" in flat_text(app)
         await pilot.press("o")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "nobody signs off their own decision" in said(app)
 
@@ -360,7 +360,7 @@ async def test_manager_signs_off_from_the_dashboard_item(tmp_path, monkeypatch):
         assert "o Sign off" in flat_text(app)
         await pilot.press("o")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         assert "signed off" in flat_text(app)
         assert "o Sign off" not in flat_text(app)  # nothing left to sign

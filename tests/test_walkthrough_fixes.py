@@ -257,7 +257,8 @@ async def test_finder_says_how_to_filter_and_down_leaves_the_filter(tmp_path, mo
 
 async def test_recording_an_outcome_keeps_the_cursor_on_that_carer(tmp_path, monkeypatch):
     """Scenario 12 by hand: the worker highlighted Cooper (9th), pressed a (accepted): the list re-sorted with
-    contacted carers first but the cursor stayed on row 9, now another household, and p proposed that one."""
+    contacted carers first but the cursor stayed on row 9, now another household, and p proposed that one.
+    Now the list keeps the search's order, so the row and the cursor both stay."""
     import datetime as dt
 
     from db.engine import Database
@@ -292,8 +293,8 @@ async def test_recording_an_outcome_keeps_the_cursor_on_that_carer(tmp_path, mon
         assert screen.highlighted_household() == last.household_id
         await pilot.press("a")
         await settle(pilot)
-        assert screen.rows[0].household_id == last.household_id  # contacted carers sort first
-        assert screen.highlighted_household() == last.household_id  # and the cursor went with it
+        assert screen.rows[-1].household_id == last.household_id  # the rows hold still (issue 9)
+        assert screen.highlighted_household() == last.household_id  # and so does the cursor
         await pilot.press("p")
         await settle(pilot)
         assert isinstance(app.screen, ProposeDialog)
@@ -466,7 +467,7 @@ async def test_propose_dialog_says_how_to_reach_the_choice(tmp_path, monkeypatch
         await pilot.press("shift+tab", "s")
         await pilot.pause()
         assert app.screen.query_one("#propose-kind").value == "split_siblings"
-        assert app.screen.query_one("#propose-rationale").value == ""
+        assert app.screen.query_one("#propose-rationale").text == ""
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "DashboardScreen"

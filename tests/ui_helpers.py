@@ -121,7 +121,7 @@ def desk_app(url: str, *, as_user: str | None = None, theme: str = "textual-dark
 
 def unsettled(app: Any) -> list[str]:
     """Screens and widgets whose newest load is not on screen yet (``screens.loading``'s ``settled``)."""
-    waiting = []
+    waiting = [] if getattr(app, "keys_settled", True) else ["keys held by the key gate"]
     for screen in app.screen_stack:
         for node in (screen, *screen.walk_children()):
             if getattr(node, "settled", True) is False:

@@ -1,6 +1,6 @@
 """Every table of the desk. Import from here so the metadata is complete."""
 
-from db.models.allegations import Allegation, AllegationEvent
+from db.models.allegations import Allegation, AllegationChild, AllegationEvent, AllegationStepDue
 from db.models.audit import AuditEvent, AuditHead
 from db.models.base import utcnow
 from db.models.calls import Call, Callback, Draft, HandoverNote
@@ -25,7 +25,7 @@ from sqlmodel import SQLModel
 metadata = SQLModel.metadata
 
 __all__ = [
-    "Allegation", "AllegationEvent", "AuditEvent", "AuditHead", "Call", "Callback",
+    "Allegation", "AllegationChild", "AllegationEvent", "AllegationStepDue", "AuditEvent", "AuditHead", "Call", "Callback",
     "Candidate", "CandidateContact", "Child", "Decision", "DecisionAddendum", "Draft",
     "HandoverNote", "Household", "Place", "Placement", "PlacementRequest", "RequestChild",
     "RequestTransition", "Search", "SearchResult", "Setting", "Team", "UnavailablePeriod",

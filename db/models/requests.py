@@ -154,6 +154,8 @@ class CandidateContact(SQLModel, table=True):
     by_user_id: int = fk("users.id", nullable=False, index=False)
     outcome: CandidateStatus = Field(sa_column=enum_column(CandidateStatus))
     note: str = Field(default="", max_length=1000)
+    # A correction is a new entry naming the one recorded by mistake; both stay in the timeline.
+    supersedes_id: int | None = fk("candidate_contacts.id", index=False)
 
 
 class Decision(SQLModel, table=True):

@@ -16,13 +16,13 @@ from typing import IO, Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from db.enums import HouseholdStatus
 from db.models import Place, Team
 from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Permission, require
-from db.enums import HouseholdStatus
-from dutydesk.carers.holds import held_households
+from dutydesk.carers import holds
 from dutydesk.carers.households_export import export_select, public_values, row_values
 from dutydesk.carers.households_read import Row, open_text, read_rows
 from dutydesk.carers.households_format import BATCH, DEFAULTS, HOUSEHOLDS, ImportRejected
@@ -123,7 +123,7 @@ def _write(desk: Desk, name: str, new: list[Row], old: list[Row]) -> ImportResul
                 stmt = stmt.with_for_update(of=HOUSEHOLDS)
             current = {row.id: row for row in s.execute(stmt).all()}
             # Checked again in this transaction: an allegation raised since the file was read holds too.
-            held = held_households(s, ids)
+            held = holds.held_households(s, ids)
             for r in chunk:
                 row = current.get(r.existing_id)
                 if row is None:

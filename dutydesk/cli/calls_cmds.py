@@ -197,6 +197,7 @@ def handover_cmd(cli: CliContext, since: str | None, note: str | None, to_team: 
             "placements_made": [asdict(x) for x in ho.placements_made],
             "households_on_hold": [asdict(x) for x in ho.households_on_hold],
             "allegations_raised": [asdict(x) for x in ho.allegations_raised],
+            "allegation_steps_due": [asdict(x) for x in ho.allegation_steps_due],
             "notes": [asdict(n) for n in ho.notes],
         })
         return
@@ -209,7 +210,8 @@ def handover_cmd(cli: CliContext, since: str | None, note: str | None, to_team: 
         late = " OVERDUE" if c.overdue() else ""
         click.echo(f"  {clock.fmt_local(c.due_at)}{late}  {c.assigned_to_name or c.team_name}: {c.summary}")
     for title, lines in (("Placements made", ho.placements_made), ("Households put on hold", ho.households_on_hold),
-                         ("Allegations raised", ho.allegations_raised)):
+                         ("Allegations raised", ho.allegations_raised),
+                         ("Allegation steps overdue or due today", ho.allegation_steps_due)):
         click.echo(f"\n{title} ({len(lines)}):")
         for x in lines:
             click.echo(f"  {x.title}: {x.detail}")

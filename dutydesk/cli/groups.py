@@ -53,6 +53,11 @@ def requests_group() -> None:
     """Placement requests through the duty process."""
 
 
+@main_group.group("allegations")
+def allegations_group() -> None:
+    """Allegations and concerns against households: log, timeline, outcome, the hold."""
+
+
 @main_group.group("audit")
 def audit_group() -> None:
     """The audit trail."""

@@ -14,6 +14,7 @@ from dutydesk.errors import DeskError
 
 # Each module attaches its commands to a group on import.
 from dutydesk.cli import (  # noqa: F401,E402
+    allegations_cmds,
     audit_cmds,
     calls_cmds,
     db_cmds,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from db.enums import (
+    AllegationCategory,
     AllegationEventKind,
     AllegationOutcome,
     AllegationStatus,
@@ -197,6 +198,8 @@ def closed_allegations(county: County, n: int) -> None:
             "status": AllegationStatus.CLOSED, "lado_referral_due_at": next_working_day(county, raised),
             "lado_referred_at": referred, "strategy_meeting_at": meeting, "outcome": outcome,
             "closed_at": closed, "household_status_before": HouseholdStatus.APPROVED,
+            # Closed before issue 13's columns; the category and the lifted hold say what they were.
+            "category": AllegationCategory.HARM, "on_hold": False, "outcome_on": closed.date(),
         })
         mgr = county.manager()
         for at, kind, text, by in [

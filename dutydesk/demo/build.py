@@ -237,6 +237,7 @@ def build(
         if database.url.get_backend_name() == "postgresql":
             _fix_sequences(conn)
         references.catch_up(conn)  # the desk's next REQ-/PL-/TEMP-/AL- numbers follow the demo's
+        scenes.log_allegations(session)  # through the allegations service, now the rows and counters are in
         counts = dict(writer.counts)
         counts["places"] = len(county.places)
         audit.record(session, SYSTEM, "demo.built", "settings", DEMO_SETTING, {

@@ -77,6 +77,7 @@ class Scenarios:
         self.night = today if county.at(today, 3, 20) <= now else today - DAY
         # The latest shift change (17:00) that has passed; the day's events lead up to it.
         self.day = today if county.at(today, 17, 5) <= now else today - DAY
+        self.open_allegations: list = []  # recorded through the allegations service (log_allegations)
 
     def place(self, name: str):
         return next(p for p in self.c.places if p.name == name)
@@ -157,18 +158,14 @@ class Scenarios:
             types=frozenset({P.SHORT_TERM}), specialisms=frozenset(), approved_on=s8_day,
             approval_expires_on=s8_day + dt.timedelta(weeks=16), approval_extended=False,
             annual_review_due=s8_day + dt.timedelta(weeks=16), vacant_since=None, pets=True)
-        # 9 and the two other open allegations: households on hold.
+        # 9 and the two other open allegations: approved households the allegations service puts on hold.
         add("s9", IN, "Herne Bay", "Bell, Tracey and Wayne", age_min=5, age_max=12, places=2, occupied=1,
             reserved=1, types=frozenset({P.SHORT_TERM, P.LONG_TERM}), specialisms=frozenset(),
-            status=HouseholdStatus.ON_HOLD, status_changed_at=self.t(self.day, "12:00"),
             vacant_since=today - dt.timedelta(days=33))
         add("al_2", IN, "Gravesend", "Morris, Kelly", age_min=0, age_max=10, places=2, occupied=2, reserved=1,
-            types=frozenset({P.SHORT_TERM}), status=HouseholdStatus.ON_HOLD,
-            status_changed_at=self.t(self.day - dt.timedelta(days=6), "15:00"), vacant_since=None)
+            types=frozenset({P.SHORT_TERM}), vacant_since=None)
         add("al_3", IN, "Tunbridge Wells", "Scott, Donna and Lee", age_min=8, age_max=17, places=3, occupied=2,
-            reserved=1, types=frozenset({P.SHORT_TERM, P.LONG_TERM}), status=HouseholdStatus.ON_HOLD,
-            status_changed_at=self.t(self.day - dt.timedelta(days=21), "10:30"),
-            vacant_since=today - dt.timedelta(days=70))
+            reserved=1, types=frozenset({P.SHORT_TERM, P.LONG_TERM}), vacant_since=today - dt.timedelta(days=70))
         # 10: an IFA household where another authority has placed a child.
         add("s10", IFA, "Deal", "Francis, Marcia and Andre", age_min=8, age_max=17, places=2, occupied=2,
             reserved=1, agency="Harbour Fostering", types=frozenset({P.SHORT_TERM, P.LONG_TERM}),
@@ -521,7 +518,7 @@ class Scenarios:
                        caller_name="Mrs Hall, designated safeguarding lead, Herne Bay Junior School",
                        summary="Lily Ward (9) told her teacher that her foster carer hit her.",
                        child=kid["s9"], hh=s9h, placement_id=s9.id)
-        self._allegation("S09", s9h, kid["s9"], call9, dana, t(day, "11:45"),
+        self._allegation("S09", s9h, kid["s9"], call9, dana, t(day, "12:00"),
                          "Lily (9) told her teacher this morning that her foster carer hit her on the arm.",
                          referred=None, meeting=None)
         self._note(9, f"AL-S09: Lily Ward CR-S09 told her teacher her carer hit her; Bell household "
@@ -553,7 +550,7 @@ class Scenarios:
             "body": (f"Open requests: {r5.reference} Connor Walsh (15), placement broke down, contacting carers; "
                      f"{r6.reference} Zabihullah Safi (16, Pashto), arrived at Dover, searching.\n"
                      f"Callback due 19:30: ring Connor's social worker back ({r5.reference}).\n"
-                     f"On hold since 12:00: Bell household {s9h.reference} (allegation AL-S09); no new placements. "
+                     f"On hold since 12:00: Bell household {s9h.reference} (Lily Ward's allegation); no new placements. "
                      "LADO referral due tomorrow.")})
         c.skip_handover.add(("EAST", day))
         self._note(11, f"Handover East -> out of hours at 17:00 {day:%d %b}: {r5.reference} and {r6.reference} open, "
@@ -577,23 +574,27 @@ class Scenarios:
         self.c.scenario_notes.sort()
 
     def _allegation(self, ref, h, k, call_id, worker, raised, summary, *, referred, meeting) -> None:
-        c = self.c
-        aid = c.next_id("allegations")
-        c.writer.add("allegations", {
-            "id": aid, "reference": f"AL-{ref}", "household_id": h.id, "child_id": k.id, "call_id": call_id,
-            "raised_at": raised, "raised_by_id": worker.id, "summary": summary, "status": AllegationStatus.OPEN,
-            "lado_referral_due_at": H.next_working_day(c, raised), "lado_referred_at": referred,
-            "strategy_meeting_at": meeting, "outcome": None, "closed_at": None,
-            "household_status_before": HouseholdStatus.APPROVED})
-        events = [(raised, AllegationEventKind.RAISED, summary)]
-        if referred:
-            events.append((referred, AllegationEventKind.LADO_REFERRAL, "Referred to the LADO by phone and email."))
-        if meeting and meeting <= c.now:
-            events.append((meeting, AllegationEventKind.STRATEGY_MEETING,
-                           "Strategy meeting: police not investigating; LADO enquiry continues."))
-        for at, kind, text in events:
-            c.writer.add("allegation_events", {"id": c.next_id("allegation_events"), "allegation_id": aid, "at": at,
-                                               "by_user_id": worker.id, "kind": kind, "text": text})
+        """Kept for ``log_allegations``, which records it through the allegations service once the rows are in."""
+        from dutydesk.access.identity import Actor
+        from dutydesk.demo.allegations import OpenAllegation
+
+        self.open_allegations.append(OpenAllegation(
+            key=f"AL-{ref}", household_id=h.id, child_id=k.id, call_id=call_id,
+            worker=Actor(worker.id, worker.username, worker.full_name, worker.role),
+            raised=raised, summary=summary, said_by="the child, to " + ("her teacher" if ref == "S09" else "the social worker"),
+            referred=referred, decided=referred is not None and ref != "S9B", meeting=meeting,
+            carers_told=None if referred is None else referred + dt.timedelta(hours=1)))
+
+    def log_allegations(self, session) -> None:
+        """The open allegations through the service; their notes name the references it gave."""
+        from dutydesk.demo.allegations import log_open
+
+        refs = log_open(session, self.open_allegations, self.c.now)
+        notes = self.c.scenario_notes
+        for i, (number, title, text) in enumerate(notes):
+            for key, ref in refs.items():
+                text = text.replace(key, ref)
+            notes[i] = (number, title, text)
 
     def _link_call(self, call_id: int, request_id: int) -> None:
         """Calls are written before the request they open; point them at it afterwards."""

@@ -34,13 +34,14 @@ from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Permission, can, require
 from dutydesk.labels import label
 from dutydesk.matching import capacity
+from dutydesk.overview import waiting
+from dutydesk.overview.waiting import LIST_MAX, WaitingItem
 from dutydesk.overview.light_tables import (
     Call,
     Callback,
     Child,
     Decision,
     Draft,
-    Household,
     PlacementRequest,
     RequestChild,
     Team,
@@ -81,7 +82,6 @@ def has_call_draft(desk: Desk) -> bool:
         ).first() is not None
 
 
-LIST_MAX = 20
 
 URGENCY_ORDER = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.PLANNED: 2}
 
@@ -114,15 +114,6 @@ class VacancyLine:
 
     def days_waiting(self, today: dt.date) -> int | None:
         return None if self.vacant_since is None else (today - self.vacant_since).days
-
-
-@dataclass(frozen=True)
-class WaitingItem:
-    kind: str  # "decision", "request", "callback"
-    id: int  # the record to open (for a decision: its request)
-    title: str
-    detail: str
-    since: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -301,6 +292,9 @@ def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
                 kind="decision", id=rid, title=f"Sign off {ref}",
                 detail=f"{'placed, retrospective' if retro else label(kind)} by {who}", since=at_,
             ))
+        line = waiting.allegation_steps(s, clock.local(at).date())
+        if line is not None:
+            items.append(line)
     if actor.user_id is not None:
         rows = s.execute(
             sa.select(Decision.request_id, PlacementRequest.reference, Decision.returned_at)
@@ -335,31 +329,8 @@ def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
         ).all()
         for cid, summary, due in cbs:
             items.append(WaitingItem(kind="callback", id=cid, title="Overdue callback", detail=summary, since=due))
-    items += _approvals_ending(s, clock.local(at).date())
+    items += waiting.approvals_ending(s, clock.local(at).date())
     return items[:LIST_MAX]
-
-
-# A connected person's temporary approval this close to its end is on everyone's dashboard.
-APPROVAL_WARN_DAYS = 14
-
-
-def _approvals_ending(s: Session, today: dt.date) -> list[WaitingItem]:
-    rows = s.execute(
-        sa.select(Household.id, Household.reference, Household.name, Household.approval_expires_on)
-        .where(sa.type_coerce(Household.kind, sa.String) == "connected_person",
-               sa.type_coerce(Household.status, sa.String) == "approved",
-               Household.approval_expires_on.is_not(None),
-               Household.approval_expires_on <= today + dt.timedelta(days=APPROVAL_WARN_DAYS))
-        .order_by(Household.approval_expires_on, Household.id).limit(LIST_MAX)
-    ).all()
-    out = []
-    for hid, ref, name, ends in rows:
-        left = (ends - today).days
-        when = "ended" if left < 0 else ("ends today" if left == 0 else f"ends in {left} day{'s' if left != 1 else ''}")
-        out.append(WaitingItem(kind="household", id=hid, title=f"Approval {when}: {ref}",
-                               detail=f"{name}: temporary approval {'ended' if left < 0 else 'ends'} {ends:%a %d %b}",
-                               since=None))
-    return out
 
 
 def load(desk: Desk) -> DashboardData:

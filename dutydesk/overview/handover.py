@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 from db.enums import CallbackStatus, DecisionStatus, HouseholdStatus
 from db.models import Allegation, Callback, Child, Decision, HandoverNote, Household, Placement, Team, User
 from dutydesk import clock
+from dutydesk.allegations import views as allegation_views
 from dutydesk.access import audit
 from dutydesk.calls.call_log import callback_views
 from dutydesk.calls.views import CallbackView
@@ -65,6 +66,7 @@ class Handover:
     placements_made: list[Line] = field(default_factory=list)
     households_on_hold: list[Line] = field(default_factory=list)
     allegations_raised: list[Line] = field(default_factory=list)
+    allegation_steps_due: list[Line] = field(default_factory=list)  # overdue or due today, oldest first
     notes: list[HandoverNoteView] = field(default_factory=list)
 
 
@@ -123,6 +125,7 @@ def summary(desk: Desk, *, since: dt.datetime | None = None, hours_ahead: int = 
             .where(Allegation.raised_at >= since).order_by(Allegation.raised_at).limit(LIST_MAX)
         ).all()
         notes = _notes(s, team_id, since)
+    due = allegation_views.due_steps(desk, limit=LIST_MAX)
     return Handover(
         since=since, until=now, open_requests=requests, callbacks_due=callbacks,
         placements_made=[Line(pid, f"{ref}: {f} {la}".strip(), f"with {hh}" + _placed_flags(em, wait), at,
@@ -133,6 +136,9 @@ def summary(desk: Desk, *, since: dt.datetime | None = None, hours_ahead: int = 
                             for hid, name, ref, at in holds],
         allegations_raised=[Line(aid, ref, f"against {hh}", at, household_id=hid)
                             for aid, ref, hh, at, hid in raised],
+        allegation_steps_due=[Line(d.household_id, d.reference, f"{d.step} {d.state} ({d.due_on:%a %d %b}), "
+                                   f"{d.household_name}", dt.datetime.combine(d.due_on, dt.time(0), tzinfo=clock.LOCAL_TZ),
+                                   household_id=d.household_id) for d in due],
         notes=notes,
     )
 

@@ -15,8 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
-from db.enums import (CallbackStatus, CallCategory, CallerType, DecisionKind, DecisionStatus, HouseholdKind,
-                      HouseholdStatus, PlacementType, RequestState, Urgency)
+from db.enums import (AllegationStatus, CallbackStatus, CallCategory, CallerType, DecisionKind, DecisionStatus,
+                      HouseholdKind, HouseholdStatus, PlacementType, RequestState, Urgency)
 
 
 class _UTC(TypeDecorator[dt.datetime]):
@@ -86,3 +86,6 @@ Callback = table(
     summary=_S, status=_enum(CallbackStatus), snooze_reason=_S, snooze_count=_I, done_at=_UT,
 )
 Draft = table("drafts", user_id=_I, kind=_S)
+
+Allegation = table("allegations", id=_I, reference=_S, household_id=_I, status=_enum(AllegationStatus))
+AllegationStepDue = table("allegation_steps", allegation_id=_I, due_on=sa.Date, done_at=_UT)

@@ -17,6 +17,7 @@ from sqlmodel import select
 from db.enums import DecisionStatus, RequestState, Urgency
 from db.models import Decision, Household, Placement, PlacementRequest, Search, User
 from dutydesk import clock
+from dutydesk.allegations.views import DueStep, due_steps
 from dutydesk.labels import label
 from dutydesk.requests.decision_record import SearchRecord, summarise_search
 from dutydesk.access.desk import Desk
@@ -96,6 +97,11 @@ def queue(desk: Desk, *, limit: int = 50, offset: int = 0) -> list[QueueItem]:
                 placed_on=placed_on,
             ))
         return out
+
+
+def allegation_steps(desk: Desk) -> list[DueStep]:
+    """Steps of open allegations overdue or due today, the oldest due first (managers' oversight)."""
+    return due_steps(desk, limit=50)
 
 
 def waiting_count(desk: Desk) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dutydesk.access.desk import Desk
-from dutydesk.requests import decisions, placements, steps
+from dutydesk.requests import corrections, decisions, placements, steps
 from dutydesk.requests.searches import run_and_save
 
 
@@ -23,6 +23,10 @@ def search(desk: Desk, request_id: int) -> str:
 
 def contact(desk: Desk, request_id: int, household_id: int, outcome: str, note: str = "") -> str:
     return steps.record_contact(desk, request_id, household_id, outcome, note).message
+
+
+def correct(desk: Desk, request_id: int, household_id: int, reason: str) -> str:
+    return corrections.correct_last_outcome(desk, request_id, household_id, reason).message
 
 
 def propose(desk: Desk, request_id: int, kind: str, rationale: str, exemption: str = "",

@@ -177,9 +177,11 @@ def timeline(d: RequestDetail) -> tuple[TimelineLine, ...]:
         frm = label(t.from_state) if t.from_state else "new"
         items.append(TimelineLine(t.at, t.by, f"{frm} -> {label(t.to_state)}" + (f": {t.note}" if t.note else "")))
     for c in d.candidates:
+        corrected = {k.supersedes_id for k in c.contacts if k.supersedes_id}
         for k in c.contacts:
             items.append(TimelineLine(k.at, k.by, f"contact {c.household_name}: {label(k.outcome)}"
-                                      + (f" ({k.note})" if k.note else "")))
+                                      + (f" ({k.note})" if k.note else "")
+                                      + (" [superseded by a correction]" if k.id in corrected else "")))
     for dv in d.decisions:
         items.append(TimelineLine(dv.proposed_at, dv.proposed_by, f"decision {dv.id} proposed: {dv.kind.value}"))
         if dv.signed_off_at:

@@ -14,6 +14,7 @@ from dutydesk.access.desk import Desk
 from dutydesk.matching.capacity import free_places
 from dutydesk.matching.saved import latest_search_id, reason_lines
 from dutydesk.requests import lookup, transitions
+from dutydesk.requests.corrections import counts_as_a_try
 from dutydesk.requests.views import Names
 from dutydesk.text import clean
 
@@ -103,7 +104,7 @@ class ContactRow:
 
 
 def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[ContactRow]:
-    """Candidates first (best score first), then the rest of the latest search's ranked households, a page at most."""
+    """The latest search's ranked households in rank order with their outcomes, then any other candidate; a page at most."""
     with desk.db.read() as s:
         req = lookup.find_request(s, request_id)
         search_id = latest_search_id(s, req.id)
@@ -112,7 +113,8 @@ def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[
             s.exec(
                 select(CandidateContact.candidate_id, sa.func.count())
                 .where(CandidateContact.candidate_id.in_([c.id for c in cands] or [-1]),
-                       CandidateContact.outcome == CandidateStatus.NO_ANSWER)
+                       CandidateContact.outcome == CandidateStatus.NO_ANSWER,
+                       counts_as_a_try())
                 .group_by(CandidateContact.candidate_id)
             ).all()
         )
@@ -144,11 +146,10 @@ def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[
 
         rows: list[ContactRow] = []
         by_cand = {c.household_id: c for c in cands}
-        order = sorted(
-            hids,
-            key=lambda h: (h not in by_cand, ranks.get(h, (None,))[0] is None, ranks.get(h, (10**9,))[0] or 10**9, h),
-        )
-        for hid in order[:limit]:
+        # The saved search's order, whatever the outcomes: recording one never moves a row under the
+        # worker's cursor (households contacted from outside the ranking come after it, by id).
+        order = sorted(hids, key=lambda h: (ranks.get(h, (None,))[0] is None, ranks.get(h, (None,))[0] or 0, h))
+        for hid in order[:limit] + [h for h in order[limit:] if h in by_cand]:  # a contacted carer is never paged off
             h = households.get(hid)
             if h is None:
                 continue

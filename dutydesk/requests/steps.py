@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from db.enums import CandidateStatus, RequestState, UnmetNeed, UnmetResolution
@@ -28,6 +27,7 @@ from dutydesk.errors import Conflict, InvalidInput
 from dutydesk.labels import label
 from dutydesk.matching.saved import latest_search_id
 from dutydesk.requests import lookup, transitions
+from dutydesk.requests.corrections import no_answer_tries
 from dutydesk.requests.limits import REASON_MAX
 from dutydesk.text import field_text
 
@@ -162,11 +162,7 @@ def record_contact(
             raise Conflict(f"{household.name} is already chosen for {req.reference}.")
         s.add(CandidateContact(candidate_id=cand.id, at=when, by_user_id=actor.user_id, outcome=status, note=text))
         s.flush()
-        tries = s.exec(
-            select(sa.func.count()).select_from(CandidateContact).where(
-                CandidateContact.candidate_id == cand.id, CandidateContact.outcome == CandidateStatus.NO_ANSWER
-            )
-        ).one()
+        tries = no_answer_tries(s, cand.id)
         reason = text
         if status == CandidateStatus.NO_ANSWER:
             reason = (f"no answer after {tries} tries" if tries >= NO_ANSWER_LIMIT else "no answer (1 try)")

@@ -86,6 +86,8 @@ class ContactLine:
     by: str
     outcome: CandidateStatus
     note: str
+    id: int = 0
+    supersedes_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,9 @@ class CandidateLine:
 
     @property
     def no_answer_tries(self) -> int:
-        return sum(1 for c in self.contacts if c.outcome == CandidateStatus.NO_ANSWER)
+        corrected = {c.supersedes_id for c in self.contacts}
+        return sum(1 for c in self.contacts if c.outcome == CandidateStatus.NO_ANSWER and c.id not in corrected
+                   and c.supersedes_id is None)
 
 
 @dataclass(frozen=True)
@@ -271,7 +275,7 @@ def load_detail(s: Session, req: PlacementRequest, *, contacts_limit: int = 20) 
     ).all():
         h = names.household(c.household_id)
         contacts = tuple(
-            ContactLine(k.at, names.user(k.by_user_id), k.outcome, k.note)
+            ContactLine(k.at, names.user(k.by_user_id), k.outcome, k.note, k.id, k.supersedes_id)
             for k in s.exec(select(CandidateContact).where(CandidateContact.candidate_id == c.id)
                             .order_by(CandidateContact.at, CandidateContact.id).limit(contacts_limit)).all()
         )

@@ -444,10 +444,27 @@ def test_scenario_8_grandmother_connected_person(county):
     assert placement.household_id == h.id and placement.ended_on is None
 
 
+def test_open_allegations_go_through_the_service_at_different_steps_one_overdue(county):
+    from dutydesk.access.desk import Desk
+    from dutydesk.access.identity import SYSTEM
+    from dutydesk.allegations import views
+
+    db, _ = county
+    desk = Desk(db, SYSTEM)
+    rows = views.list_allegations(desk)
+    assert len(rows) == 3 and all(r.reference.startswith("AL-2026-") for r in rows)
+    assert len({r.next_step for r in rows}) == 3  # each at a different step
+    assert [r.state for r in rows].count("overdue") == 1
+    with db.read() as s:
+        recorded = s.execute(sa.select(sa.func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "allegation.recorded")).scalar()
+    assert recorded == 3
+
+
 def test_scenario_9_allegation_and_lado_timescale(county):
     db, _ = county
     with db.read() as s:
-        a = one(s, sa.select(Allegation).where(Allegation.reference == "AL-S09"))
+        a = one(s, sa.select(Allegation).join(Call, Call.id == Allegation.call_id).where(Call.summary.like("Lily Ward%")))
         h = s.get(Household, a.household_id)
         call = s.get(Call, a.call_id)
     assert a.status == AllegationStatus.OPEN and h.status == HouseholdStatus.ON_HOLD

@@ -340,15 +340,41 @@ def test_working_days_count_english_bank_holidays():
     assert working_days.is_out_of_hours(dt.datetime(2026, 12, 25, 11, 0, tzinfo=dt.UTC))
 
 
-def test_contact_list_puts_candidates_first_then_the_ranked(database, people):
+def test_contact_list_keeps_the_search_order_whatever_the_outcomes(database, people):
     rid, hids = searched_request(database, people, ranked=3)
     d = Desk(database, people["worker"])
     assert [r.status for r in lists.contact_list(d, rid)] == ["ranked"] * 3
     steps.record_contact(d, rid, hids[2], "no_answer")
     rows = lists.contact_list(d, rid)
-    assert [r.household_id for r in rows] == [hids[2], hids[0], hids[1]]
-    assert rows[0].status == "no_answer" and rows[0].no_answer_tries == 1 and rows[0].rank == 3
-    assert rows[1].why == "3 km from school (+5)"
+    assert [r.household_id for r in rows] == [hids[0], hids[1], hids[2]]  # no row moved
+    assert rows[2].status == "no_answer" and rows[2].no_answer_tries == 1 and rows[2].rank == 3
+    assert rows[0].why == "3 km from school (+5)"
+
+
+def test_a_mistaken_outcome_is_superseded_by_a_correction(database, people):
+    from dutydesk.requests.corrections import correct_last_outcome
+
+    rid, hids = searched_request(database, people, ranked=3)
+    d = Desk(database, people["worker"])
+    steps.record_contact(d, rid, hids[1], "no_answer")
+    steps.record_contact(d, rid, hids[1], "no_answer")
+    with pytest.raises(InvalidInput, match="a reason is needed"):
+        correct_last_outcome(d, rid, hids[1], "  ")
+    done = correct_last_outcome(d, rid, hids[1], "the second call was to another carer")
+    assert done.status == CandidateStatus.NO_ANSWER
+    row = next(r for r in lists.contact_list(d, rid) if r.household_id == hids[1])
+    assert row.status == "no_answer" and row.no_answer_tries == 1  # the superseded try no longer counts
+    correct_last_outcome(d, rid, hids[1], "never phoned at all")
+    row = next(r for r in lists.contact_list(d, rid) if r.household_id == hids[1])
+    assert row.status == "shortlisted" and row.no_answer_tries == 0
+    with pytest.raises(NotFound, match="nothing to correct"):
+        correct_last_outcome(d, rid, hids[1], "again")
+    with pytest.raises(NotFound, match="nothing to correct"):
+        correct_last_outcome(d, rid, hids[0], "never tried")
+    with database.read() as s:
+        entries = s.exec(select(CandidateContact).order_by(CandidateContact.id)).all()
+        assert len(entries) == 4 and [e.supersedes_id for e in entries] == [None, None, entries[1].id,
+                                                                              entries[0].id]
 
 
 def test_every_step_finds_a_request_and_refuses_a_closed_one_in_the_same_words(database, people):
