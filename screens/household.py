@@ -31,16 +31,16 @@ class HouseholdScreen(LoadingScreen):
         Binding("h", "jump('history')", "History", tooltip="Requests it was considered for", id="household.history"),
         Binding("e", "end_placement", "End placement", tooltip="End a current placement with a reason",
                 id="household.end_placement"),
-        Binding("g", "log_allegation", "Allegation", tooltip="Record an allegation or concern against the household",
-                id="household.allegation"),
-        Binding("l", "allegations", "Allegations", tooltip="The household's allegations, to open one",
-                id="household.allegations"),
         Binding("a", "availability", "Away", tooltip="Record dates the household is not available",
                 id="household.availability"),
         Binding("x", "extend", "Extend approval", show=False,
                 tooltip="A manager extends a temporary approval once, by up to 8 weeks", id="household.extend"),
         Binding("c", "edit", "Change", tooltip="Change the household's record (with a reason)",
                 id="household.edit"),
+        Binding("g", "log_allegation", "Allegation", tooltip="Record an allegation or concern against the household",
+                id="household.allegation"),
+        Binding("l", "allegations", "Allegations", tooltip="The household's allegations, to open one",
+                id="household.allegations"),
         Binding("t", "jump('top')", "Top", show=False, id="household.top"),
         Binding("down", "scroll(1)", "Down", show=False, id="household.down"),
         Binding("up", "scroll(-1)", "Up", show=False, id="household.up"),
@@ -63,12 +63,18 @@ class HouseholdScreen(LoadingScreen):
         self.reload()
 
     def load_args(self) -> tuple[Any, ...]:
-        return (self.household_id,)
+        # Only the first load of this screen is an "opened" audit event; reloads write nothing.
+        first, self._open_recorded = not getattr(self, "_open_recorded", False), True
+        return (self.household_id, first)
 
-    def fetch(self, desk: Any, household_id: int | str) -> Any:
+    def fetch(self, desk: Any, household_id: int | str, first: bool = False) -> Any:
+        from dutydesk.access import reads
         from dutydesk.carers.profile import household_profile
 
-        return household_profile(desk.db, household_id)
+        profile = household_profile(desk.db, household_id)
+        if first:
+            reads.opened(desk, reads.HOUSEHOLD, profile.id, reference=profile.reference)
+        return profile
 
     def show(self, profile: Any) -> None:
         p = self.profile = profile

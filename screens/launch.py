@@ -13,6 +13,7 @@ service's own words; unexpected errors go to a crash file.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -47,6 +48,11 @@ def run_app(ctx: Launchable) -> None:
     finally:
         if app.desk is not None:
             app.desk.close()
+    line = getattr(app, "leave_line", None)
+    if line:
+        # After Textual has given the terminal back, so nothing redraws over it.
+        sys.stderr.write(f"\r{line}\n")
+        sys.stderr.flush()
     code = app.return_code or 0
     if code:
         raise SystemExit(code)
@@ -79,8 +85,10 @@ def problem_for(err: OpeningProblem) -> StartProblem:
     """An opening problem as the screen shows it: the service's own title, words and hint."""
     # The screens have always exited 2 for a store address they cannot use, the command line 1;
     # scripts may rely on either, so each keeps its own.
+    from dutydesk.errors import UnknownUser
+
     code = 2 if isinstance(err, StoreAddressInvalid) else err.exit_code
-    return StartProblem(err.title, err.what, err.hint, exit_code=code)
+    return StartProblem(err.title, err.what, err.hint, exit_code=code, leave=isinstance(err, UnknownUser))
 
 
 def _open(url: str, as_user: str | None, db_value: str | None = None) -> DeskOpened | DeskOpenFailed:

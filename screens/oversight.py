@@ -100,7 +100,9 @@ class OversightScreen(LoadingScreen):
     def show(self, data: tuple[list[Any], list[Any]]) -> None:
         items, due = data
         self.items = items
-        self.query_one("#oversight-allegations", Static).update(allegation_line(due))
+        line = self.query_one("#oversight-allegations", Static)
+        line.update(allegation_line(due))
+        line.display = bool(due)  # at 80x24 the evidence needs the row when nothing is due
         t = self.query_one("#queue-table", DataTable)
         t.clear()
         for q in self.items:

@@ -146,15 +146,21 @@ class RequestScreen(LoadingScreen):
     # -- loading ---------------------------------------------------------------------------
 
     def load_args(self) -> tuple[Any, ...]:
-        return (self.request_id,)
+        # Only the first load of this screen is an "opened" audit event; refreshes write nothing.
+        first, self._open_recorded = not getattr(self, "_open_recorded", False), True
+        return (self.request_id, first)
 
-    def fetch(self, desk: Any, request_id: int) -> RequestData:
+    def fetch(self, desk: Any, request_id: int, first: bool = False) -> RequestData:
+        from dutydesk.access import reads
         from dutydesk.requests import lists, views
         from dutydesk.requests.decision_record import timeline
         from dutydesk.requests.stamp import change_stamp
 
         stamp = change_stamp(desk, request_id)  # first: a change after it shows as a newer stamp
         detail = views.request_detail(desk, request_id)
+        if first:
+            reads.opened(desk, reads.REQUEST, detail.id, reference=detail.reference,
+                         children=[c.id for c in detail.children])
         return RequestData(stamp, detail, lists.contact_list(desk, request_id), timeline(detail))
 
     def show(self, data: RequestData) -> None:

@@ -50,7 +50,7 @@ CASES = {
     "unknown login": (errors.UnknownLogin, seed_store, "nobody", None),
     "disabled": (errors.AccountDisabled, lambda t: seed_store(t, [SeedUser("dana", "Dana", active=False)]),
                  "dana", None),
-    "--as on a real store": (errors.NotADemoStore, seed_store, "dana", "maya"),
+    "--as on a real store": (errors.NotADemoStore, lambda t: seed_store(t, real=True), "dana", "maya"),
     "bad address": (errors.StoreAddressInvalid, lambda t: "nosuchdialect://ann:s3cret@host/db", "dana", None),
     "unreachable": (errors.StoreUnreachable,
                     lambda t: "postgresql+psycopg://nobody:s3cret@127.0.0.1:1/none?connect_timeout=2", "dana", None),
