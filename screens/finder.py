@@ -61,7 +61,7 @@ class FinderScreen(DeskScreen):
                 id="finder.shortlist"),
         Binding("o", "open_household", "Open", tooltip="Open the highlighted household's profile",
                 id="finder.open"),
-        Binding("g", "connected_person", "Connected person",
+        Binding("g", "connected_person", "Connected person", show=False,
                 tooltip="Record a relative or friend who offers this child a home tonight", id="finder.connected"),
         Binding("e", "edit_criteria", "Criteria", tooltip="Change what you are looking for", id="finder.criteria"),
         Binding("slash", "focus_filter", "Filter", tooltip="Filter by name or reference", id="finder.filter"),
