@@ -74,6 +74,7 @@ class CallFormScreen(AddsChildren, KeepsDrafts, DeskScreen):
         Binding("ctrl+n", "new_child", "Add child", tooltip="Keep this child and add another (siblings, a baby)",
                 id="call_form.new_child"),
         Binding("ctrl+o", "availability", "Carer away", id="call_form.availability"),
+        Binding("ctrl+g", "connected_person", "Connected person", show=False, id="call_form.connected"),
         Binding("f8", "discard", "Discard call", show=False, id="call_form.discard"),
     ]
 
@@ -265,6 +266,21 @@ class CallFormScreen(AddsChildren, KeepsDrafts, DeskScreen):
                 self.say(saved_message(period))
 
         self.app.push_screen(AvailabilityDialog(picker.picked.id, picker.picked.label), callback=saved)
+
+    def action_connected_person(self) -> None:
+        """A relative or friend offers the picked child a home tonight (screens.connected)."""
+        from screens.connected import ConnectedPersonDialog, recorded_message
+
+        picker = self.query_one("#child", Picker)
+        if picker.picked is None:
+            self.say("Pick the child first; a connected person is recorded for a child the desk knows.", error=True)
+            return
+
+        def recorded(approval: Any) -> None:
+            if approval is not None:
+                self.say(recorded_message(approval))
+
+        self.app.push_screen(ConnectedPersonDialog(picker.picked.id, picker.picked.label), callback=recorded)
 
     def say(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#form-status", Static)

@@ -61,6 +61,8 @@ class FinderScreen(DeskScreen):
                 id="finder.shortlist"),
         Binding("o", "open_household", "Open", tooltip="Open the highlighted household's profile",
                 id="finder.open"),
+        Binding("g", "connected_person", "Connected person", show=False,
+                tooltip="Record a relative or friend who offers this child a home tonight", id="finder.connected"),
         Binding("e", "edit_criteria", "Criteria", tooltip="Change what you are looking for", id="finder.criteria"),
         Binding("slash", "focus_filter", "Filter", tooltip="Filter by name or reference", id="finder.filter"),
         Binding("escape", "back", "Back", tooltip="Clear the filter, or leave the finder", id="finder.back"),
@@ -335,6 +337,36 @@ class FinderScreen(DeskScreen):
 
     def on_finder_screen_shortlisted(self, message: Shortlisted) -> None:
         self.notify(message.text, markup=False)
+
+    def action_connected_person(self) -> None:
+        rid = self.request_id or (self.criteria.request_id if self.criteria is not None else None)
+        if rid is None:
+            self.notify("A connected person is recorded for a request's child: open the finder from a request.",
+                        severity="warning", markup=False)
+            return
+        self._connected_child(self.desk, rid)
+
+    @work(thread=True, exclusive=True, group="finder-write", exit_on_error=False)
+    def _connected_child(self, desk: Any, request_id: int) -> None:
+        from dutydesk.carers.connected import child_of_request
+        from dutydesk.errors import DeskError
+
+        try:
+            child = child_of_request(desk, request_id)
+        except DeskError as err:
+            self.post_message(self.Shortlisted(str(err)))
+            return
+        self.app.call_from_thread(self._open_connected, *child)
+
+    def _open_connected(self, child_id: int, child_name: str, places: int) -> None:
+        from screens.connected import ConnectedPersonDialog, recorded_message
+
+        def recorded(approval: Any) -> None:
+            if approval is not None:
+                self.notify(recorded_message(approval), markup=False)
+                self.run_match()
+
+        self.app.push_screen(ConnectedPersonDialog(child_id, child_name, places), callback=recorded)
 
     def action_edit_criteria(self) -> None:
         def done(value: Any) -> None:
