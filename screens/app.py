@@ -20,9 +20,8 @@ Extension points for other screens (see also ``screens.actions`` and ``screens.p
 Every binding has an ``id``; a person may remap keys in ``keys.toml`` in the
 config folder (or the file named by ``DUTYDESK_KEYS``), e.g. ``"desk.log_call" = "f5"``.
 
-Environment: ``DUTYDESK_THEME`` picks a theme; ``DUTYDESK_EXIT_WHEN_READY=1``
-exits as soon as the dashboard's first load is done and ``DUTYDESK_BENCH_FILE``
-receives timestamps (both for bench/startup.py).
+Environment: ``DUTYDESK_THEME`` picks a theme; ``DUTYDESK_EXIT_WHEN_READY=1`` and
+``DUTYDESK_BENCH_FILE`` serve bench/startup.py (exit once ready; timestamps).
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ async def test_outcomes_never_move_rows_and_a_mistake_is_corrected(tmp_path, mon
         await settle(pilot)
         assert "recorded by mistake" in flat_text(app)
         await type_text(pilot, "pressed a on the wrong row [x]")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # the reason is a multi-line box: ctrl+s saves
         await settle(pilot)
         assert [r.household_id for r in screen.rows] == order and table.cursor_row == 1
         assert screen.rows[1].status == "shortlisted"

@@ -188,6 +188,7 @@ class Scenarios:
         today = c.today
 
         def kid(key, ref, first, last, age, gender, town, *, school=True, day=None, known=None, **kw):
+            kw.setdefault("wheelchair", False)  # a scenario child uses a wheelchair only where its story says
             k = new_child(c, age, gender, self.place(town), ref_day=day or today, case_reference=ref,
                           created_day=known or (day or self.day) - dt.timedelta(days=2),
                           first_name=first, last_name=last,
@@ -481,7 +482,8 @@ class Scenarios:
                        day + DAY, [
                            (RS.LOGGED, t(day, "09:40"), tom.id), (RS.SEARCHING, t(day, "09:55"), tom.id),
                            (RS.CONTACTING, t(day, "10:30"), tom.id), (RS.PROPOSED, t(day, "15:10"), tom.id)],
-                       notes="Parent-and-child assessment placement, 12 weeks, on discharge tomorrow.")
+                       notes="Parent-and-child assessment placement, 12 weeks, on discharge tomorrow.",
+                       fit=hh["s7_a"])  # asks for nothing the Adeyemis lack: the demo places Chloe with them
         self._link_call(call7, r7.id)
         self._cand(r7, hh["s7_b"], CS.DECLINED_BY_CARER, "Carer declined: already supporting a young mum next month.",
                    t(day, "11:00"), [(t(day, "11:00"), CS.DECLINED_BY_CARER, "Declined.")])
