@@ -1,5 +1,12 @@
 """Backups of a SQLite store: one consistent copy, integrity-checked, owner-only.
 
+The copy is made under a private temporary name beside the target (0600),
+checked, and only then moved into place: without ``force`` with a hard link,
+which fails if anything is there (a file or a symbolic link: nothing is
+overwritten or followed); with ``force`` by a rename, which replaces the name
+itself and never writes through a link. Who may back up, and the audit event,
+are the service layer's (``dutydesk.access.safekeeping``).
+
 ``sqlite3.Connection.backup`` with the default ``pages=-1`` copies the whole
 database in one step, so writers in other processes cannot restart it (the
 stepwise form never finished under load; see PITFALLS.md). PostgreSQL stores
@@ -11,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import stat
+import tempfile
 from pathlib import Path
 
 from db.engine import BUSY_TIMEOUT_S, Database, sqlite_path
@@ -24,13 +33,36 @@ def default_backup_dir(db_file: Path) -> Path:
     return db_file.parent / "backups"
 
 
-def _new_private_file(path: Path) -> None:
-    # O_EXCL: never overwrite an earlier backup; 0600: the copy holds children's data too.
+def _refuse_link(path: Path, *, force: bool) -> None:
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(st.st_mode):
+        raise BackupError(f"{path} is a symbolic link; dutydesk will not write through it")
+    if not stat.S_ISREG(st.st_mode):
+        raise BackupError(f"{path} is not an ordinary file")
+    if not force:
+        raise BackupError(f"{path} already exists; give --force to replace it, or choose another name")
+
+
+def _place(tmp: Path, dest: Path, *, force: bool) -> None:
+    if force:
+        _refuse_link(dest, force=True)
+        os.replace(tmp, dest)
+        return
+    try:
+        os.link(tmp, dest)
     except FileExistsError:
-        raise BackupError(f"{path} already exists; choose another name") from None
-    os.close(fd)
+        raise BackupError(f"{dest} appeared while the copy was made; nothing was replaced") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _private_folder(folder: Path) -> None:
+    if folder.is_symlink():
+        raise BackupError(f"{folder} is a symbolic link; dutydesk will not write through it")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _backup_name(folder: Path, stem: str, revision: str | None) -> Path:
@@ -54,8 +86,21 @@ def integrity_problems(path: Path) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
+def copy_sqlite(source: Path, dest: Path) -> None:
+    """One consistent copy of ``source`` into the (new, empty) file ``dest``, as one self-contained file."""
+    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_S)
+    dst = sqlite3.connect(dest)
+    try:
+        src.backup(dst)  # pages=-1: all at once, consistent even while others write
+        dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one file: no -wal beside it
+    finally:
+        dst.close()
+        src.close()
+
+
 def backup_sqlite(
-    db: Database, *, dest: Path | None = None, backup_dir: Path | None = None, revision: str | None = None
+    db: Database, *, dest: Path | None = None, backup_dir: Path | None = None, revision: str | None = None,
+    force: bool = False,
 ) -> Path:
     """Copy the store to ``dest`` (or a timestamped file in ``backup_dir``) and check the copy."""
     source = sqlite_path(db.url)
@@ -63,26 +108,35 @@ def backup_sqlite(
         raise BackupError("only a SQLite file can be backed up by dutydesk; use pg_dump for PostgreSQL")
     if dest is None:
         folder = backup_dir or default_backup_dir(source)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private_folder(folder)
         dest = _backup_name(folder, source.stem, revision)
     else:
         dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _new_private_file(dest)
+    _refuse_link(dest, force=force)
+    fd, name = tempfile.mkstemp(prefix=".dutydesk-backup-", dir=dest.parent)  # 0600
+    os.close(fd)
+    tmp = Path(name)
     try:
-        src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_S)
-        dst = sqlite3.connect(dest)
-        try:
-            src.backup(dst)  # pages=-1: all at once, consistent even while others write
-            # A backup is one self-contained file: no -wal beside it.
-            dst.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            dst.close()
-            src.close()
-        problems = integrity_problems(dest)
-    except BaseException:
-        dest.unlink(missing_ok=True)
-        raise
-    if problems:
-        dest.unlink(missing_ok=True)
-        raise BackupError(f"the copy failed its integrity check ({'; '.join(problems[:3])})")
+        copy_sqlite(source, tmp)
+        problems = integrity_problems(tmp)
+        if problems:
+            raise BackupError(f"the copy failed its integrity check ({'; '.join(problems[:3])})")
+        _place(tmp, dest, force=force)
+    finally:
+        tmp.unlink(missing_ok=True)
     return dest
+
+
+def replace_contents(source: Path, live: Path) -> None:
+    """Overwrite the live store's pages with ``source``'s, in one step, under SQLite's own locks.
+
+    Other processes holding the store open see the restored data at their next
+    transaction; no file is swapped under them (their -wal/-shm stay valid).
+    """
+    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_S)
+    dst = sqlite3.connect(live, timeout=BUSY_TIMEOUT_S)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()

@@ -89,6 +89,8 @@ DESK_ACTIONS: list[DeskAction] = [
                screen="screens.allegation_list:AllegationListScreen", show=False),
     DeskAction("reports", "f8", "Reports", "Reports: consistency, sufficiency, vacancies, timescales",
                screen="screens.reports:ReportsScreen", roles=REPORT_ROLES, show=False),
+    DeskAction("audit", "ctrl+r", "Audit trail", "Audit trail: who did or opened what; filter by user, record, date",
+               screen="screens.audit:AuditScreen", roles="READ_AUDIT", show=False),
 ]
 
 

@@ -106,6 +106,7 @@ class AllegationScreen(LoadingScreen):
     def compose(self) -> ComposeResult:
         yield Static("", id="allegation-head", markup=False)
         yield DataTable(id="allegation-steps", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="allegation-said", markup=False)
         with VerticalScroll(id="allegation-record"):
             yield Static("", id="allegation-record-body", markup=False)
         yield Footer()
@@ -140,6 +141,12 @@ class AllegationScreen(LoadingScreen):
                       Text(st.done_by, style=style, no_wrap=True, overflow="ellipsis"),
                       Text(st.state.upper() if st.state == "overdue" else st.state, style=style))
         self.query_one("#allegation-record-body", Static).update(record_text(a))
+
+    def acted(self, outcome: Any) -> None:
+        """What the last key did stays in view (a refusal too) until the next one."""
+        self.query_one("#allegation-said", Static).update(
+            Text(outcome.message, style="" if outcome.ok else "bold reverse"))
+        super().acted(outcome)
 
     # -- the steps ------------------------------------------------------------------------
 

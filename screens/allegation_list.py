@@ -38,10 +38,10 @@ class AllegationListScreen(LoadingScreen):
     def on_mount(self) -> None:
         t = self.query_one(DataTable)
         if self.due:
-            for name, width in (("Due", 10), ("State", 9), ("Step", 22), ("Allegation", 14), ("Household", 18)):
+            for name, width in (("Due", 10), ("State", 9), ("Step", 18), ("Allegation", 14), ("Household", 15)):
                 t.add_column(name, width=width)
         else:
-            for name, width in (("Allegation", 14), ("Raised", 9), ("Household", 18), ("Next step", 22), ("Due", 14)):
+            for name, width in (("Allegation", 14), ("Raised", 6), ("Household", 14), ("Next step", 15), ("Due", 19)):
                 t.add_column(name, width=width)
         t.focus()
         self.reload()

@@ -28,6 +28,7 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from screens.base import DeskScreen
+from screens.call_children import AddsChildren
 from screens.call_drafts import DRAFT_KIND, KeepsDrafts
 from screens.call_options import (
     CALLER_OPTIONS,
@@ -61,7 +62,7 @@ def _row(label: str, *widgets: Any, id: str | None = None, classes: str = "") ->
                       classes=f"field-row {classes}".strip(), id=id)
 
 
-class CallFormScreen(KeepsDrafts, DeskScreen):
+class CallFormScreen(AddsChildren, KeepsDrafts, DeskScreen):
     """Log a call."""
 
     CSS_PATH = "call_form.tcss"
@@ -70,8 +71,10 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save call", priority=True, id="call_form.save"),
         Binding("escape", "close", "Close (draft kept)", id="call_form.close"),
-        Binding("ctrl+n", "new_child", "New child", id="call_form.new_child"),
+        Binding("ctrl+n", "new_child", "Add child", tooltip="Keep this child and add another (siblings, a baby)",
+                id="call_form.new_child"),
         Binding("ctrl+o", "availability", "Carer away", id="call_form.availability"),
+        Binding("ctrl+g", "connected_person", "Connected person", show=False, id="call_form.connected"),
         Binding("f8", "discard", "Discard call", show=False, id="call_form.discard"),
     ]
 
@@ -84,6 +87,7 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
         self._saving = False
         self._old_sighup: Any = None
         self._opened_at = ""
+        self.added_children: list[dict[str, Any]] = []
 
     # -- layout ---------------------------------------------------------------------
 
@@ -98,6 +102,7 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
                                         validators=[Length(minimum=1, maximum=500,
                                                            failure_description="Type a one-line summary "
                                                            "(up to 500 characters).")]))
+            yield _row("Children", Static("", id="children-list", markup=False), id="children-row")
             yield _row("Child", Picker("child", placeholder="name or case reference (Enter on no match: new)",
                                        allow_new=True, id="child"))
             with Vertical(id="new-child", classes="part"):
@@ -138,6 +143,7 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
     def on_mount(self) -> None:
         self.query_one("#new-child").display = False
         self.query_one("#request-part").display = False
+        self.query_one("#children-row").display = False
         if self.restore:
             self.apply(self.restore)
         else:
@@ -164,6 +170,7 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
             out[f"{f}_text"] = p.value if p.picked is None else ""
         out["notes"] = self.query_one("#notes", TextArea).text
         out["new_child"] = bool(self.query_one("#new-child").display)
+        out["children"] = [dict(c) for c in self.added_children]
         return out
 
     def apply(self, fields: dict[str, Any]) -> None:
@@ -189,6 +196,8 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
         if isinstance(fields.get("notes"), str):
             self.query_one("#notes", TextArea).text = fields["notes"]
         self.query_one("#new-child").display = bool(fields.get("new_child"))
+        self.added_children = [dict(c) for c in fields.get("children") or () if isinstance(c, dict)]
+        self.show_children()
         self._show_request_part()
 
     def _show_request_part(self) -> None:
@@ -239,13 +248,6 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
         self.query_one("#child_age", Input).focus()
         self.changed()
 
-    def action_new_child(self) -> None:
-        picker = self.query_one("#child", Picker)
-        picker.set_picked(None, announce=False)
-        self.query_one("#new-child").display = True
-        self.query_one("#child_first", Input).focus()
-        self.changed()
-
     def action_availability(self) -> None:
         """A carer-availability call: record the dates in the household's record now (screens.availability)."""
         from screens.availability import AvailabilityDialog, saved_message
@@ -264,6 +266,21 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
                 self.say(saved_message(period))
 
         self.app.push_screen(AvailabilityDialog(picker.picked.id, picker.picked.label), callback=saved)
+
+    def action_connected_person(self) -> None:
+        """A relative or friend offers the picked child a home tonight (screens.connected)."""
+        from screens.connected import ConnectedPersonDialog, recorded_message
+
+        picker = self.query_one("#child", Picker)
+        if picker.picked is None:
+            self.say("Pick the child first; a connected person is recorded for a child the desk knows.", error=True)
+            return
+
+        def recorded(approval: Any) -> None:
+            if approval is not None:
+                self.say(recorded_message(approval))
+
+        self.app.push_screen(ConnectedPersonDialog(picker.picked.id, picker.picked.label), callback=recorded)
 
     def say(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#form-status", Static)
@@ -360,6 +377,22 @@ class CallFormScreen(KeepsDrafts, DeskScreen):
         self.app.pop_screen()
 
     def action_discard(self) -> None:
+        from dutydesk.calls.drafts import has_content
+        from screens.dialogs import ConfirmDialog
+
+        if not has_content(self.snapshot()):
+            self._discard()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._discard()
+
+        # A filled-in call is never thrown away by one key: F8 asks first (escape keeps it as a draft).
+        self.app.push_screen(ConfirmDialog(["Discard this call? What you typed is thrown away, no draft kept."]),
+                             callback=answered)
+
+    def _discard(self) -> None:
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._dirty = False

@@ -124,6 +124,10 @@ def check_age(value: str) -> None:
     v = value.strip()
     if not v:
         return
+    if v.lower().startswith("due"):
+        if parse_day(v[3:].strip(), what="Expected date of birth") is None:
+            raise InvalidInput("After 'due', type the expected date of birth as DD/MM/YYYY.")
+        return
     if v.isdigit():
         if not 0 <= int(v) <= MAX_AGE:
             raise InvalidInput(f"Type an age from 0 to {MAX_AGE}, or the date of birth as DD/MM/YYYY.")

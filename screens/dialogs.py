@@ -156,9 +156,13 @@ class ProposeDialog(ModalScreen[Proposal | None]):
 
         return [KeyOption(key, value, label(value, DecisionKind)) for key, value in ProposeDialog.KIND_KEYS]
 
-    def __init__(self, household_name: str | None) -> None:
+    def __init__(self, household_name: str | None, *, given: Proposal | None = None, needs_exemption: str = "",
+                 refusal: str = "") -> None:
         super().__init__()
         self.household_name = household_name
+        self.given = given  # what was typed before a refusal: it comes back, nothing is retyped
+        self.needs_exemption = needs_exemption
+        self.refusal = refusal
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -170,7 +174,8 @@ class ProposeDialog(ModalScreen[Proposal | None]):
             yield KeyChoice(self.kinds(), value="place" if self.household_name else None, id="propose-kind")
             yield Static("Rationale (why this is right):", classes="dialog-prompt", markup=False)
             yield DeskTextArea(placeholder="the rationale", id="propose-rationale")
-            yield Static("Exemption reason (only if outside the terms of approval):", classes="dialog-prompt",
+            yield Static(f"Needs an exemption: {self.needs_exemption}. Reason:" if self.needs_exemption
+                         else "Exemption reason (only if outside the terms of approval):", classes="dialog-prompt",
                          markup=False)
             yield DeskTextArea(placeholder="blank unless outside terms", id="propose-exemption",
                                classes="short")
@@ -178,7 +183,14 @@ class ProposeDialog(ModalScreen[Proposal | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#propose-rationale", DeskTextArea).focus()
+        if self.given is not None:
+            self.query_one("#propose-kind", KeyChoice).value = self.given.kind
+            self.query_one("#propose-rationale", DeskTextArea).text = self.given.rationale
+            self.query_one("#propose-exemption", DeskTextArea).text = self.given.exemption
+        if self.refusal:
+            self.query_one("#propose-error", Static).update(Content(self.refusal))
+        field = "#propose-exemption" if self.needs_exemption and self.given is not None else "#propose-rationale"
+        self.query_one(field, DeskTextArea).focus()
 
     def problem(self, kind: str | None, rationale: str, exemption: str) -> str | None:
         if not kind:

@@ -39,3 +39,8 @@ class ProblemScreen(Screen[None]):
 
     def action_leave(self) -> None:
         self.app.exit(return_code=self.problem.exit_code)
+
+    def on_mount(self) -> None:
+        if self.problem.leave:  # no account (an SSH login): one line, printed by screens.launch, and out
+            self.app.leave_line = self.problem.line
+            self.action_leave()

@@ -61,6 +61,8 @@ class FinderScreen(DeskScreen):
                 id="finder.shortlist"),
         Binding("o", "open_household", "Open", tooltip="Open the highlighted household's profile",
                 id="finder.open"),
+        Binding("g", "connected_person", "Connected person", show=False,
+                tooltip="Record a relative or friend who offers this child a home tonight", id="finder.connected"),
         Binding("e", "edit_criteria", "Criteria", tooltip="Change what you are looking for", id="finder.criteria"),
         Binding("slash", "focus_filter", "Filter", tooltip="Filter by name or reference", id="finder.filter"),
         Binding("escape", "back", "Back", tooltip="Clear the filter, or leave the finder", id="finder.back"),
@@ -214,11 +216,15 @@ class FinderScreen(DeskScreen):
         self.total, self.capped, self.page_offset = message.total, message.capped, message.start
         cursor = message.cursor if message.cursor >= 0 else len(message.rows) - 1
         empty = ("No household matches the filter." if self.query_one("#finder-filter", Input).value
-                 else ("No household can take the child: see the ruled-out list (x)." if self.view == "ranked"
+                 else (f"No household can take {self._who()}: see the ruled-out list (x)." if self.view == "ranked"
                        else "No household was ruled out."))
         self.query_one(ResultList).show(message.rows, cursor, empty)
         self._update_counts()
         self._update_detail()
+
+    def _who(self) -> str:
+        many = self.criteria is not None and getattr(self.criteria, "children", 1) > 1
+        return "the children" if many else "the child"
 
     def _update_counts(self) -> None:
         r = self.result
@@ -227,7 +233,7 @@ class FinderScreen(DeskScreen):
         shown = f"{self.page_offset + 1}-{self.page_offset + len(self.query_one(ResultList).rows)}" if self.query_one(ResultList).rows else "0"
         of = f"{self.total:,}{'+' if self.capped else ''}"
         view = "Ranked" if self.view == "ranked" else "Ruled out"
-        text = Text(f"{view} {shown} of {of}  ·  {len(r.ranked):,} can take the child, "
+        text = Text(f"{view} {shown} of {of}  ·  {len(r.ranked):,} can take {self._who()}, "
                     f"{len(r.excluded):,} ruled out", no_wrap=True, overflow="ellipsis")
         self.query_one("#finder-counts", Static).update(text)
 
@@ -331,6 +337,36 @@ class FinderScreen(DeskScreen):
 
     def on_finder_screen_shortlisted(self, message: Shortlisted) -> None:
         self.notify(message.text, markup=False)
+
+    def action_connected_person(self) -> None:
+        rid = self.request_id or (self.criteria.request_id if self.criteria is not None else None)
+        if rid is None:
+            self.notify("A connected person is recorded for a request's child: open the finder from a request.",
+                        severity="warning", markup=False)
+            return
+        self._connected_child(self.desk, rid)
+
+    @work(thread=True, exclusive=True, group="finder-write", exit_on_error=False)
+    def _connected_child(self, desk: Any, request_id: int) -> None:
+        from dutydesk.carers.connected import child_of_request
+        from dutydesk.errors import DeskError
+
+        try:
+            child = child_of_request(desk, request_id)
+        except DeskError as err:
+            self.post_message(self.Shortlisted(str(err)))
+            return
+        self.app.call_from_thread(self._open_connected, *child)
+
+    def _open_connected(self, child_id: int, child_name: str, places: int) -> None:
+        from screens.connected import ConnectedPersonDialog, recorded_message
+
+        def recorded(approval: Any) -> None:
+            if approval is not None:
+                self.notify(recorded_message(approval), markup=False)
+                self.run_match()
+
+        self.app.push_screen(ConnectedPersonDialog(child_id, child_name, places), callback=recorded)
 
     def action_edit_criteria(self) -> None:
         def done(value: Any) -> None:

@@ -215,6 +215,9 @@ class HandoverScreen(LoadingScreen):
         if waiting:
             line.append(f" ({waiting} unsigned)", style="bold")
         line.append(f" · On hold {len(ho.households_on_hold)} · Concerns {len(ho.allegations_raised)}")
+        overdue = sum(1 for a in ho.allegation_steps_due if "overdue" in a.detail)
+        if ho.allegation_steps_due:
+            line.append(f" · Steps due {len(ho.allegation_steps_due)}", style="bold reverse" if overdue else "bold")
         self.query_one("#handover-counts", Static).update(line)
         self.rows = handover_rows(ho)
         self._fill_table()

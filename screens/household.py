@@ -31,14 +31,16 @@ class HouseholdScreen(LoadingScreen):
         Binding("h", "jump('history')", "History", tooltip="Requests it was considered for", id="household.history"),
         Binding("e", "end_placement", "End placement", tooltip="End a current placement with a reason",
                 id="household.end_placement"),
+        Binding("a", "availability", "Away", tooltip="Record dates the household is not available",
+                id="household.availability"),
+        Binding("x", "extend", "Extend approval", show=False,
+                tooltip="A manager extends a temporary approval once, by up to 8 weeks", id="household.extend"),
+        Binding("c", "edit", "Change", tooltip="Change the household's record (with a reason)",
+                id="household.edit"),
         Binding("g", "log_allegation", "Allegation", tooltip="Record an allegation or concern against the household",
                 id="household.allegation"),
         Binding("l", "allegations", "Allegations", tooltip="The household's allegations, to open one",
                 id="household.allegations"),
-        Binding("a", "availability", "Away", tooltip="Record dates the household is not available",
-                id="household.availability"),
-        Binding("c", "edit", "Change", tooltip="Change the household's record (with a reason)",
-                id="household.edit"),
         Binding("t", "jump('top')", "Top", show=False, id="household.top"),
         Binding("down", "scroll(1)", "Down", show=False, id="household.down"),
         Binding("up", "scroll(-1)", "Up", show=False, id="household.up"),
@@ -61,12 +63,18 @@ class HouseholdScreen(LoadingScreen):
         self.reload()
 
     def load_args(self) -> tuple[Any, ...]:
-        return (self.household_id,)
+        # Only the first load of this screen is an "opened" audit event; reloads write nothing.
+        first, self._open_recorded = not getattr(self, "_open_recorded", False), True
+        return (self.household_id, first)
 
-    def fetch(self, desk: Any, household_id: int | str) -> Any:
+    def fetch(self, desk: Any, household_id: int | str, first: bool = False) -> Any:
+        from dutydesk.access import reads
         from dutydesk.carers.profile import household_profile
 
-        return household_profile(desk.db, household_id)
+        profile = household_profile(desk.db, household_id)
+        if first:
+            reads.opened(desk, reads.HOUSEHOLD, profile.id, reference=profile.reference)
+        return profile
 
     def show(self, profile: Any) -> None:
         p = self.profile = profile
@@ -133,6 +141,31 @@ class HouseholdScreen(LoadingScreen):
             return
         self.app.push_screen(HouseholdEditScreen(self.profile.id), callback=lambda _r: self.reload())
 
+    def action_extend(self) -> None:
+        from screens.dialogs import ReasonDialog
+
+        p = self.profile
+        if p is None or p.approval_expires_on is None:
+            self.notify("This household has no temporary approval to extend.", markup=False)
+            return
+
+        class ExtendDialog(ReasonDialog):
+            def problem(self, value: str) -> str | None:
+                weeks, _sep, why = value.partition(":")
+                if not weeks.strip().isdigit() or not 1 <= int(weeks) <= 8:
+                    return "Start with the weeks (1 to 8) and a colon, for example '8: panel on 3 May'."
+                return None if why.strip() else "After the weeks, say why (escape cancels)."
+
+        def extend(value: str | None) -> None:
+            if value:
+                weeks, _sep, why = value.partition(":")
+                self.act(_extend, p.id, int(weeks), why.strip())
+
+        self.app.push_screen(ExtendDialog(
+            f"Extend the temporary approval (ends {p.approval_expires_on:%d %b %Y})",
+            "Once only, by up to 8 weeks: type the weeks, a colon and the reason.",
+            placeholder="8: assessment goes to panel on 3 May"), callback=extend)
+
     def action_availability(self) -> None:
         from dutydesk.access.identity import Permission, can
         from screens.availability import AvailabilityDialog, saved_message
@@ -162,6 +195,13 @@ class HouseholdScreen(LoadingScreen):
             body.scroll_to_widget(self.query_one("#household-history"), top=True, animate=False)
         else:
             body.scroll_home(animate=False)
+
+
+def _extend(desk: Any, household_id: int, weeks: int, reason: str) -> str:
+    from dutydesk.carers.connected import extend_approval
+
+    t = extend_approval(desk, household_id, weeks, reason=reason)
+    return f"Temporary approval of {t.reference} extended to {t.expires_on:%d %b %Y} (it cannot be extended again)."
 
 
 def _section(out: Text, title: str) -> None:

@@ -63,7 +63,7 @@ class HouseholdEditScreen(LoadingScreen):
         yield Static("Opening the record…", id="edit-title", markup=False)
         with VerticalScroll(id="edit-form"):
             for field in EDITABLE:
-                yield Horizontal(Label(FIELD_WORDS[field], classes="edit-label", markup=False),
+                yield Horizontal(Label(FIELD_WORDS[field], classes="edit-label", markup=False, id=f"l-{field}"),
                                  DeskInput(id=f"f-{field}", compact=True, disabled=True), classes="edit-row")
             yield Horizontal(Label("Reason", classes="edit-label", markup=False),
                              DeskInput(id="f-reason", compact=True, placeholder="why: what the carer or panel said"),
@@ -92,7 +92,7 @@ class HouseholdEditScreen(LoadingScreen):
         self.query_one("#edit-title", Static).update(title)
         self._fill(force=first)
         if first and not all(may_change(self.desk.actor, f) for f in EDITABLE):
-            self.say("The greyed fields (terms, status, dates, identity) need a manager; you can change "
+            self.say("Fields marked * (terms, status, dates, identity) need a manager; you can change "
                      "the household's facts. ctrl+s saves, with a reason.")
         if first:
             target = next((i for i in self.query(Input) if not i.disabled), None)
@@ -110,6 +110,8 @@ class HouseholdEditScreen(LoadingScreen):
                 box.remove_class("-invalid")
             self._shown[field] = text
             box.disabled = not may_change(actor, field)
+            # Marked in words as well as grey, so it shows in 16 colours and with NO_COLOR.
+            self.query_one(f"#l-{field}", Label).update(FIELD_WORDS[field] + (" *" if box.disabled else ""))
 
     def changed_fields(self) -> dict[str, str]:
         return {f: self.query_one(f"#f-{f}", Input).value for f in EDITABLE
@@ -126,7 +128,7 @@ class HouseholdEditScreen(LoadingScreen):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         field = (event.input.id or "")[2:]
-        if field not in FIELD_WORDS or not event.input.has_focus:
+        if field not in FIELD_WORDS or not event.input.has_focus or event.value == self._shown.get(field):
             return  # a field filled from the store, not typed: nothing to say
         problem = check_field(field, event.value)
         event.input.set_class(problem is not None, "-invalid")

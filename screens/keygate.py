@@ -12,7 +12,7 @@ field that is focused once the keys before it are done: typing fast gives the
 same record as typing slowly.
 
 A widget that never gets to the key (removed, or waiting on something) cannot
-hold the desk up: after ``LONGEST_WAIT`` seconds the next key goes anyway.
+hold the desk up: after ``LONGEST_WAIT`` seconds the next key goes anyway (long enough for a loaded machine).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from textual import events
 from textual.app import App
 
-LONGEST_WAIT = 0.5
+LONGEST_WAIT = 2.0
 
 
 class KeyGate:

@@ -13,6 +13,7 @@ service's own words; unexpected errors go to a crash file.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -39,14 +40,27 @@ class LaunchRequest:
 
 def run_app(ctx: Launchable) -> None:
     """Run the desk until the user quits; exit with the app's return code if it is not 0."""
+    import sys
+
+    headless = os.environ.get(ENV_HEADLESS) == "1"
+    if not headless and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # With no terminal the app read nothing and spun at 70% CPU: say what it needs instead.
+        print("dutydesk: the desk needs a terminal (keyboard and screen); this one has none. Run it in a "
+              "terminal or over 'ssh -t', or use a command such as 'dutydesk calls list'.", file=sys.stderr)
+        raise SystemExit(2)
     from screens.app import DutyDeskApp
 
     app = DutyDeskApp(url=ctx.url, as_user=ctx.as_user, db_value=getattr(ctx, "db_value", None))
     try:
-        app.run(headless=os.environ.get(ENV_HEADLESS) == "1")
+        app.run(headless=headless)
     finally:
         if app.desk is not None:
             app.desk.close()
+    line = getattr(app, "leave_line", None)
+    if line:
+        # After Textual has given the terminal back, so nothing redraws over it.
+        sys.stderr.write(f"\r{line}\n")
+        sys.stderr.flush()
     code = app.return_code or 0
     if code:
         raise SystemExit(code)
@@ -100,7 +114,10 @@ def open_desk(url: str, as_user: str | None, db_value: str | None = None) -> Des
 
 def problem_for(err: OpeningProblem) -> StartProblem:
     """An opening problem as the screen shows it: the service's own title, words and hint."""
-    return StartProblem(err.title, err.what, err.hint, exit_code=err.screen_exit_code or err.exit_code)
+    from dutydesk.errors import UnknownUser
+
+    return StartProblem(err.title, err.what, err.hint, exit_code=err.screen_exit_code or err.exit_code,
+                        leave=isinstance(err, UnknownUser))
 
 
 def _open(url: str, as_user: str | None, db_value: str | None = None) -> DeskOpened | DeskOpenFailed:

@@ -24,6 +24,12 @@ class StartProblem:
     message: str
     hint: str = ""
     exit_code: int = 1
+    # Nothing the person can do at the desk (no account, a disabled one): one line, and the session ends.
+    leave: bool = False
+
+    @property
+    def line(self) -> str:
+        return f"dutydesk: {self.message} {self.hint}".strip()
 
 
 class DeskOpened(Message):

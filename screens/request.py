@@ -31,7 +31,7 @@ from dutydesk.labels import contact_status
 from dutydesk.requests import actions as steps
 from dutydesk.requests.limits import REASON_MAX, TEXT_MAX
 from screens.dialogs import Closing, CloseUnmetDialog, ConfirmDialog, Proposal, ProposeDialog, ReasonDialog
-from screens.loading import LoadingScreen
+from screens.loading import LoadingScreen, Outcome
 from screens.request_text import (
     carer_cells,
     carer_detail_text,
@@ -56,6 +56,16 @@ class RequestData:
     detail: Any
     rows: list[Any]
     timeline: tuple[Any, ...]
+
+
+def propose_keeping_text(desk: Any, proposal: Proposal, *args: Any, **kwargs: Any) -> Outcome:
+    """Propose; a refusal carries the proposal back so the dialog can reopen with its text."""
+    from dutydesk.errors import DeskError
+
+    try:
+        return Outcome(steps.propose(desk, *args, **kwargs))
+    except DeskError as err:
+        return Outcome(str(err), False, proposal)
 
 
 CARER_COLUMNS = ("rank", "name", "score", "status", "tries", "free")
@@ -146,15 +156,21 @@ class RequestScreen(LoadingScreen):
     # -- loading ---------------------------------------------------------------------------
 
     def load_args(self) -> tuple[Any, ...]:
-        return (self.request_id,)
+        # Only the first load of this screen is an "opened" audit event; refreshes write nothing.
+        first, self._open_recorded = not getattr(self, "_open_recorded", False), True
+        return (self.request_id, first)
 
-    def fetch(self, desk: Any, request_id: int) -> RequestData:
+    def fetch(self, desk: Any, request_id: int, first: bool = False) -> RequestData:
+        from dutydesk.access import reads
         from dutydesk.requests import lists, views
         from dutydesk.requests.decision_record import timeline
         from dutydesk.requests.stamp import change_stamp
 
         stamp = change_stamp(desk, request_id)  # first: a change after it shows as a newer stamp
         detail = views.request_detail(desk, request_id)
+        if first:
+            reads.opened(desk, reads.REQUEST, detail.id, reference=detail.reference,
+                         children=[c.id for c in detail.children])
         return RequestData(stamp, detail, lists.contact_list(desk, request_id), timeline(detail))
 
     def show(self, data: RequestData) -> None:
@@ -273,16 +289,25 @@ class RequestScreen(LoadingScreen):
                                           f"{contact_status(row.status)} was recorded by mistake. Why?",
                                           limit=REASON_MAX), callback=got)
 
-    def action_propose(self) -> None:
+    def action_propose(self, given: Proposal | None = None, refusal: str = "") -> None:
         row = self._row()
 
         def got(p: Proposal | None) -> None:
             if p is None:
                 return
             hid = row.household_id if (row is not None and p.kind == "place") else None
-            self.act(steps.propose, self.request_id, p.kind, p.rationale, p.exemption, household_id=hid)
+            self.act(propose_keeping_text, p, self.request_id, p.kind, p.rationale, p.exemption, household_id=hid)
 
-        self.app.push_screen(ProposeDialog(row.household_name if row else None), callback=got)
+        exemption = row.needs_exemption if row is not None else ""
+        self.app.push_screen(ProposeDialog(row.household_name if row else None, given=given,
+                                           needs_exemption=exemption, refusal=refusal), callback=got)
+
+    def acted(self, outcome: Outcome) -> None:
+        super().acted(outcome)
+        if not outcome.ok and isinstance(outcome.value, Proposal):
+            # Refused (outside terms with no exemption, a household no longer free...): the dialog comes
+            # back with what was typed and the reason, so nothing is typed twice.
+            self.action_propose(outcome.value, outcome.message)
 
     def action_place(self) -> None:
         d = self.detail

@@ -18,7 +18,8 @@ from db.engine import Database
 from db.enums import Role
 from db.models import Team, User
 from db.schema import create_schema
-from dutydesk.access.identity import Actor, actor_for
+from dutydesk import clock
+from dutydesk.access.identity import TEST_SETTING, Actor, actor_for
 
 PG_ENV = "DUTYDESK_TEST_DATABASE_URL"
 PG_SKIP = f"PostgreSQL tests skipped: set {PG_ENV} to a postgresql+psycopg:// URL to run them"
@@ -60,11 +61,45 @@ def store_url(request, tmp_path) -> str:
     return request.getfixturevalue("pg_schema_url")
 
 
+@pytest.fixture(autouse=True)
+def test_clock() -> Iterator[None]:
+    """Tests may fix the clock with DUTYDESK_NOW even when they call services without signing in.
+
+    A real store never honours it: signing in to one turns this off again
+    (``dutydesk.access.identity.sign_in``).
+    """
+    clock.trust_environment(True)
+    yield
+    clock.trust_environment(False)
+
+
+def mark_test_store(db: Database) -> None:
+    """Make ``db`` a test store: DUTYDESK_USER, DUTYDESK_NOW and --as are honoured on it, as on a demo."""
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM settings WHERE key = :k"), {"k": TEST_SETTING})
+        conn.execute(sa.text("INSERT INTO settings (key, value) VALUES (:k, 'true')"), {"k": TEST_SETTING})
+
+
+def make_real_store(db: Database) -> None:
+    """Undo ``mark_test_store``: the store then behaves as a real one (no DUTYDESK_USER, NOW or --as)."""
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM settings WHERE key = :k"), {"k": TEST_SETTING})
+
+
+def mark_test_url(url: str) -> None:
+    db = Database(url)
+    try:
+        mark_test_store(db)
+    finally:
+        db.dispose()
+
+
 @pytest.fixture
 def database(store_url) -> Iterator[Database]:
-    """A store with the current schema, on each backend."""
+    """A test store with the current schema, on each backend."""
     d = Database(store_url)
     create_schema(d)
+    mark_test_store(d)
     yield d
     d.dispose()
 
@@ -73,6 +108,7 @@ def database(store_url) -> Iterator[Database]:
 def sqlite_database(sqlite_url) -> Iterator[Database]:
     d = Database(sqlite_url)
     create_schema(d)
+    mark_test_store(d)
     yield d
     d.dispose()
 

@@ -104,3 +104,62 @@ async def test_focused_field_is_marked_without_colour(tmp_path, monkeypatch):
         await settle(pilot)
         text = screen_text(app)
         assert marked(text, "Summary") and not marked(text, "About")
+
+
+async def test_f8_asks_before_discarding_a_filled_in_call(tmp_path, monkeypatch):
+    from db.models import Draft
+
+    monkeypatch.setenv("DUTYDESK_USER", "oliver")
+    url = seed_store(tmp_path)
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        for k in ("p", "n", *"Police asked about Amy"):
+            await pilot.press("space" if k == " " else k)
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert "Discard this call?" in screen_text(app)
+        await pilot.press("n")  # no: the call is still there, as typed
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CallFormScreen"
+        assert app.screen.query_one("#summary").value == "Police asked about Amy"
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DashboardScreen"
+    db = Database(url)
+    with db.read() as s:
+        assert s.exec(select(Call)).first() is None and s.exec(select(Draft)).first() is None
+    db.dispose()
+
+
+async def test_d_on_the_draft_offer_opens_an_empty_form(tmp_path, monkeypatch):
+    from db.models import Draft
+
+    monkeypatch.setenv("DUTYDESK_USER", "oliver")
+    url = seed_store(tmp_path)
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        for k in ("p", "n", *"Half a call"):
+            await pilot.press("space" if k == " " else k)
+        await pilot.press("escape")  # closed: the draft is kept
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DashboardScreen"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RestoreDraftScreen", screen_text(app)
+        await pilot.press("d")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CallFormScreen", screen_text(app)
+        assert app.screen.query_one("#summary").value == ""
+    db = Database(url)
+    with db.read() as s:
+        assert all("Half a call" not in d.payload for d in s.exec(select(Draft)).all())  # discarded
+    db.dispose()

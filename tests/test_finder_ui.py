@@ -163,3 +163,23 @@ async def test_general_look_up_and_criteria_form(store):
         await pilot.press("s")
         await settle(pilot)
         assert "Shortlisting is for a placement request" in notes(app)
+
+
+async def test_finder_counts_say_the_children_for_a_sibling_group(tmp_path, monkeypatch):
+    """'3 can take the child' was said for two children (issue 9, point 6)."""
+    url = seed_store(tmp_path)
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    db = Database(url)
+    places(db)
+    for i in range(3):
+        household(db, f"H-{i:03d}", name=f"Carer {i:03d}", places=2)
+    with db.read() as s:
+        uid = s.execute(sa.select(User.id).where(User.username == "dana")).scalar()
+    kids = [child(db, f"C-{n}", age=a, gender=Gender.MALE, family_key="F1") for n, a in (("A", 8), ("B", 10))]
+    rid = request(db, uid, kids, ref="R-PAIR", placement_type=PlacementType.EMERGENCY, needed_from=dt.date.today())
+    db.dispose()
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_finder(pilot, rid)
+        text = flat_text(app)
+        assert "can take the children" in text and "can take the child," not in text

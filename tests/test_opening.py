@@ -71,7 +71,7 @@ CASES = {
     "unknown login": (errors.UnknownLogin, seed_store, "nobody", None),
     "disabled": (errors.AccountDisabled, lambda t: seed_store(t, [SeedUser("dana", "Dana", active=False)]),
                  "dana", None),
-    "--as on a real store": (errors.NotADemoStore, seed_store, "dana", "maya"),
+    "--as on a real store": (errors.NotADemoStore, lambda t: seed_store(t, real=True), "dana", "maya"),
     "bad address": (errors.StoreAddressInvalid, lambda t: "nosuchdialect://ann:s3cret@host/db", "dana", None),
     "not a store": (errors.StoreNotADatabase, _junk, "dana", None),
     "a folder": (errors.StoreIsDirectory, _folder, "dana", None),

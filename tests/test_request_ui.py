@@ -251,8 +251,13 @@ async def test_guards_are_shown_in_the_desks_words(tmp_path, monkeypatch):
         await type_text(pilot, "Only carer available.")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        # The highlighted carer declined: the service refuses, in its words.
+        # The highlighted carer declined: the service refuses, in its words, and the dialog comes back
+        # with the rationale as typed (issue 9); escape leaves it.
         assert "recorded as declined by carer" in said(app)
+        assert type(app.screen).__name__ == "ProposeDialog"
+        assert app.screen.query_one("#propose-rationale").text == "Only carer available."
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("c")  # close unmet: categories by key, resolution by key
         await settle(pilot)
         await pilot.press("a", "tab", "e")

@@ -75,7 +75,15 @@ def test_help_screen_ansi_dark(snap_compare, tmp_path):
                         run_before=_opened)
 
 
-def test_unknown_user_problem(snap_compare, tmp_path, monkeypatch):
+async def test_unknown_user_gets_one_line_not_a_box(tmp_path, monkeypatch):
+    """No account: nothing to do at the desk, so one line (the name kept literally) and the session ends."""
     url = seed_store(tmp_path)
     monkeypatch.setenv("DUTYDESK_USER", "[bold red]X[/]")
-    assert snap_compare(desk_app(url), terminal_size=(80, 24), run_before=_opened)
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            if app._exit:
+                break
+            await pilot.pause(0.05)
+    assert app.leave_line == ("dutydesk: There is no dutydesk user called '[bold red]X[/]'. Ask an administrator "
+                              "to add you (dutydesk users add).") and app.return_code == 6

@@ -65,10 +65,15 @@ def seed_store(
     users: Iterable[SeedUser] = DEFAULT_USERS,
     *,
     demo: bool = False,
+    real: bool = False,
     name: str = "desk.db",
     url: str | None = None,
 ) -> str:
-    """A store with teams and users (and the demo flag if asked). Returns its URL."""
+    """A test store with teams and users (and the demo flag if asked). Returns its URL.
+
+    A test store honours DUTYDESK_USER and DUTYDESK_NOW; ``real=True`` makes a
+    store that, like one in service, does not.
+    """
     url = url or f"sqlite:///{folder / name}"
     db = Database(url)
     try:
@@ -88,6 +93,8 @@ def seed_store(
                            team_id=teams[u.team_code].id, active=u.active))
             if demo:
                 s.add(Setting(key="demo", value="true"))
+            if not real:
+                s.add(Setting(key="test_store", value="true"))
     finally:
         db.dispose()
     return url

@@ -43,4 +43,5 @@ class Child(SQLModel, table=True):
         if self.date_of_birth is None:
             return None
         dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        # An unborn baby (expected date of birth ahead) is 0, never a negative age.
+        return max(0, day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day)))

@@ -17,9 +17,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from db.models import AuditEvent, AuditHead
+from db.enums import Role
+from db.models import AuditEvent, AuditHead, User
 from dutydesk import clock
 from dutydesk.access.identity import Actor
+from dutydesk.errors import AccountDisabled, NotAllowed
+from dutydesk.labels import label
 
 GENESIS = "0" * 64
 
@@ -49,6 +52,26 @@ def _locked_head(session: Session) -> AuditHead:
     return head
 
 
+def recheck(session: Session, actor: Actor) -> None:
+    """Refuse the write if the actor's account was disabled, removed or given another role since sign-in.
+
+    Every write is audited, so checking here makes a change to an account take
+    effect at that person's next action, in an open desk as on the command line.
+    It runs in the write's own transaction: a refusal rolls the change back.
+    """
+    if actor.user_id is None:
+        return  # the system, or the first set-up of a store with no users
+    row = session.execute(sa.select(User.active, User.role).where(User.id == actor.user_id)).first()
+    if row is None or not row.active:
+        raise AccountDisabled(f"The dutydesk account {actor.username!r} is disabled; nothing was saved.",
+                              "Ask an administrator.")
+    if Role(row.role) is not actor.role:
+        raise NotAllowed(
+            f"An administrator changed your role to {label(Role(row.role))}; nothing was saved. "
+            "Close the desk and open it again to carry on with your new role."
+        )
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -60,6 +83,7 @@ def record(
     at: dt.datetime | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction (so it commits or rolls back with the change)."""
+    recheck(session, actor)
     at = (at or clock.now()).astimezone(dt.UTC).replace(microsecond=0)
     head = _locked_head(session)
     detail_json = _canonical(detail or {})
@@ -142,6 +166,7 @@ def record_many(
     chain as :func:`verify` expects (tested on SQLite and PostgreSQL).
     Returns the number of events written.
     """
+    recheck(session, actor)
     at = (at or clock.now()).astimezone(dt.UTC).replace(microsecond=0)
     head = _locked_head(session)
     table = AuditEvent.__table__

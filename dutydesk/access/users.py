@@ -1,4 +1,4 @@
-"""Workers (users) and teams: adding, listing, disabling. Administrators only.
+"""Workers (users) and teams: adding, listing, editing, disabling. Administrators only.
 
 Identity is the operating-system login, so a username must look like one. A
 brand-new store has no users at all; then the first ``users add`` is allowed
@@ -23,7 +23,7 @@ from db.models import Team, User
 from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput, NotAllowed, NotFound
-from dutydesk.access.identity import Actor, Permission, os_login, require
+from dutydesk.access.identity import Actor, Permission, os_login, require, store_kind
 from dutydesk.text import clean, field_text
 
 # Like a POSIX login name: lower case, may not start with a dot or dash, at most 32.
@@ -90,9 +90,9 @@ def has_users(db: Database) -> bool:
         return s.exec(select(User.id).limit(1)).first() is not None
 
 
-def bootstrap_actor(username: str | None = None) -> Actor:
+def bootstrap_actor(db: Database, username: str | None = None) -> Actor:
     """Who sets up a store that has no users yet: the real OS login, acting as administrator."""
-    login = username or os_login()
+    login = username or os_login(store_kind(db))
     return Actor(user_id=None, username=login, full_name=f"{login} (first set-up)", role=Role.ADMIN)
 
 
@@ -257,6 +257,72 @@ def disable_user(desk: Desk, username: str) -> UserChange:
 
 def enable_user(desk: Desk, username: str) -> UserChange:
     return _set_active(desk, username, True)
+
+
+def edit_user(desk: Desk, username: str, *, full_name: str | None = None, role: str | Role | None = None,
+              team_code: str | None = None, no_team: bool = False) -> UserChange:
+    """Change a worker's name, role or team (administrators), audited with what was and what is.
+
+    The change takes effect at that worker's next action: every write re-checks
+    the account (``audit.record``), so an open desk cannot keep the old role.
+    """
+    actor = desk.actor
+    require(actor, Permission.ADMINISTER, "change users")
+    username = clean(username)
+    new_name = _full_name(full_name) if full_name is not None else None
+    new_role = parse_role(role) if role is not None else None
+    if no_team and team_code is not None:
+        raise InvalidInput("Give --team CODE or --no-team, not both.")
+    if new_name is None and new_role is None and team_code is None and not no_team:
+        raise InvalidInput('Say what to change: --name "Full Name", --role ROLE, --team CODE or --no-team.')
+    with desk.db.write() as s:
+        row = s.exec(
+            select(User, Team).join(Team, Team.id == User.team_id, isouter=True).where(User.username == username)
+        ).first()
+        if row is None:
+            raise NotFound(f"There is no user {username!r}. See who there is with: dutydesk users list --all")
+        user, team = row
+        before = {"full_name": user.full_name, "role": Role(user.role).value, "team": team.code if team else None}
+        new_team = team if team_code is None and not no_team else _team(s, team_code)
+        if new_role is not None and new_role is not Role.ADMIN and Role(user.role) is Role.ADMIN and user.active:
+            others = s.exec(select(sa.func.count(User.id)).where(
+                User.role == Role.ADMIN, User.active == sa.true(), User.id != user.id)).one()
+            if not others:
+                raise NotAllowed(f"{username!r} is the last active administrator; make someone else an "
+                                 "administrator first.")
+        if new_name is not None:
+            user.full_name = new_name
+        if new_role is not None:
+            user.role = new_role
+        user.team_id = new_team.id if new_team else None
+        after = {"full_name": user.full_name, "role": Role(user.role).value,
+                 "team": new_team.code if new_team else None}
+        if after == before:
+            return UserChange(_info(user, team), changed=False)
+        s.add(user)
+        s.flush()
+        changed = {k: {"from": before[k], "to": after[k]} for k in after if after[k] != before[k]}
+        audit.record(s, actor, "user.edited", "users", user.id, {"username": username, "changed": changed})
+        return UserChange(_info(user, new_team), changed=True)
+
+
+def set_service_account(desk: Desk, account: str) -> None:
+    """Name the OS account that owns the store, whose sudo callers sign in as themselves (README)."""
+    from db.models import Setting
+    from dutydesk.access.identity import SERVICE_ACCOUNT_SETTING
+
+    require(desk.actor, Permission.ADMINISTER, "set the service account")
+    account = _username(account)
+    with desk.db.write() as s:
+        setting = s.get(Setting, SERVICE_ACCOUNT_SETTING)
+        before = setting.value if setting else None
+        if setting is None:
+            setting = Setting(key=SERVICE_ACCOUNT_SETTING, value=account)
+        setting.value = account
+        s.add(setting)
+        s.flush()
+        audit.record(s, desk.actor, "settings.service_account", "settings", SERVICE_ACCOUNT_SETTING,
+                     {"from": before, "to": account})
 
 
 # ---------------------------------------------------------------- teams

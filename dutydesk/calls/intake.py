@@ -34,6 +34,8 @@ from dutydesk.calls.limits import MAX_AGE, MAX_DISTANCE_KM
 from dutydesk.text import field_text
 
 MAX_SIBLINGS = 8
+EXPECTED_AHEAD_DAYS = 300  # an unborn baby's expected date of birth: at most this far ahead
+EXPECTED_PAST_DAYS = 30  # or just passed, when the note of the birth has not reached the desk
 MAX_DAYS_AHEAD = 366 * 2
 # Longest typed values, in characters.
 NAME_MAX = 80
@@ -73,6 +75,8 @@ class ChildInput:
     ethnicity: str = ""
     family_key: str | None = None
     notes: str = ""
+    # A baby not born yet (parent and child): date_of_birth is the expected date, which may be ahead.
+    expected: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,10 +165,19 @@ def validate_child(inp: ChildInput, today: dt.date | None = None) -> dict[str, A
     last = field_text(inp.last_name, "Child's last name", limit=NAME_MAX)
     dob = inp.date_of_birth
     notes = field_text(inp.notes, "Notes about the child", limit=CHILD_NOTES_MAX, multiline=True)
-    if dob is not None:
+    if dob is not None and inp.expected:
+        if not today - dt.timedelta(days=EXPECTED_PAST_DAYS) <= dob <= today + dt.timedelta(days=EXPECTED_AHEAD_DAYS):
+            raise InvalidInput(
+                f"Expected date of birth {dob:%d/%m/%Y} is not within the next {EXPECTED_AHEAD_DAYS // 30} months; "
+                "check the date (a baby already born: type the date of birth without 'due')."
+            )
+        said = f"Expected date of birth {dob:%d/%m/%Y} (unborn when recorded on {today:%d/%m/%Y})."
+        notes = f"{said}\n{notes}".strip() if notes else said
+    elif dob is not None:
         if dob > today:
             raise InvalidInput(
-                f"Date of birth {dob:%d/%m/%Y} is in the future; type the child's date of birth as DD/MM/YYYY."
+                f"Date of birth {dob:%d/%m/%Y} is in the future; type the child's date of birth as DD/MM/YYYY "
+                "(an unborn baby: 'due DD/MM/YYYY')."
             )
         if age_on(dob, today) > MAX_AGE:
             raise InvalidInput(

@@ -86,6 +86,19 @@ def record_connected_person(desk: Desk, *, name: str, child_id: int, reason: str
         return _view(h, child.display_name)
 
 
+def child_of_request(desk: Desk, request_id: int) -> tuple[int, str, int]:
+    """(the first child's id, name, how many children) of a request, for recording a connected person."""
+    from db.models import RequestChild
+
+    with desk.db.read() as s:
+        rows = s.execute(sa.select(Child.id, Child.first_name, Child.last_name)
+                         .join(RequestChild, RequestChild.child_id == Child.id)
+                         .where(RequestChild.request_id == request_id).order_by(Child.id)).all()
+    if not rows:
+        raise NotFound("That request names no child yet; add the child first.")
+    return rows[0][0], f"{rows[0][1]} {rows[0][2]}".strip(), len(rows)
+
+
 def extend_approval(desk: Desk, household_id: int, weeks: int, *, reason: str) -> TemporaryApproval:
     """The one extension of a temporary approval, by up to 8 weeks (a manager, with a reason)."""
     require(desk.actor, Permission.SIGN_OFF, "extend a temporary approval")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+import datetime as dt
 
 import click
 import sqlalchemy as sa
@@ -15,7 +14,6 @@ from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import audit_group
 from dutydesk.clock import fmt_local
 from dutydesk.errors import DeskError, InvalidInput
-from dutydesk.access.identity import Permission, require
 from dutydesk.text import clean
 
 MAX_LIMIT = 1000
@@ -54,46 +52,52 @@ def verify_cmd(cli: CliContext) -> None:
     )
 
 
-def _event_json(ev: AuditEvent) -> dict[str, Any]:
-    try:
-        detail: Any = json.loads(ev.detail)
-    except ValueError:
-        detail = ev.detail
-    return {
-        "id": ev.id, "at": ev.at.isoformat(), "username": ev.username, "action": ev.action,
-        "entity": ev.entity, "entity_id": ev.entity_id, "detail": detail,
-    }
+def _day(value: str | None, what: str) -> dt.date | None:
+    from dutydesk.calls.typed import parse_day
+
+    return parse_day(value, what=what) if value is not None else None
 
 
 @audit_group.command("list")
-@click.option("--entity", metavar="TABLE", help="Only events on this kind of record, e.g. households.")
-@click.option("--id", "entity_id", metavar="ID", help="Only events on this record (with --entity).")
+@click.option("--user", "username", metavar="USERNAME", help="Only what this person did or opened.")
+@click.option("--record", metavar="REF|TABLE#ID", help="Only events on this record: a request, household or "
+              "child reference, or table#id such as households#12.")
+@click.option("--from", "day_from", metavar="YYYY-MM-DD", help="From this day (London time; also DD/MM/YYYY, today).")
+@click.option("--to", "day_to", metavar="YYYY-MM-DD", help="Up to and including this day.")
+@click.option("--entity", metavar="TABLE", hidden=True, help="Older form of --record TABLE#ID (with --id).")
+@click.option("--id", "entity_id", metavar="ID", hidden=True, help="With --entity.")
+@click.option("--before", type=int, metavar="EVENT", help="The next page: events older than this event number.")
 @click.option("--limit", type=int, default=50, show_default=True, help=f"At most this many (up to {MAX_LIMIT}).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_cli
-def list_cmd(cli: CliContext, entity: str | None, entity_id: str | None, limit: int, as_json: bool) -> None:
-    """The newest audit events first (managers and administrators)."""
-    require(cli.actor(), Permission.READ_AUDIT, "read the audit trail")
+def list_cmd(cli: CliContext, username: str | None, record: str | None, day_from: str | None, day_to: str | None,
+             entity: str | None, entity_id: str | None, before: int | None, limit: int, as_json: bool) -> None:
+    """The newest audit events first, filtered and paged (managers and administrators)."""
+    from dutydesk.access import trail
+    from dutydesk.access.desk import Desk
+
     if entity_id is not None and not entity:
-        raise InvalidInput("--id needs --entity too, for example: dutydesk audit list --entity households --id 12")
+        raise InvalidInput("--id needs --entity too; better: dutydesk audit list --record households#12")
+    if entity and entity_id is not None and not record:
+        record, entity = f"{entity}#{entity_id}", None
+    desk = Desk(cli.database(), cli.actor())
+    flt = trail.TrailFilter(username=username, record=record, day_from=_day(day_from, "--from"),
+                            day_to=_day(day_to, "--to"), entity=entity)
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"--limit must be between 1 and {MAX_LIMIT}.")
-    query = select(AuditEvent).order_by(sa.desc(AuditEvent.id)).limit(limit)
-    if entity:
-        query = query.where(AuditEvent.entity == clean(entity))
-    if entity_id is not None:
-        query = query.where(AuditEvent.entity_id == clean(entity_id))
-    with cli.database().read() as s:
-        events = list(s.exec(query).all())
+    page = trail.events(desk, flt, before=before, limit=limit)
+    rows = page.events
     if as_json:
-        emit_json([_event_json(ev) for ev in events])
+        emit_json([e.to_json() for e in rows])
         return
-    if not events:
+    if not rows:
         click.echo("No audit events match.")
         return
-    for ev in events:
+    for ev in rows:
         # Stored text was cleaned on the way in; clean again so nothing reaches the terminal raw.
         click.echo(
             f"{ev.id:>7}  {fmt_local(ev.at, '%Y-%m-%d %H:%M')}  {clean(ev.username):<12} "
             f"{clean(ev.action):<22} {clean(ev.entity)}#{clean(ev.entity_id)}  {clean(ev.detail)[:120]}"
         )
+    if page.more:
+        click.echo(f"More: add --before {rows[-1].id} for the next page.", err=True)

@@ -36,6 +36,19 @@ def _needs(value: str | None) -> frozenset[str]:
     return frozenset(x.strip() for x in (value or "").split(",") if x.strip())
 
 
+def child_option(text: str) -> ChildInput:
+    """One --add-child: 'Tom Reed;4;male', 'Baby Moss;due 30/12/2026;unknown' (the call form's words)."""
+    from dutydesk.calls.form import child_from_fields
+
+    parts = [p.strip() for p in text.split(";")]
+    if len(parts) != 3 or not parts[0]:
+        raise InvalidInput(f"--add-child {text!r}: give 'FIRST LAST;AGE or DD/MM/YYYY or due DD/MM/YYYY;GENDER', "
+                           "for example 'Tom Reed;4;male'.")
+    words = parts[0].split()
+    return child_from_fields({"child_first": words[0], "child_last": " ".join(words[1:]), "child_age": parts[1],
+                              "child_gender": parts[2].lower() or None})
+
+
 @calls_group.command("log")
 @click.option("--caller-type", required=True, metavar=_CALLERS, help="Who called.")
 @click.option("--category", required=True, metavar=_CATEGORIES, help="What the call is about.")
@@ -45,7 +58,10 @@ def _needs(value: str | None) -> frozenset[str]:
 @click.option("--caller-name", default="", help="The caller's name.")
 @click.option("--caller-phone", default="", help="The caller's number (UK, or +international).")
 @click.option("--notes", default="", help="Longer notes (newlines kept).")
-@click.option("--child", "child_id", metavar="ID", help="The child's record number.")
+@click.option("--child", "child_ids", metavar="ID", multiple=True,
+              help="The child's record number; repeat it for a sibling group or a parent and baby.")
+@click.option("--add-child", "added_children", metavar="'FIRST LAST;AGE|DD/MM/YYYY|due DD/MM/YYYY;GENDER'",
+              multiple=True, help="Record a new child; repeat it for each child (siblings, parent and baby).")
 @click.option("--household", "household_id", metavar="ID", help="The household's record number.")
 @click.option("--request", "request_id", metavar="ID", help="An existing placement request's number.")
 @click.option("--placement", "placement_id", metavar="ID", help="An existing placement's number.")
@@ -95,6 +111,9 @@ def log_cmd(cli: CliContext, **o) -> None:  # noqa: ANN003 - click options
             date_of_birth=parse_day(o["child_dob"], what="Date of birth"), age=o["child_age"],
             gender=o["child_gender"], case_reference=o["child_case_ref"],
         )
+    added = [child_option(text) for text in o["added_children"]]
+    child_ids = tuple(_int(c, "Child") for c in o["child_ids"])
+    children = list(child_ids) + added + ([new_child] if new_child else [])
     request = None
     if any(o[k] for k in ("placement_type", "urgency", "needed_from")):
         missing = [f"--{k.replace('_', '-')}" for k in ("placement_type", "urgency", "needed_from") if not o[k]]
@@ -108,8 +127,14 @@ def log_cmd(cli: CliContext, **o) -> None:  # noqa: ANN003 - click options
             near_place_id=_int(o["near_place_id"], "Near place"), max_distance_km=o["max_distance_km"],
             no_younger_children=o["no_younger_children"], no_other_children=o["no_other_children"],
             no_pets=o["no_pets"], no_smokers=o["no_smokers"], language=o["language"], religion=o["religion"],
-            notes=o["request_notes"],
+            notes=o["request_notes"], child_ids=child_ids if len(children) > 1 else (),
+            new_children=tuple(added + ([new_child] if new_child else [])) if len(children) > 1 else (),
         )
+    if len(children) > 1 and request is None:
+        raise InvalidInput("Several children go on a placement request: add --placement-type, --urgency and "
+                           "--needed-from, or log the call about one child.")
+    if request is not None and len(children) > 1:
+        child_ids, added, new_child = (), [], None  # all of them are on the request; the call links the first
     callback = None
     if o["callback_due"]:
         callback = CallbackInput(
@@ -124,9 +149,9 @@ def log_cmd(cli: CliContext, **o) -> None:  # noqa: ANN003 - click options
         received_at=parse_when(o["received"], what="Time received"),
         direction=o["direction"],
         caller_name=o["caller_name"], caller_phone=o["caller_phone"], notes=o["notes"],
-        child_id=_int(o["child_id"], "Child"), household_id=_int(o["household_id"], "Household"),
+        child_id=child_ids[0] if child_ids else None, household_id=_int(o["household_id"], "Household"),
         request_id=_int(o["request_id"], "Request"), placement_id=_int(o["placement_id"], "Placement"),
-        new_child=new_child, request=request, callback=callback,
+        new_child=new_child or (added[0] if added else None), request=request, callback=callback,
     ))
     if o["as_json"]:
         emit_json(view.to_json())

@@ -1,4 +1,4 @@
-"""Commands for the store itself: ``dutydesk init`` and ``dutydesk db upgrade|backup|status``.
+"""Commands for the store itself: ``dutydesk init`` and ``dutydesk db upgrade|backup|restore|status``.
 
 They open the store with ``check_schema=False``: their job is to create,
 upgrade or inspect a store that may not be current.
@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
-from db.backup import BackupError, backup_sqlite
+from db.backup import BackupError
 from db.engine import Database, sqlite_path
 from db.migrate import (
     MigrationFailed,
@@ -28,6 +28,7 @@ from db.migrate import (
 )
 from dutydesk.cli.context import CliContext, command_hint, emit_json, pass_cli, schema_mismatch, store_name
 from dutydesk.cli.groups import db_group, main_group
+from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, DeskError, InvalidInput
 
 
@@ -45,11 +46,15 @@ def _upgrade(cli: CliContext, db: Database, backup_dir: Path | None) -> UpgradeR
 @main_group.command("init")
 @click.option("--admin", "admin", metavar="USERNAME", help="Also add this login as the first administrator.")
 @click.option("--name", "full_name", metavar='"FULL NAME"', help="The first administrator's full name.")
+@click.option("--service-account", metavar="ACCOUNT",
+              help="The OS account that owns the store; people reaching it through sudo sign in as themselves.")
 @pass_cli
-def init_cmd(cli: CliContext, admin: str | None, full_name: str | None) -> None:
+def init_cmd(cli: CliContext, admin: str | None, full_name: str | None, service_account: str | None) -> None:
     """Create an empty store (at --db, DUTYDESK_DATABASE_URL or the default file)."""
     if bool(admin) != bool(full_name):
         raise InvalidInput('Give both --admin USERNAME and --name "Full Name", or neither.')
+    if service_account and not admin:
+        raise InvalidInput('--service-account needs --admin USERNAME --name "Full Name" too.')
     db = cli.database(check_schema=False)
     where = store_name(db)
     try:
@@ -69,17 +74,25 @@ def init_cmd(cli: CliContext, admin: str | None, full_name: str | None) -> None:
     click.echo(f"Created a dutydesk store at {where} (revision {result.after}).")
     if admin and full_name:
         from db.enums import Role
-        from dutydesk.access.desk import Desk
-        from dutydesk.access.users import add_user, bootstrap_actor
+        from dutydesk.access.users import add_user, bootstrap_actor, set_service_account
 
         try:
-            info = add_user(Desk(db, bootstrap_actor()), admin, full_name, Role.ADMIN)
+            if service_account:
+                from dutydesk.access.identity import StoreKind, os_login
+
+                # The person who ran `sudo -u ACCOUNT ... init` is the one recorded, not the account.
+                setter = bootstrap_actor(db, os_login(StoreKind(service_account=service_account)))
+                set_service_account(Desk(db, setter), service_account)
+            info = add_user(Desk(db, bootstrap_actor(db)), admin, full_name, Role.ADMIN)
         except DeskError as err:
             raise type(err)(
                 f"{err} The store was created; add the administrator with "
                 f"`{command_hint(cli.db_value, 'users add')} USERNAME --name \"Full Name\" --role admin`."
             ) from None
         click.echo(f"Added {info.username} ({info.full_name}) as the first administrator.")
+        if service_account:
+            click.echo(f"The store's service account is {service_account}: people who reach it with "
+                       f"`sudo -u {service_account}` sign in as themselves.")
     else:
         click.echo(
             f"Next: add the first administrator with "
@@ -123,32 +136,71 @@ def upgrade_cmd(cli: CliContext, backup_dir: Path | None, yes: bool) -> None:
         click.echo(f"Upgraded {store_name(db)} from revision {result.before} to {result.after}.")
 
 
+def _admin_desk(cli: CliContext) -> Desk:
+    """The signed-in administrator's desk on a store that may be older than this code (backups, restores)."""
+    from dutydesk.access import opening
+
+    db = cli.database(check_schema=False)
+    if sqlite_path(db.url) is None:  # said before signing in: it is true for anyone
+        raise DeskError(
+            "This store is not a SQLite file: back up and restore PostgreSQL with pg_dump and pg_restore "
+            "(your database administrator's job); dutydesk does it for SQLite files only."
+        )
+    if not desk_tables(db):
+        raise DeskError(f"There is nothing at {store_name(db)} to work on: it holds no dutydesk tables.")
+    return Desk(db, opening.sign_in(db, cli.as_user))
+
+
 @db_group.command("backup")
 @click.option("--to", "dest", type=click.Path(path_type=Path), metavar="PATH",
               help="A new file, or an existing folder (default: a backups folder beside the store).")
+@click.option("--force", is_flag=True, help="Replace the --to file if it exists (never through a link).")
 @pass_cli
-def backup_cmd(cli: CliContext, dest: Path | None) -> None:
-    """Copy a SQLite store to a new file (mode 0600) and check the copy."""
+def backup_cmd(cli: CliContext, dest: Path | None, force: bool) -> None:
+    """Copy a SQLite store to a new file (mode 0600) and check the copy (administrators; audited)."""
+    from dutydesk.access import safekeeping
+
     if cli.missing_file() is not None:
         raise DeskError(f"There is nothing to back up: {cli.missing_file()} does not exist.")
-    db = cli.database(check_schema=False)
-    if sqlite_path(db.url) is None:
-        raise DeskError(
-            "This store is not a SQLite file: back up PostgreSQL with pg_dump (your database "
-            "administrator's job); dutydesk backs up SQLite files only."
-        )
-    if not desk_tables(db):
-        raise DeskError(f"There is nothing to back up at {store_name(db)}: it holds no dutydesk tables.")
-    try:
-        revision = current_revision(db)
-    except SchemaProblem:
-        revision = None
-    folder = dest if dest is not None and dest.is_dir() else None
-    try:
-        path = backup_sqlite(db, dest=None if folder else dest, backup_dir=folder, revision=revision)
-    except BackupError as err:
-        raise DeskError(f"Could not back up {store_name(db)}: {err}.") from None
-    click.echo(f"Backed up {store_name(db)} to {path} (revision {revision or 'none'}, integrity checked).")
+    desk = _admin_desk(cli)
+    path = safekeeping.back_up(desk, dest, force=force)
+    revision = safekeeping.revision_of(desk.db)
+    click.echo(f"Backed up {store_name(desk.db)} to {path} (revision {revision or 'none'}, integrity checked).")
+
+
+@db_group.command("restore")
+@click.argument("src", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask: replace the live store (it is backed up first).")
+@pass_cli
+def restore_cmd(cli: CliContext, src: Path, yes: bool) -> None:
+    """Replace the live SQLite store with the backup SRC (administrators; audited).
+
+    SRC is checked first (integrity, schema, audit chain); the live store is
+    backed up beside itself before it is replaced.
+    """
+    from dutydesk.access import safekeeping
+
+    if cli.missing_file() is not None:
+        raise DeskError(f"There is no live store at {cli.missing_file()}; "
+                        f"`{command_hint(cli.db_value, 'init')}` makes one.")
+    desk = _admin_desk(cli)
+    confirmed = yes
+    if not yes:
+        try:
+            safekeeping.restore(desk, src, confirmed=False)
+        except Conflict as ask:  # checked, not confirmed: ask, if there is someone to ask
+            if not click.get_text_stream("stdin").isatty():
+                raise
+            click.echo(str(ask))
+            confirmed = click.confirm(f"Replace {store_name(desk.db)} with {src}?", default=False)
+            if not confirmed:
+                click.echo("Nothing was changed.")
+                return
+    done = safekeeping.restore(desk, src, confirmed=confirmed)
+    click.echo(f"Restored {store_name(desk.db)} from {src} (revision {done.source.revision}, "
+               f"{done.source.events} audit events verified). The store it replaced is kept at {done.kept}.")
+    if done.source.revision != head_revision():
+        click.echo(f"Run `{command_hint(cli.db_value, 'db upgrade')}` before opening the desk.")
 
 
 def _state(db: Database) -> tuple[str | None, str]:

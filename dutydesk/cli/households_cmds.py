@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -64,39 +63,33 @@ def import_cmd(cli: CliContext, file: str, dry_run: bool, update: bool, as_json:
 
 @households_group.command("export")
 @click.option("--out", "out", metavar="FILE", help="Write to FILE instead of the screen (made readable by you only).")
+@click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of CSV.")
 @click.option("--status", "statuses", multiple=True, metavar=_STATUSES,
               help="Only households with this status (repeat for several).")
 @pass_cli
-def export_cmd(cli: CliContext, out: str | None, as_json: bool, statuses: tuple[str, ...]) -> None:
-    """Export households in the import format (CSV), or as JSON."""
+def export_cmd(cli: CliContext, out: str | None, force: bool, as_json: bool, statuses: tuple[str, ...]) -> None:
+    """Export households in the import format (CSV), or as JSON (audited: who, how many, where to)."""
+    from dutydesk.access import exports
+
     desk = Desk(cli.database(), cli.actor())
     write = households_export.write_json if as_json else households_export.write_csv
     if out is None or out == "-":
         try:
-            write(desk, sys.stdout, statuses)
+            n = write(desk, sys.stdout, statuses)
             sys.stdout.flush()
         except BrokenPipeError:
             # The reader went away (for example `| head`): stop quietly, as other tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(141) from None
+        exports.record_taken(desk, "households.exported", "households", "*", exports.STDOUT,
+                             households=n, format="json" if as_json else "csv", statuses=list(statuses))
         return
+
     path = Path(out).expanduser()
-    if path.is_dir():
-        raise InvalidInput(f"{out} is a folder; give a file name, for example {path / 'households.csv'}.")
-    if not path.parent.exists():
-        raise InvalidInput(f"There is no folder {path.parent}; create it first or choose another place.")
-    # Carers' personal details: write privately, and only replace the target once complete.
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".dutydesk-export-", dir=path.parent)
-    except OSError as err:
-        raise InvalidInput(f"Cannot write in {path.parent}: {err.strerror or err}.") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            n = write(desk, fh, statuses)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Carers' personal details: written privately, whole, never over a file or through a link.
+    n = exports.write_private(path, lambda fh: write(desk, fh, statuses), force=force)
+    exports.record_taken(desk, "households.exported", "households", "*", exports.where(path),
+                         households=n, format="json" if as_json else "csv", statuses=list(statuses))
     click.echo(f"Wrote {n} households to {path}.", err=True)

@@ -205,6 +205,10 @@ def show_cmd(cli: CliContext, ref: str, history: int, as_json: bool) -> None:
     db = cli.database()
     require(cli.actor(), Permission.READ, "see a household")
     p = household_profile(db, ref, history_limit=history)
+    from dutydesk.access import reads
+    from dutydesk.access.desk import Desk
+
+    reads.opened(Desk(db, cli.actor()), reads.HOUSEHOLD, p.id, reference=p.reference)
     if as_json:
         emit_json(p.to_json())
         return

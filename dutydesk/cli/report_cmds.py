@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -26,8 +25,8 @@ def report_group() -> None:
     """Reports from the desk's records: consistency, sufficiency, vacancies, timescales."""
 
 
-def _write(text: str, out: str | None) -> str:
-    """Print ``text``, or write it privately to ``out`` (replaced only once complete); returns where."""
+def _write(text: str, out: str | None, force: bool = False) -> str:
+    """Print ``text``, or write it privately to a new ``out`` (replacing one only with ``force``); returns where."""
     if out is None or out == "-":
         try:
             sys.stdout.write(text)
@@ -37,22 +36,10 @@ def _write(text: str, out: str | None) -> str:
             os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(141) from None
         return ""
+    from dutydesk.access import exports
+
     path = Path(out).expanduser()
-    if path.is_dir():
-        raise InvalidInput(f"{out} is a folder; give a file name, for example {path / 'report.csv'}.")
-    if not path.parent.exists():
-        raise InvalidInput(f"There is no folder {path.parent}; create it first or choose another place.")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".dutydesk-report-", dir=path.parent)
-    except OSError as err:
-        raise InvalidInput(f"Cannot write in {path.parent}: {err.strerror or err}.") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    exports.write_private(path, lambda fh: fh.write(text), force=force)
     return str(path)
 
 
@@ -65,11 +52,12 @@ def _report(kind: str):
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                   help="table for the terminal; csv for a spreadsheet; json; md or html to print or send.")
     @click.option("--out", metavar="FILE", help="Write to FILE (readable by you only) instead of the screen.")
+    @click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
     @click.option("--by-worker", is_flag=True, hidden=kind != "consistency",
                   help="Also each worker's figures (managers; consistency only).")
     @pass_cli
     def command(cli: CliContext, date_from: str | None, date_to: str | None, team: str | None, fmt: str,
-                out: str | None, by_worker: bool) -> None:
+                out: str | None, force: bool, by_worker: bool) -> None:
         from dutydesk.reports import render, run
 
         desk = Desk(cli.database(), cli.actor())
@@ -78,7 +66,7 @@ def _report(kind: str):
             text = render.render(view, fmt)
         else:
             text = run.export(desk, view, fmt, destination=str(Path(out).expanduser()) if out else "standard output")
-        where = _write(text, out)
+        where = _write(text, out, force)
         if where:
             click.echo(f"Wrote the {kind} report to {where}.", err=True)
 
@@ -101,9 +89,10 @@ for _kind in ("consistency", "sufficiency", "vacancies", "timescales"):
 @click.option("--to", "date_to", metavar="DATE", help="Last day (default today).")
 @click.option("--format", "fmt", type=click.Choice(("md", "html")), default="md", show_default=True)
 @click.option("--out", metavar="FILE", help="Write to FILE (readable by you only) instead of the screen.")
+@click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
 @pass_cli
 def letter_cmd(cli: CliContext, household: str, date_from: str | None, date_to: str | None, fmt: str,
-               out: str | None) -> None:
+               out: str | None, force: bool) -> None:
     """A letter for a carer: the requests their household was considered for and what kept it from each.
 
     It names no child and no other household. Printing it is recorded in the audit trail.
@@ -111,6 +100,6 @@ def letter_cmd(cli: CliContext, household: str, date_from: str | None, date_to: 
     from dutydesk.reports import letter
 
     text = letter.export(Desk(cli.database(), cli.actor()), household, fmt, date_from, date_to)
-    where = _write(text, out)
+    where = _write(text, out, force)
     if where:
         click.echo(f"Wrote the letter to {where}.", err=True)

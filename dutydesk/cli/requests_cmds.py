@@ -17,6 +17,7 @@ from db.enums import DecisionKind, PlacementEndReason, RequestState, UnmetNeed, 
 from db.models import Household
 from dutydesk import clock
 from dutydesk.access.desk import Desk
+from dutydesk.access.identity import Permission, require
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import requests_group
 from dutydesk.cli.jsonable import to_jsonable
@@ -97,8 +98,12 @@ def list_cmd(cli: CliContext, show_all: bool, state: str | None, limit: int, off
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def show_cmd(cli: CliContext, request: str, as_json: bool) -> None:
-    """One request: criteria, searches, candidates, decisions, timeline."""
-    d = views.request_detail(_desk(cli), request)
+    """One request: criteria, searches, candidates, decisions, timeline (the opening is audited)."""
+    from dutydesk.access import reads
+
+    desk = _desk(cli)
+    d = views.request_detail(desk, request)
+    reads.opened(desk, reads.REQUEST, d.id, reference=d.reference, children=[c.id for c in d.children])
     if as_json:
         emit_json(to_jsonable(d))
         return
@@ -258,19 +263,33 @@ def end_cmd(cli: CliContext, placement: str, ended_on: str | None, reason: str |
 @click.argument("request")
 @click.option("--format", "fmt", default="md", show_default=True, type=click.Choice(["md", "html"]))
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (default: print).")
+              help="Write to this new file, readable by you only (default: print).")
+@click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
 @pass_cli
-def export_cmd(cli: CliContext, request: str, fmt: str, out_path: Path | None) -> None:
-    """The whole decision record for the child's file."""
-    text = record_export.export(_desk(cli), request, fmt)
+def export_cmd(cli: CliContext, request: str, fmt: str, out_path: Path | None, force: bool) -> None:
+    """The whole decision record for the child's file (audited: who, which record, where to)."""
+    from dutydesk.access import exports
+
+    desk = _desk(cli)
+    require(desk.actor, Permission.EXPORT, "export a decision record")
+    if out_path is not None:
+        exports.check_target(out_path, force=force)  # before the work: refuse a link or a file at once
+    with desk.db.read() as s:
+        req = lookup.find_request(s, request)
+        rid, reference = req.id, req.reference
+    text = record_export.export(desk, rid, fmt)
     if out_path is None:
+        exports.record_taken(desk, "request.exported", "placement_requests", rid, exports.STDOUT,
+                             format=fmt, reference=reference)
         click.echo(text, nl=False)
         return
     try:
-        out_path.write_text(text, encoding="utf-8")
+        exports.write_private(out_path, lambda fh: fh.write(text), force=force)
     except OSError as err:
         raise InvalidInput(f"Could not write {out_path}: {err.strerror}. Choose another file.") from None
-    click.echo(f"Decision record written to {out_path}.", err=True)
+    exports.record_taken(desk, "request.exported", "placement_requests", rid, exports.where(out_path),
+                         format=fmt, reference=reference)
+    click.echo(f"Decision record written to {out_path} (readable by you only).", err=True)
 
 
 @requests_group.command("oversight")

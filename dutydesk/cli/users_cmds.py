@@ -1,4 +1,4 @@
-"""Commands: ``users add|list|disable|enable`` and ``teams add|list`` (administrators)."""
+"""Commands: ``users add|list|edit|disable|enable`` and ``teams add|list`` (administrators)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _desk(cli: CliContext, *, allow_bootstrap: bool = False) -> Desk:
     """The desk as the signed-in user; on a store with no users yet, as the OS login setting it up."""
     db = cli.database()
     if allow_bootstrap and not cli.as_user and not users.has_users(db):
-        return Desk(db, users.bootstrap_actor())
+        return Desk(db, users.bootstrap_actor(db))
     try:
         return Desk(db, cli.actor())
     except UnknownUser:
@@ -68,6 +68,25 @@ def list_cmd(cli: CliContext, as_json: bool, include_disabled: bool) -> None:
     click.echo(f"{'USERNAME':<16} {'ROLE':<12} {'TEAM':<8} NAME")
     for u in rows:
         click.echo(_user_line(u))
+
+
+@users_group.command("edit")
+@click.argument("username")
+@click.option("--name", "full_name", help="Their full name.")
+@click.option("--role", metavar=_ROLES, help="What they may do.")
+@click.option("--team", "team_code", metavar="CODE", help="Their team's code (see: dutydesk teams list).")
+@click.option("--no-team", is_flag=True, help="Take them out of any team.")
+@pass_cli
+def edit_cmd(cli: CliContext, username: str, full_name: str | None, role: str | None, team_code: str | None,
+             no_team: bool) -> None:
+    """Change USERNAME's name, role or team (administrators). It applies at their next action."""
+    change = users.edit_user(_desk(cli), username, full_name=full_name, role=role, team_code=team_code,
+                             no_team=no_team)
+    if change.changed:
+        u = change.user
+        click.echo(f"Changed {u.username}: now {u.full_name}, {u.role.value}, team {u.team_code or '-'}.")
+    else:
+        click.echo(f"{change.user.username} already had those details; nothing changed.")
 
 
 @users_group.command("disable")

@@ -27,13 +27,13 @@ from db.schema import EXTRA_DDL, create_schema
 from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.demo import children as children_mod
-from dutydesk.demo import history, households as households_mod, people
+from dutydesk.demo import history, households as households_mod, people, search_log
 from dutydesk.demo.county import County, PlaceInfo, Progress, Writer
 from dutydesk.demo.households import TOWN_WEIGHTS
 from dutydesk.demo.scenarios import CHILDREN as SCENARIO_CHILDREN
 from dutydesk.demo.scenarios import Scenarios
 from dutydesk.errors import Conflict, InvalidInput
-from dutydesk.access.identity import DEMO_SETTING, SYSTEM, os_login
+from dutydesk.access.identity import DEMO_SETTING, SYSTEM, StoreKind, os_login
 from dutydesk.places import ensure_places
 
 MIN_HOUSEHOLDS = 30
@@ -190,8 +190,10 @@ def build(
     if has_data(database):
         raise Conflict("The store already holds data; the demo is built into an empty store only.")
     started = time.perf_counter()
+    # A demo store honours DUTYDESK_NOW and DUTYDESK_USER (the same county every run); a real one never.
+    clock.trust_environment(True)
     if os_user is None:
-        os_user = os_login()
+        os_user = os_login(StoreKind(demo=True))
     with database.write() as session:
         conn = session.connection()
         writer = Writer(conn, progress, _estimate_rows(households, children))
@@ -218,7 +220,7 @@ def build(
         stats = history.generate(county, request_cap)
         writer.stage("Scenarios")
         scenes.history()
-        writer.flush()
+        search_log.flush(county)
         if county.call_links:
             calls = metadata.tables["calls"]
             conn.execute(

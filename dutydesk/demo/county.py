@@ -309,6 +309,8 @@ class County:
     placed_log: list[tuple[int, Any, int, dt.datetime, dt.datetime, int]] = field(default_factory=list)
     call_links: list[tuple[int, int]] = field(default_factory=list)  # (call id, request id) set at the end
     skip_handover: set[tuple[str, dt.date]] = field(default_factory=set)
+    searches: dict[int, Any] = field(default_factory=dict)  # request id -> search_log.Logged
+    search_reqs: dict[int, Any] = field(default_factory=dict)  # request id -> (Req, its row)
     ids: dict[str, int] = field(default_factory=dict)
     social_workers: list[str] = field(default_factory=list)  # children's social workers
     ssws: list[str] = field(default_factory=list)  # supervising social workers

@@ -37,9 +37,8 @@ from dutydesk.demo.steps import (
     area_pool,
     backwards,
     callback,
-    candidates,
-    decision,
     forwards,
+    gaps_for,
     in_hours,
     new_request,
     request_call,
@@ -47,6 +46,8 @@ from dutydesk.demo.steps import (
     working_time_before,
     write_request,
 )
+from dutydesk.demo import search_log
+from dutydesk.demo.considered import candidates, decision
 from dutydesk.demo.background import background_calls, closed_allegations, handovers, unavailable
 
 
@@ -75,7 +76,7 @@ def placed_request(county: County, s: Stay) -> None:
         t = backwards(county, placed_at, GAPS[urgency][:3] + [(10, 60)])
         states = [RS.LOGGED, RS.SEARCHING, RS.CONTACTING, RS.PROPOSED, RS.PLACED]
     else:
-        t = backwards(county, placed_at, GAPS[urgency])
+        t = backwards(county, placed_at, gaps_for(county, team, urgency))
         states = [RS.LOGGED, RS.SEARCHING, RS.CONTACTING, RS.PROPOSED, RS.SIGNED_OFF, RS.PLACED]
     t = [x.replace(microsecond=0) for x in t]
     signer = county.manager(not_id=worker.id)
@@ -86,7 +87,7 @@ def placed_request(county: County, s: Stay) -> None:
         mid = forwards(county, p, so, 3)
         r.steps[3:5] = [(RS.PROPOSED, p, worker.id), (RS.CONTACTING, mid[1], signer.id),
                         (RS.PROPOSED, mid[2], worker.id), (RS.SIGNED_OFF, so, signer.id)]
-    write_request(county, r)
+    write_request(county, r, fit=s.hh)
     call_at = t[0] - dt.timedelta(minutes=randrange(rng, 3, 25))
     request_call(county, r, call_at)
     candidates(county, r, s.hh, t[1], t[3] if not returned else r.steps[4][1], randrange(rng, 1, 5))
@@ -138,7 +139,7 @@ def closed_request(county: County, kids: list[Kid], state: RequestState, end: dt
     else:
         cut = randrange(rng, 1, 5)
         states = [RS.LOGGED, RS.SEARCHING, RS.CONTACTING, RS.PROPOSED][:cut] + [RS.WITHDRAWN]
-    t = backwards(county, end, GAPS[urgency][: len(states) - 1])
+    t = backwards(county, end, gaps_for(county, team, urgency)[: len(states) - 1])
     t = [x.replace(microsecond=0) for x in t]
     r.steps = [(st, at, signer.id if st == RS.SIGNED_OFF else worker.id) for st, at in zip(states, t)]
     unmet: set[UnmetNeed] = set()
@@ -184,7 +185,7 @@ def vacant_household(county: County, kid: Kid, ptype: PlacementType) -> HH | Non
     for i in range(60):
         h = choice(rng, pool)
         if (h.occupied < h.places and h.age_min <= age <= h.age_max and not h.scenario
-                and (ptype in h.types or i > 40)):
+                and (ptype in h.types and kid.needs <= h.specialisms or i > 40)):
             return h
     return None
 
@@ -214,9 +215,11 @@ def open_request(county: County, kids: list[Kid], state: RequestState) -> None:
     t = forwards(county, start, now - 10 * MIN, len(states))
     signer = county.manager(not_id=worker.id)
     r.steps = [(st, at, signer.id if st == RS.SIGNED_OFF else worker.id) for st, at in zip(states, t)]
-    write_request(county, r)
-    cid = request_call(county, r, t[0] - dt.timedelta(minutes=randrange(rng, 3, 25)))
     chosen = vacant_household(county, kid, ptype) if state in (RS.PROPOSED, RS.SIGNED_OFF) else None
+    write_request(county, r, fit=chosen)
+    if chosen is not None and search_log.failed_rules(county, r, county.search_reqs[r.id][1], chosen):
+        chosen = None  # no household the search ranked: the worker proposes an agency placement
+    cid = request_call(county, r, t[0] - dt.timedelta(minutes=randrange(rng, 3, 25)))
     if state == RS.CONTACTING:
         candidates(county, r, None, t[1], t[2] + 5 * MIN, randrange(rng, 2, 5), final=False)
     elif state in (RS.PROPOSED, RS.SIGNED_OFF):

@@ -12,7 +12,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from db.enums import GenderTerms, HouseholdKind, HouseholdStatus, PlacementType, Specialism
+from db.enums import Area, GenderTerms, HouseholdKind, HouseholdStatus, PlacementType, Specialism
 from dutydesk.demo import names
 from dutydesk.demo.rand import choice, randint, randrange  # noqa: F401
 from dutydesk.demo.county import HH, County, PlaceInfo
@@ -210,7 +210,11 @@ def generate(county: County, count: int) -> None:
     choose = place_picker(county)
     rng = county.rng
     for _ in range(count):
+        place = choose()
         roll = rng.random()
-        kind = (HouseholdKind.IN_HOUSE if roll < 0.75
-                else HouseholdKind.CONNECTED_PERSON if roll < 0.85 else HouseholdKind.IFA)
-        new_household(county, kind, choose())
+        # The South has recruited fewer carers of its own and leans on agencies (the
+        # consistency report shows its team placing with IFAs more than the others).
+        in_house, connected = (0.45, 0.53) if place.area == Area.SOUTH else (0.77, 0.87)
+        kind = (HouseholdKind.IN_HOUSE if roll < in_house
+                else HouseholdKind.CONNECTED_PERSON if roll < connected else HouseholdKind.IFA)
+        new_household(county, kind, place)

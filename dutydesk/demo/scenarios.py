@@ -36,6 +36,8 @@ from db.enums import (
     UnmetResolution,
     Urgency,
 )
+from dutydesk.demo import considered as K
+from dutydesk.demo import search_log
 from dutydesk.demo import steps as H
 from dutydesk.demo.children import Stay, new_child, placement_row, stay
 from dutydesk.demo.county import HH, County, Kid
@@ -239,21 +241,19 @@ class Scenarios:
         rid = self.c.next_id("placement_requests")
         r = H.Req(rid, f"PR-S{number}", kids, team, worker, ptype, urgency, needed_from)
         r.steps = steps
-        H.write_request(self.c, r, **kw)
+        H.write_request(self.c, r, extras=False, **kw)
         return r
 
     def _cand(self, r, hh: HH, status, reason, at, contacts=()):
+        """A candidate after the request's saved search; one ruled out with no call is the search's
+        verdict (the rules it fails, or no free place then) recorded as the worker's contact."""
         c = self.c
-        cid = c.next_id("candidates")
-        c.cand_pairs.add((r.id, hh.id))
-        c.writer.add("candidates", {
-            "id": cid, "request_id": r.id, "household_id": hh.id, "search_id": None, "score": None,
-            "reasons": "[]", "status": status, "status_reason": reason, "updated_at": at,
-            "updated_by_id": r.worker.id})
-        for when, outcome, note in contacts:
-            c.writer.add("candidate_contacts", {
-                "id": c.next_id("candidate_contacts"), "candidate_id": cid, "at": when,
-                "by_user_id": r.worker.id, "outcome": outcome, "note": note})
+        since = c.searches[r.id].run_at
+        if status == CS.RULED_OUT and not contacts:
+            _r, row = c.search_reqs[r.id]
+            search_log.add(c, r.id, hh, excluded=search_log.failed_rules(c, r, row, hh) or [("vacancy", None)])
+            contacts = [(at, CS.RULED_OUT, reason)]
+        K.candidate(c, r, hh, status, reason, at, since=since, contacts=list(contacts))
 
     def _decision(self, r, kind, hh, proposed_at, status, *, signer=None, signed_at=None, retrospective=False,
                   rationale, comment=""):
@@ -373,9 +373,9 @@ class Scenarios:
                    created_by_id=u("dana.e").id)
         considered = 0
         reasons = [
-            (CS.RULED_OUT, "Age range 5-17 does not include a 3-year-old."),
             (CS.RULED_OUT, "Ranked lower: 24 km from the child's school; chosen household 3 km."),
             (CS.DECLINED_BY_CARER, "Carer declined: child's dog allergy and the family's two dogs."),
+            (CS.NO_ANSWER, "No answer after two tries; message left."),
         ]  # three is enough to show; each one costs a saved search at the end of the build
         east = [entry for entry in c.placed_log if entry[1] is not None and entry[1].value == "East"]
         since = [entry for entry in east if entry[3] >= c.at(gone, 0)]
@@ -383,16 +383,20 @@ class Scenarios:
         for rid, area, chosen_id, t_from, t_to, worker_id in since + before:
             if considered >= len(reasons):
                 break
-            if chosen_id == s3.id or (rid, s3.id) in c.cand_pairs:
+            if chosen_id == s3.id or (rid, s3.id) in c.cand_pairs or rid not in c.search_reqs:
                 continue
+            r, row = c.search_reqs[rid]
             status, reason = reasons[considered]
+            rules = search_log.failed_rules(c, r, row, s3)
             if t_from < c.at(gone, 0):  # while both places were filled
-                status, reason = CS.RULED_OUT, "No vacancy on the dates needed: both places filled then."
-            c.cand_pairs.add((rid, s3.id))
-            cid = c.next_id("candidates")
-            w.add("candidates", {"id": cid, "request_id": rid, "household_id": s3.id, "search_id": None,
-                                 "score": None, "reasons": "[]", "status": status, "status_reason": reason,
-                                 "updated_at": t_from + (t_to - t_from) / 2, "updated_by_id": worker_id})
+                rules = [("vacancy", [2, 2])]
+            at = t_from + (t_to - t_from) / 2
+            if rules:
+                search_log.add(c, rid, s3, excluded=rules)
+                status, reason = CS.RULED_OUT, search_log.rule_words(rules)
+                K.candidate(c, r, s3, status, reason, at, since=t_from, contacts=[(at, CS.RULED_OUT, reason)])
+            else:
+                K.candidate(c, r, s3, status, reason, at, since=t_from)
             considered += 1
         H.call(c, at=t(day, "10:20"), taker=u("dana.e"), team="EAST", caller_type=CallerType.CARER,
                category=CallCategory.CARER_AVAILABILITY, caller_name="Susan Kemp",
@@ -437,7 +441,13 @@ class Scenarios:
             notes="Placement breakdown; current carers end the placement at 16:00. No younger children: "
                   "Connor has hurt a younger child before.", no_younger_children=True)
         self._link_call(call5, r5.id)
-        picks = H.others(c, kid["s5"].home.area, {s5h.id}, 3)
+        # Carers the search ranked today: a free place, and none of the rules against them.
+        _r, row5 = c.search_reqs[r5.id]
+        near5 = kid["s5"].school or kid["s5"].home
+        keep_out = {s5h.id, hh["s3"].id, hh["s12"].id}  # their own stories count their requests and places
+        picks = sorted((h for h in c.households if h.status == HouseholdStatus.APPROVED and h.id not in keep_out
+                        and h.occupied < h.places and not search_log.failed_rules(c, r5, row5, h)),
+                       key=lambda h: ((h.place.lat - near5.lat) ** 2 + (h.place.lon - near5.lon) ** 2, h.id))[:3]
         for i, h in enumerate(picks):
             status, why = [(CS.DECLINED_BY_CARER, "Carer declined: not able to manage the risk to their own son."),
                            (CS.NO_ANSWER, "No answer after two tries."),

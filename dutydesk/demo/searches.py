@@ -1,20 +1,23 @@
-"""Saved searches for the demo county, so the file and the household profiles have history.
+"""The matching engine's saved searches for the demo county, in place of the history's own.
 
-``add_searches(database, progress)`` is called by the demo builder at the end.
-It always runs and saves the match for every request considered for a carer
-who rang about availability in the last three days with a place empty for 30
-days or more (the Thanet carer vacant 47 days, scenario 3, sees why), and for
-the scenario requests (``PR-S..``);
-then for open requests past ``logged``, newest first, then historic ones: at
-most ``optional_count(households)`` of them (a search saves one result row per
-household, so fewer on a big county) and only while a short time budget lasts,
-so opening the demo costs a few seconds whatever its size. Historic searches are run as of the day the
-request was searched (``today`` = that day) and stamped with that time.
+Every request past ``logged`` already has the search its worker saved before ringing
+carers (``dutydesk.demo.search_log``: the households considered, each ranked or
+excluded). ``add_searches(database, progress)``, called by the demo builder at the
+end, re-runs some of them through the matching engine, as of the day each was run
+and stamped with its time and worker, so they hold every household of the county
+(the engine's search takes the old one's place: the candidates point at it and copy
+their score and reasons from it). Always: every scenario request (``PR-S..``) and
+every request considered for a carer who rang about availability in the last three
+days with a place empty for 30 days or more (the Thanet carer vacant 47 days,
+scenario 3, sees why); then open requests, newest first, then historic ones: at most
+``optional_count(households)`` of them (a search saves one result row per household,
+so fewer on a big county) and only while a short time budget lasts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable
 
@@ -22,27 +25,19 @@ import sqlalchemy as sa
 from sqlalchemy import String, type_coerce
 
 from db.engine import Database
-from db.enums import CallCategory, RequestState, Role
-from db.models import Call, Candidate, Household, PlacementRequest, RequestTransition, User
+from db.enums import RequestState
+from db.models import Candidate, Household, PlacementRequest, Search, SearchResult
 from dutydesk import clock
 from dutydesk.matching.criteria import criteria_for_request
 from dutydesk.matching.engine import match
-from dutydesk.matching.saved import save_result
+from dutydesk.matching.saved import parse_reasons, save_result
 from dutydesk.matching.weights import load_weights
 
 Progress = Callable[[str, int, int], None]
 LABEL = "Saved searches"
-# The searches the scenarios need are always run: every scenario request (at most
-# SCENARIO_MAX) and every request the recently calling carer was considered for (at most
-# ASKED_MAX). Others, open requests newest first then historic ones, at most
-# optional_count(households) and only while the budget lasts. (With 12 in all, a county
-# whose Thanet carer had nine requests left some of them to the budget, so under load
-# the carer's "why not me?" missed requests.)
-SCENARIO_MAX = 12
-ASKED_MAX = 12
-MUST_MAX = SCENARIO_MAX + ASKED_MAX
-# A carer who rang about availability with a place empty at least this long (scenario 3).
-EMPTY_DAYS = 30
+# The searches the scenarios need are always re-run (at most MUST_MAX); other open requests
+# newest first, at most optional_count(households) and only while the budget lasts.
+MUST_MAX = 12
 REST_MAX = 400
 # Optional searches: about OPTIONAL_ROWS saved result rows in all (one per household per
 # search), never more than OPTIONAL_MAX searches nor fewer than OPTIONAL_MIN.
@@ -57,55 +52,43 @@ def optional_count(households: int) -> int:
     return max(OPTIONAL_MIN, min(OPTIONAL_MAX, OPTIONAL_ROWS // max(1, households)))
 
 
-def _searched_at(session, request_id: int, fallback: dt.datetime) -> dt.datetime:
-    at = session.execute(
-        sa.select(sa.func.min(RequestTransition.at)).where(
-            RequestTransition.request_id == request_id,
-            type_coerce(RequestTransition.to_state, String) == RequestState.SEARCHING.value)
-    ).scalar()
-    if at is None:
-        return fallback + dt.timedelta(minutes=5)
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=dt.UTC)
-    return at
-
-
 def _plan(session) -> tuple[list[int], list[int]]:
-    """(must: scenario requests and those a recently calling carer was considered for; then the rest, in order)."""
+    """(must: the open scenario requests past logged; then the other open ones, newest first).
+
+    Only open requests: their searches ran in the last days, so the engine's answer as of that
+    day is the one the worker saw. Re-running a historic search would count the placements
+    that came of it (and everything since) as filling the places it found free.
+    """
     open_states = [RequestState.SEARCHING.value, RequestState.CONTACTING.value, RequestState.PROPOSED.value,
                    RequestState.SIGNED_OFF.value]
-    done_states = [RequestState.PLACED.value, RequestState.CLOSED_UNMET.value]
     state = type_coerce(PlacementRequest.state, String)
-    past_logged = state.in_(open_states + done_states)
     newest = (PlacementRequest.created_at.desc(), PlacementRequest.id.desc())
-    scenario = list(session.execute(
-        sa.select(PlacementRequest.id).where(PlacementRequest.reference.like("PR-S%"), past_logged)
-        .order_by(PlacementRequest.reference).limit(SCENARIO_MAX)).scalars())
-    latest_call = session.execute(sa.select(sa.func.max(Call.received_at))).scalar()
-    asked: list[int] = []
-    if latest_call is not None:
-        callers = (
-            sa.select(Call.household_id)
-            .join(Household, Household.id == Call.household_id)
-            .where(type_coerce(Call.category, String) == CallCategory.CARER_AVAILABILITY.value,
-                   Call.received_at >= latest_call - dt.timedelta(days=3),
-                   Household.vacant_since <= latest_call.date() - dt.timedelta(days=EMPTY_DAYS))
-        )
-        asked = list(session.execute(
-            sa.select(PlacementRequest.id).where(
-                past_logged,
-                PlacementRequest.id.in_(sa.select(Candidate.request_id).where(Candidate.household_id.in_(callers))))
-            .order_by(*newest).limit(ASKED_MAX)).scalars())
-    must = list(dict.fromkeys(asked + scenario))
+    must = list(session.execute(
+        sa.select(PlacementRequest.id).where(PlacementRequest.reference.like("PR-S%"), state.in_(open_states))
+        .order_by(PlacementRequest.reference).limit(MUST_MAX)).scalars())
     taken = set(must)
     rest = [rid for rid in session.execute(
         sa.select(PlacementRequest.id).where(state.in_(open_states)).order_by(*newest).limit(REST_MAX)).scalars()
         if rid not in taken]
-    rest += [rid for rid in session.execute(
-        sa.select(PlacementRequest.id).where(state.in_(done_states)).order_by(*newest).limit(REST_MAX)).scalars()
-        if rid not in taken]
     households = session.execute(sa.select(sa.func.count()).select_from(Household)).scalar() or 0
     return must, rest[:optional_count(households)]
+
+
+def _take_over(s, old_id: int, new_id: int) -> None:
+    """The engine's search stands in for the one the history kept: the candidates point at it and
+    copy their score and reasons from it, as the shortlist does."""
+    for cid, hid in s.execute(sa.select(Candidate.id, Candidate.household_id).where(Candidate.search_id == old_id)).all():
+        row = s.execute(sa.select(SearchResult.rank, SearchResult.score, SearchResult.reasons).where(
+            SearchResult.search_id == new_id, SearchResult.household_id == hid)).first()
+        score, reasons = None, "[]"
+        if row is not None:
+            got = parse_reasons(new_id, hid, row[0], row[1], row[2])
+            score = row[1]
+            reasons = json.dumps([[c, p, w] for c, p, w in got.factors] + [["warning", 0, w] for w in got.warnings],
+                                 ensure_ascii=False)
+        s.execute(sa.update(Candidate).where(Candidate.id == cid).values(search_id=new_id, score=score, reasons=reasons))
+    s.execute(sa.delete(SearchResult).where(SearchResult.search_id == old_id))
+    s.execute(sa.delete(Search).where(Search.id == old_id))
 
 
 def add_searches(database: Database, progress: Progress | None = None, *,
@@ -125,20 +108,16 @@ def add_searches(database: Database, progress: Progress | None = None, *,
         if not required and time.perf_counter() - started >= budget_s:
             break
         with database.read() as s:
-            req = s.get(PlacementRequest, rid)
-            runner = req.worker_id or req.created_by_id
-            role = s.execute(sa.select(type_coerce(User.role, String)).where(User.id == runner)).scalar()
-            if role not in {Role.DUTY_WORKER.value, Role.MANAGER.value, Role.ADMIN.value}:
-                runner = req.created_by_id
-            historic = not req.state.is_open
-            at = _searched_at(s, rid, req.created_at)
-            day = clock.local(at).date() if historic else clock.today()
+            old = s.execute(sa.select(Search.id, Search.run_at, Search.run_by_id).where(Search.request_id == rid)
+                            .order_by(Search.id).limit(1)).first()
+            if old is None:
+                continue
+            at = old.run_at if old.run_at.tzinfo else old.run_at.replace(tzinfo=dt.UTC)
             crit = criteria_for_request(s, rid)
-            result = match(s, crit, weights=weights, today=day, ranked_only=True)
+            result = match(s, crit, weights=weights, today=clock.local(at).date(), ranked_only=True)
         with database.write() as s:
-            search = save_result(s, result, run_by_id=runner, request_id=rid, at=at if historic else None)
-            s.execute(sa.update(Candidate).where(Candidate.request_id == rid, Candidate.search_id.is_(None))
-                      .values(search_id=search.id))
+            search = save_result(s, result, run_by_id=old.run_by_id, request_id=rid, at=at)
+            _take_over(s, old.id, search.id)
         done += 1
         if progress:
             progress(LABEL, done, total)

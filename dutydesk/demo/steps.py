@@ -12,8 +12,6 @@ from db.enums import (
     CallDirection,
     CallerType,
     CandidateStatus,
-    DecisionKind,
-    DecisionStatus,
     HouseholdStatus,
     PlacementType,
     RequestState,
@@ -21,7 +19,7 @@ from db.enums import (
     UnmetResolution,
     Urgency,
 )
-from dutydesk.demo import names
+from dutydesk.demo import names, search_log
 from dutydesk.demo.rand import choice, randint, randrange  # noqa: F401
 from dutydesk.demo.county import HH, County, Kid, UserInfo
 from dutydesk.demo.people import AREA_TEAM
@@ -108,14 +106,20 @@ def requirements(kids: list[Kid], ptype: PlacementType) -> dict:
 
 def write_request(county: County, r: Req, *, needed_until: dt.date | None = None, notes: str = "",
                   unmet: frozenset = frozenset(), resolution: UnmetResolution | None = None,
-                  closed_reason: str = "", max_km: float | None = None, **over) -> None:
+                  closed_reason: str = "", max_km: float | None = None, extras: bool = True,
+                  fit: HH | None = None, **over) -> None:
+    """The request, its children and transitions, and (once it got to searching) its saved search.
+
+    ``fit``: the household the request ends with; the worker asked for nothing it lacks (a
+    placement outside the search's rules would need an exemption the history does not tell of).
+    """
     w = county.writer
     rng = county.rng
     req = requirements(r.kids, r.ptype)
     req.update(over)
     first_at = r.steps[0][1]
     last_state, last_at, _ = r.steps[-1]
-    w.add("placement_requests", {
+    row = {
         "id": r.id, "reference": r.reference, "team_id": county.teams[r.team], "created_by_id": r.worker.id,
         "worker_id": r.worker.id, "state": last_state, "placement_type": r.ptype, "urgency": r.urgency,
         "needed_from": r.needed_from, "needed_until": needed_until,
@@ -129,7 +133,16 @@ def write_request(county: County, r: Req, *, needed_until: dt.date | None = None
         "religion": req.get("religion", ""), "notes": notes,
         "unmet_needs": unmet, "unmet_resolution": resolution, "closed_reason": closed_reason,
         "created_at": first_at, "state_changed_at": last_at, "version": len(r.steps),
-    })
+    }
+    if fit is not None:
+        row["needs"] = frozenset(n for n in row["needs"] if n in fit.specialisms)
+        row["needs_wheelchair_access"] = row["needs_wheelchair_access"] and fit.wheelchair
+        row["no_smokers"] = row["no_smokers"] and not fit.smoker
+        row["no_pets"] = row["no_pets"] and not fit.pets
+        km = search_log.distance(county, row, fit)
+        if row["max_distance_km"] is not None and km is not None and km > row["max_distance_km"]:
+            row["max_distance_km"] = None
+    w.add("placement_requests", row)
     for kid in r.kids:
         w.add("request_children", {"request_id": r.id, "child_id": kid.id})
     prev = None
@@ -139,6 +152,12 @@ def write_request(county: County, r: Req, *, needed_until: dt.date | None = None
             "to_state": state, "at": at, "by_user_id": by, "note": TRANSITION_NOTES.get(state, ""),
         })
         prev = state
+    searched = next(((at, by) for state, at, by in r.steps if state == RS.SEARCHING), None)
+    if searched is not None:
+        search_log.start(county, r, row, searched[0], searched[1])
+        if extras:  # households the worker did not ring: ranked, or excluded by the rules they fail
+            for h in others(county, r.kids[0].home.area, set(), randrange(rng, 2, 5)):
+                search_log.add(county, r.id, h, excluded=search_log.failed_rules(county, r, row, h))
 
 
 TRANSITION_NOTES = {
@@ -175,30 +194,26 @@ def forwards(county: County, start: dt.datetime, end: dt.datetime, n: int) -> li
     return [t.replace(microsecond=0) for t in times]
 
 
+# The West team's proposals wait longest for a manager: this share of them is signed off
+# a day or more late (the consistency report's "signed off in 1 day" shows it).
+SLOW_SIGNOFF_TEAM = "WEST"
+SLOW_SIGNOFF_SHARE = 0.4
+SLOW_SIGNOFF_GAP = (2 * 1440, 6 * 1440)
+
+
+def gaps_for(county: County, team: str, urgency: Urgency) -> list[tuple[float, float]]:
+    """Minutes between the steps (logged, searching, contacting, proposed, signed off, placed)."""
+    gaps = list(GAPS[urgency])
+    if team == SLOW_SIGNOFF_TEAM and county.rng.random() < SLOW_SIGNOFF_SHARE:
+        gaps[3] = SLOW_SIGNOFF_GAP
+    return gaps
+
+
 GAPS = {
     Urgency.EMERGENCY: [(4, 20), (5, 30), (25, 150), (10, 60), (10, 90)],
     Urgency.URGENT: [(20, 240), (60, 900), (600, 2880), (120, 1440), (60, 4320)],
     Urgency.PLANNED: [(60, 2880), (600, 5760), (1440, 7200), (240, 2880), (1440, 14400)],
 }
-
-
-# ---------------------------------------------------------------- candidates and decisions
-
-RULED_OUT = [
-    "Age range {lo}-{hi} does not include a {age}-year-old.",
-    "No vacancy on the dates needed.",
-    "Not approved for {ptype}.",
-    "Over {km} km from the child's school.",
-    "Younger children in the home; request says none.",
-    "Household on hold for new placements.",
-    "Sibling group larger than the vacancy.",
-]
-DECLINED = [
-    "Carer declined: does not feel able to meet the child's needs.",
-    "Carer declined: own family commitments this month.",
-    "Carer declined: would unsettle the child already placed.",
-    "Carer declined: away this weekend.",
-]
 
 
 def others(county: County, area, exclude: set[int], k: int) -> list[HH]:
@@ -214,92 +229,6 @@ def others(county: County, area, exclude: set[int], k: int) -> list[HH]:
             seen.add(h.id)
             out.append(h)
     return out
-
-
-def candidates(county: County, r: Req, chosen: HH | None, start: dt.datetime, end: dt.datetime,
-               k: int, chosen_status: CandidateStatus = CS.CHOSEN, final: bool = True,
-               ruled_out_only: bool = False) -> None:
-    """The households considered for ``r`` between ``start`` and ``end`` and what happened."""
-    rng = county.rng
-    w = county.writer
-    kid = r.kids[0]
-    age = kid.age_on(r.needed_from)
-    picks = others(county, kid.home.area, {chosen.id} if chosen else set(), k)
-    entries: list[tuple[HH, CandidateStatus, str]] = []
-    for h in picks:
-        roll = rng.random()
-        if ruled_out_only or roll < 0.4:
-            reason = choice(rng, RULED_OUT).format(lo=h.age_min, hi=h.age_max, age=age,
-                                                  ptype=label(r.ptype), km=choice(rng, (15, 20, 30)))
-            entries.append((h, CS.RULED_OUT, reason))
-        elif roll < 0.7:
-            entries.append((h, CS.DECLINED_BY_CARER if final else choice(rng, (CS.DECLINED_BY_CARER, CS.CONTACTED)),
-                            choice(rng, DECLINED)))
-        elif roll < 0.9:
-            entries.append((h, CS.NO_ANSWER, "No answer after two tries; message left."))
-        else:
-            entries.append((h, CS.SHORTLISTED if not final else CS.RULED_OUT,
-                            "" if not final else "Better match found elsewhere."))
-    if chosen is not None:
-        entries.append((chosen, chosen_status, "Carer accepted; best match on distance and experience."))
-    times = forwards(county, start, end, len(entries) + 1)[1:]
-    for (h, status, reason), at in zip(entries, times):
-        county.cand_pairs.add((r.id, h.id))
-        cid = county.next_id("candidates")
-        w.add("candidates", {
-            "id": cid, "request_id": r.id, "household_id": h.id, "search_id": None, "score": None,
-            "reasons": "[]", "status": status, "status_reason": reason, "updated_at": at,
-            "updated_by_id": r.worker.id,
-        })
-        tries = 2 if status == CS.NO_ANSWER else 1 if status in (
-            CS.DECLINED_BY_CARER, CS.CONTACTED, CS.OFFERED, CS.ACCEPTED, CS.CHOSEN) else 0
-        for i in range(tries):
-            outcome = {CS.CHOSEN: CS.ACCEPTED, CS.OFFERED: CS.CONTACTED}.get(status, status)
-            w.add("candidate_contacts", {
-                "id": county.next_id("candidate_contacts"), "candidate_id": cid,
-                "at": at - dt.timedelta(minutes=(tries - i) * randrange(rng, 5, 40)), "by_user_id": r.worker.id,
-                "outcome": outcome, "note": reason if i == tries - 1 else "No answer.",
-            })
-
-
-RATIONALES = {
-    DecisionKind.PLACE: [
-        "Closest approved household with a vacancy; carers experienced with {age}-year-olds and able to keep "
-        "the school run.",
-        "Carers know the child from respite; continuity outweighs the longer journey to school.",
-        "Only emergency-approved household within reach tonight; matching to be reviewed at 72 hours.",
-        "In-house carers with the right experience and a bedroom free; child's social worker agrees.",
-    ],
-    DecisionKind.COMMISSION_IFA: ["No in-house household can meet the need; commission an IFA placement."],
-    DecisionKind.SPLIT_SIBLINGS: ["No household can take the whole sibling group; place in two households "
-                                  "nearby with weekly contact, to be reviewed at the LAC review."],
-    DecisionKind.ESCALATE: ["No placement identified; escalated to the head of service for a residential option."],
-}
-
-
-def decision(county: County, r: Req, kind: DecisionKind, hh: HH | None, proposed_at: dt.datetime,
-             status: DecisionStatus, signed_at: dt.datetime | None = None, *, retrospective: bool = False,
-             returned_at: dt.datetime | None = None, comment: str = "") -> int:
-    rng = county.rng
-    did = county.next_id("decisions")
-    signer = county.manager(not_id=r.worker.id)
-    row = {
-        "id": did, "request_id": r.id, "kind": kind, "household_id": hh.id if hh else None,
-        "rationale": choice(rng, RATIONALES[kind]).format(age=r.kids[0].age_on(r.needed_from)),
-        "status": status, "proposed_by_id": r.worker.id, "proposed_at": proposed_at,
-        "outside_terms": False, "exemption_reason": "", "retrospective": retrospective,
-        "signed_off_by_id": None, "signed_off_at": None, "signoff_comment": "",
-        "returned_by_id": None, "returned_at": None, "returned_comment": "",
-    }
-    if status == DecisionStatus.SIGNED_OFF:
-        row.update(signed_off_by_id=signer.id, signed_off_at=signed_at,
-                   signoff_comment=comment or choice(rng, ("Agreed.", "Agreed; review at 72 hours.",
-                                                          "Agreed. Please complete delegated authority today.")))
-    elif status == DecisionStatus.RETURNED:
-        row.update(returned_by_id=signer.id, returned_at=returned_at,
-                   returned_comment="Please check the carers' own children's ages against the request first.")
-    county.writer.add("decisions", row)
-    return did
 
 
 # ---------------------------------------------------------------- calls

@@ -83,7 +83,10 @@ def contributions(i: Inputs, w: Weights, near_label: str = "", language: str = "
         out.append(Contribution("culture", w.culture_match if i.culture else 0.0,
                                 "Shares the child's ethnicity" if i.culture else "Ethnicity differs"))
     if i.continuity_child:
-        out.append(Contribution("continuity_child", w.continuity_child, "The child has lived here before"))
+        # A connected person came forward for this child (scenario 8): known to them, not necessarily lived there.
+        known = "Known to the child: came forward for them" if i.kind == "connected_person" \
+            else "The child has lived here before"
+        out.append(Contribution("continuity_child", w.continuity_child, known))
     if i.continuity_sibling:
         out.append(Contribution("continuity_sibling", w.continuity_sibling, "A brother or sister lives or lived here"))
     if i.vacant_days is not None:

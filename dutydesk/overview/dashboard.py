@@ -294,7 +294,7 @@ def _waiting(s: Session, desk: Desk, at: dt.datetime) -> list[WaitingItem]:
             ))
         line = waiting.allegation_steps(s, clock.local(at).date())
         if line is not None:
-            items.append(line)
+            items.insert(0, line)  # a missed timescale on an allegation stands out first
     if actor.user_id is not None:
         rows = s.execute(
             sa.select(Decision.request_id, PlacementRequest.reference, Decision.returned_at)

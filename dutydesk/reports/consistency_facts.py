@@ -140,7 +140,8 @@ def facts_select(period: Period, team_id: int | None) -> sa.Select:
 def load_facts(session: Session, period: Period, team_id: int | None, *,
                only: Callable[[RequestFact], bool] | None = None) -> list[RequestFact]:
     facts: dict[int, RequestFact] = {}
-    for row in session.execute(facts_select(period, team_id)):
+    conn = session.connection()  # Core rows, without the ORM's result machinery
+    for row in conn.execute(facts_select(period, team_id)):
         facts[row[0]] = RequestFact(
             id=row[0], reference=row[1], team_id=row[2], worker_id=row[3], created_at=utc(row[4]), state=row[5],
             first_search_at=utc(row[6]), first_contact_at=utc(row[7]), placed_at=utc(row[8]), placed_kind=row[9],
@@ -149,7 +150,7 @@ def load_facts(session: Session, period: Period, team_id: int | None, *,
         return []
     ids = request_ids_select(period, team_id).scalar_subquery()
     rationale = sa.func.length(sa.func.trim(sa.func.coalesce(D.c.rationale, ""))) > 0
-    for rid, did, has_rationale, status, proposed_at, signed_at, retro in session.execute(
+    for rid, did, has_rationale, status, proposed_at, signed_at, retro in conn.execute(
         sa.select(D.c.request_id, D.c.id, rationale, type_coerce(D.c.status, String).label("status"),
                   _raw(D.c.proposed_at).label("proposed"), _raw(D.c.signed_off_at).label("signed"),
                   D.c.retrospective)
@@ -158,7 +159,7 @@ def load_facts(session: Session, period: Period, team_id: int | None, *,
         if rid in facts:  # a request logged while this ran is simply not in this report
             facts[rid].decisions.append(DecisionFact(did, bool(has_rationale), status, utc(proposed_at),
                                                      utc(signed_at), bool(retro)))
-    for rid, pid, due, authority, ended in session.execute(
+    for rid, pid, due, authority, ended in conn.execute(
         sa.select(P.c.request_id, P.c.id, P.c.plan_due_on, P.c.delegated_authority, P.c.ended_on)
         .where(P.c.request_id.in_(ids)).order_by(P.c.id)
     ):

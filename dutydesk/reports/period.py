@@ -132,6 +132,21 @@ def local_day(at: dt.datetime) -> dt.date:
     return _local_day(at.replace(minute=0, second=0, microsecond=0))
 
 
+@functools.lru_cache(maxsize=65536)
+def _stored_hour_day(hour_text: str) -> dt.date:
+    return _local_day(dt.datetime.fromisoformat(hour_text + ":00").replace(tzinfo=dt.UTC))
+
+
+def stored_day(value: dt.datetime | str | None) -> dt.date | None:
+    """The London day of a stored UTC time read raw (see ``utc``), without parsing each one: SQLite's
+    text is cached by its hour (``YYYY-MM-DD HH``), as ``local_day`` caches instants."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _stored_hour_day(value[:13])
+    return local_day(utc(value))
+
+
 def working_deadline(at: dt.datetime | dt.date, days: int) -> dt.date:
     """The last local day on which something due ``days`` working days after ``at`` is still on time.
 

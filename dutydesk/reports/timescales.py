@@ -36,7 +36,7 @@ from db.models import (
 )
 from dutydesk import clock
 from dutydesk.access.desk import Desk
-from dutydesk.reports.period import Period, on_time, working_deadline
+from dutydesk.reports.period import Period, on_time, stored_day, utc, working_deadline
 from dutydesk.reports.scope import TeamRef, all_teams, report_team
 from dutydesk.reports.shapes import (
     COUNT,
@@ -137,13 +137,21 @@ def authority_open():
     return sa.or_(da.like("%false%"), da.in_(["", "{}"]))
 
 
-def items(s, period: Period, team_id: int | None, today: dt.date, now: dt.datetime) -> list[Item]:
-    """Every step item that fell due in the period or is overdue today."""
+def _raw(col):
+    """A time column read as stored and parsed by ``period.utc`` (quicker than the ORM type per row)."""
+    return type_coerce(col, String)
+
+
+def items(s, period: Period, team_id: int | None, today: dt.date, now: dt.datetime, *,
+          words: bool = True) -> list[Item]:
+    """Every step item that fell due in the period or is overdue today (``words`` off: without the
+    drill-down's words, for the counts)."""
     out: list[Item] = []
+    conn = s.connection()  # Core rows, without the ORM's result machinery
     base = _placements(s, team_id)
     # Placement plans are counted by the database (``plan_counts``); there are tens of thousands.
     # Notifications, from the placements that have them.
-    for r in s.execute(base.where(P.c.notifications_due.not_in(["", "[]"]))):
+    for r in conn.execute(base.where(P.c.notifications_due.not_in(["", "[]"]))):
         pid, ref, rid, hid, team = r[0], r[1], r[2], r[3], r[4]
         try:
             notes = json.loads(r[9] or "[]")
@@ -168,8 +176,8 @@ def items(s, period: Period, team_id: int | None, today: dt.date, now: dt.dateti
                         sa.func.max(sa.case((sa.and_(P.c.outside_terms, P.c.emergency), 1), else_=0)).label("outside"))
               .where(P.c.decision_id.is_not(None)).group_by(P.c.decision_id).subquery())
     dq = (sa.select(D.c.id, D.c.request_id, R.c.reference, R.c.team_id, type_coerce(R.c.state, String),
-                    type_coerce(D.c.status, String), D.c.proposed_at, D.c.signed_off_at, D.c.retrospective,
-                    placed.c.at, starts.c.on, starts.c.outside)
+                    type_coerce(D.c.status, String), _raw(D.c.proposed_at), _raw(D.c.signed_off_at),
+                    D.c.retrospective, _raw(placed.c.at), starts.c.on, starts.c.outside)
           .join(R, R.c.id == D.c.request_id).outerjoin(placed, placed.c.rid == D.c.request_id)
           .outerjoin(starts, starts.c.did == D.c.id)
           .where(type_coerce(D.c.status, String) != DecisionStatus.RETURNED.value,
@@ -178,8 +186,9 @@ def items(s, period: Period, team_id: int | None, today: dt.date, now: dt.dateti
                         D.c.signed_off_at.is_(None))))
     if team_id is not None:
         dq = dq.where(R.c.team_id == team_id)
-    for did, rid, ref, team, rstate, status, proposed, signed, retro, placed_at, start_on, outside in s.execute(dq):
+    for did, rid, ref, team, rstate, status, proposed, signed, retro, placed_at, start_on, outside in conn.execute(dq):
         waiting = signed is None
+        proposed, placed_at, signed_day = stored_day(proposed), stored_day(placed_at), stored_day(signed)
         if retro:
             cases = [("retro", placed_at or proposed, 1)]
         elif not waiting or rstate == RequestState.PROPOSED.value:
@@ -192,12 +201,12 @@ def items(s, period: Period, team_id: int | None, today: dt.date, now: dt.dateti
             due = working_deadline(start, days)
             if not (period.holds_day(due) or (waiting and due < today)):
                 continue
-            verdict = on_time(start, signed, days, today)
+            verdict = on_time(start, signed_day, days, today)
             out.append(Item(step, "request", rid, ref, team, due, verdict, not waiting,
-                            f"sign-off due by {due:%d %b}" + (f", signed {clock.fmt_local(signed, '%d %b')}"
-                                                              if signed else "")))
+                            (f"sign-off due by {due:%d %b}" + (f", signed {signed_day:%d %b}"
+                                                               if signed else "")) if words else ""))
     # Callbacks.
-    cq = (sa.select(CB.c.id, CB.c.request_id, CB.c.household_id, CB.c.team_id, CB.c.due_at, CB.c.done_at,
+    cq = (sa.select(CB.c.id, CB.c.request_id, CB.c.household_id, CB.c.team_id, _raw(CB.c.due_at), _raw(CB.c.done_at),
                     type_coerce(CB.c.status, String), CB.c.summary, R.c.reference)
           .outerjoin(R, R.c.id == CB.c.request_id)
           .where(type_coerce(CB.c.status, String) != CallbackStatus.CANCELLED.value, sa.or_(
@@ -205,19 +214,22 @@ def items(s, period: Period, team_id: int | None, today: dt.date, now: dt.dateti
               sa.and_(type_coerce(CB.c.status, String) == CallbackStatus.OPEN.value, CB.c.due_at < now))))
     if team_id is not None:
         cq = cq.where(CB.c.team_id == team_id)
-    for cid, rid, hid, team, due_at, done_at, status, summary, ref in s.execute(cq):
+    for cid, rid, hid, team, due_at, done_at, status, summary, ref in conn.execute(cq):
         done = status == CallbackStatus.DONE.value
-        verdict = (done_at is not None and done_at <= due_at) if done else (False if due_at < now else None)
+        if done:  # stored the same way, so the raw values compare as the times do
+            verdict = done_at is not None and done_at <= due_at
+        else:
+            verdict = False if utc(due_at) < now else None
         kind, oid = ("request", rid) if rid else ("household", hid) if hid else ("", cid)
-        out.append(Item("callback", kind, oid, ref or f"callback {cid}", team, clock.local(due_at).date(), verdict,
-                        done, f"due {clock.fmt_local(due_at)}"))
+        out.append(Item("callback", kind, oid, ref or f"callback {cid}", team, stored_day(due_at), verdict,
+                        done, f"due {clock.fmt_local(utc(due_at))}" if words else ""))
     # Allegations: LADO referral within one working day.
     aq = (sa.select(A.c.id, A.c.reference, A.c.household_id, U.c.team_id, A.c.raised_at, A.c.lado_referral_due_at,
                     A.c.lado_referred_at, type_coerce(A.c.status, String))
           .join(U, U.c.id == A.c.raised_by_id))
     if team_id is not None:
         aq = aq.where(U.c.team_id == team_id)
-    for aid, ref, hid, team, raised, due_at, referred, status in s.execute(aq):
+    for aid, ref, hid, team, raised, due_at, referred, status in conn.execute(aq):
         due = clock.local(due_at).date() if due_at else working_deadline(raised, 1)
         waiting = referred is None and status == AllegationStatus.OPEN.value
         if not (period.holds_day(due) or (waiting and due < today)):
@@ -285,7 +297,7 @@ def build(desk: Desk, period: Period, team: str | int | None = None, *,
         if progress:
             progress("Reading the steps", 0, 2)
         tid = chosen.id if chosen else None
-        found = items(s, period, tid, clock.today(), clock.now())
+        found = items(s, period, tid, clock.today(), clock.now(), words=False)
         plans = plan_counts(s, period, tid, clock.today())
     if progress:
         progress("Done", 2, 2)

@@ -66,6 +66,9 @@ def _not_answered(period: Period):
     return sa.not_(sa.func.coalesce(answered, False))
 
 
+RULE_ORDER = {code: i for i, code in enumerate(RW.RULE_CODES)}
+
+
 @dataclass
 class Counts:
     """How one household's requests in the period were decided."""
@@ -89,8 +92,8 @@ class Counts:
         if not self.considered:
             return "none"
         best, best_key = None, "none"
-        for i, code in enumerate(RW.RULE_CODES):
-            n = self.rules.get(code, 0)
+        for code, n in self.rules.items():  # only the rules it met (17,000 households, 16 rules)
+            i = RULE_ORDER[code]
             if n and (best is None or (-n, 0, i) < best):
                 best, best_key = (-n, 0, i), f"rule:{code}"
         for j, (key, n) in enumerate((("declined", self.declined), ("no_answer", self.no_answer),
@@ -107,6 +110,13 @@ class Counts:
         return best_key
 
 
+def in_vacant(col, vacant):
+    """``col IN (vacant)`` tested row by row. ``+ 0`` keeps SQLite from probing the result index once
+    per vacant household for each search (17,000 households x 8,000 searches took minutes); each
+    search's rows are read once instead."""
+    return (col + 0).in_(vacant)
+
+
 def household_counts(session: Session, period: Period, team_id: int | None) -> dict[int, Counts]:
     """For every in-house household with a free place, how its requests in the period were decided."""
     out: dict[int, Counts] = defaultdict(Counts)
@@ -114,7 +124,7 @@ def household_counts(session: Session, period: Period, team_id: int | None) -> d
     vacant = sa.select(H.c.id).where(*vacant_where(team_id)).scalar_subquery()
     cstatus = type_coerce(C.c.status, String)
     # 1. Answers from the carers.
-    for hid, status, n in session.execute(
+    for hid, status, n in session.connection().execute(
         sa.select(C.c.household_id, cstatus, sa.func.count())
         .where(C.c.household_id.in_(vacant), cstatus.in_(HUMAN), C.c.updated_at >= period.start_at,
                C.c.updated_at < period.end_at)
@@ -138,10 +148,10 @@ def household_counts(session: Session, period: Period, team_id: int | None) -> d
         sa.select(*cols).select_from(SR)
         .join(ls, ls.c.sid == SR.c.search_id)
         .outerjoin(C, sa.and_(C.c.request_id == ls.c.rid, C.c.household_id == SR.c.household_id))
-        .where(SR.c.household_id.in_(vacant), _not_answered(period))
+        .where(in_vacant(SR.c.household_id, vacant), _not_answered(period))
         .group_by(SR.c.household_id)
     )
-    for row in session.execute(searched):
+    for row in session.connection().execute(searched):
         c = out[row[0]]
         n, excluded, worker = int(row[1]), int(row[2] or 0), int(row[3] or 0)
         c.considered += n
@@ -157,7 +167,7 @@ def household_counts(session: Session, period: Period, team_id: int | None) -> d
     # 3 and 5. Candidates without a saved-search row: ruled out by the worker, or another chosen.
     in_search = (sa.select(SR.c.household_id).join(ls, ls.c.sid == SR.c.search_id)
                  .where(ls.c.rid == C.c.request_id, SR.c.household_id == C.c.household_id).exists())
-    for hid, status, n in session.execute(
+    for hid, status, n in session.connection().execute(
         sa.select(C.c.household_id, cstatus, sa.func.count())
         .where(C.c.household_id.in_(vacant), cstatus.in_(LOOSE), C.c.updated_at >= period.start_at,
                C.c.updated_at < period.end_at, ~in_search)
@@ -174,11 +184,11 @@ def household_counts(session: Session, period: Period, team_id: int | None) -> d
 
 def _factor_gaps(session: Session, out: dict[int, Counts], ls, vacant, period: Period) -> None:
     cstatus = type_coerce(C.c.status, String)
-    rows = session.execute(
+    rows = session.connection().execute(
         sa.select(SR.c.household_id, SR.c.search_id, SR.c.rank, SR.c.reasons)
         .join(ls, ls.c.sid == SR.c.search_id)
         .outerjoin(C, sa.and_(C.c.request_id == ls.c.rid, C.c.household_id == SR.c.household_id))
-        .where(SR.c.household_id.in_(vacant), _not_answered(period), SR.c.rank.is_not(None),
+        .where(in_vacant(SR.c.household_id, vacant), _not_answered(period), SR.c.rank.is_not(None),
                sa.func.coalesce(cstatus, "") != CS.RULED_OUT.value)
     ).all()
     if not rows:
@@ -197,7 +207,7 @@ def first_factors(session: Session, search_ids) -> dict[int, dict[str, float]]:
     ids = sorted(search_ids)
     out: dict[int, dict[str, float]] = {}
     for i in range(0, len(ids), 500):
-        for sid, reasons in session.execute(
+        for sid, reasons in session.connection().execute(
             sa.select(SR.c.search_id, SR.c.reasons).where(SR.c.search_id.in_(ids[i:i + 500]), SR.c.rank == 1)
         ):
             out[sid] = RW.factors_in(reasons)

@@ -15,6 +15,7 @@ from dutydesk.matching.capacity import free_places
 from dutydesk.matching.saved import latest_search_id, reason_lines
 from dutydesk.requests import lookup, transitions
 from dutydesk.requests.corrections import counts_as_a_try
+from dutydesk.requests.terms import terms_breaches
 from dutydesk.requests.views import Names
 from dutydesk.text import clean
 
@@ -101,6 +102,9 @@ class ContactRow:
     free_places: int
     phone: str
     why: str  # the top reasons from the search, in words
+    # What a proposal would be refused for without an exemption (the usual limit of three unless all
+    # siblings, ages, gender, placement type): seen before proposing, not after.
+    needs_exemption: str = ""
 
 
 def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[ContactRow]:
@@ -146,6 +150,7 @@ def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[
 
         rows: list[ContactRow] = []
         by_cand = {c.household_id: c for c in cands}
+        child_ids = list(s.exec(select(RequestChild.child_id).where(RequestChild.request_id == req.id)).all())
         # The saved search's order, whatever the outcomes: recording one never moves a row under the
         # worker's cursor (households contacted from outside the ranking come after it, by id).
         order = sorted(hids, key=lambda h: (ranks.get(h, (None,))[0] is None, ranks.get(h, (None,))[0] or 0, h))
@@ -162,5 +167,6 @@ def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[
                 status_reason=c.status_reason if c is not None else "",
                 no_answer_tries=tries.get(c.id, 0) if c is not None else 0,
                 free_places=free_places(h), phone=h.phone, why=why(hid),
+                needs_exemption="; ".join(terms_breaches(s, h, child_ids, req.placement_type, req.needed_from)),
             ))
         return rows

@@ -32,7 +32,7 @@ def desk_of(database, people, who: str) -> Desk:
 
 
 def test_first_user_of_a_new_store_must_be_an_admin(database) -> None:
-    setup = Desk(database, users.bootstrap_actor("root"))
+    setup = Desk(database, users.bootstrap_actor(database, "root"))
     assert not users.has_users(database)
     with pytest.raises(InvalidInput, match="first user must be an administrator"):
         users.add_user(setup, "jo", "Jo Smith", Role.DUTY_WORKER)

@@ -321,3 +321,34 @@ def test_cli_handover(database, people, monkeypatch, capsys):
     data = json.loads(out)
     assert [c["summary"] for c in data["callbacks_due"]] == ["Call back: SW rings back tonight"]
     assert [n["body"] for n in data["notes"]] == ["Callback [/] at 19:30"]
+
+
+def test_cli_logs_a_sibling_group_and_a_parent_with_a_baby(database, people, monkeypatch, capsys):
+    import datetime as dt
+
+    from db.models import Child, PlacementRequest, RequestChild
+
+    url = database.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    base = ["--db", url, "calls", "log", "--caller-type", "childs_social_worker", "--category",
+            "placement_request", "--urgency", "planned", "--needed-from", "01/12/2026"]
+    code, out, err = _cli(base + ["--summary", "Three brothers", "--placement-type", "short_term",
+                                  "--add-child", "Tom Reed;4;male", "--add-child", "Sam Reed;7;male",
+                                  "--add-child", "Joe Reed;9;male"], capsys)
+    assert code == 0, err
+    code, out, err = _cli(base + ["--summary", "Mother and baby", "--placement-type", "parent_and_child",
+                                  "--add-child", "Kayla Moss;17;female",
+                                  "--add-child", "Baby Moss;due 30/12/2026;unknown"], capsys)
+    assert code == 0, err
+    code, out, err = _cli(base + ["--summary", "bad", "--placement-type", "short_term",
+                                  "--add-child", "Tom Reed;four;male"], capsys)
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    with database.read() as s:
+        reqs = s.exec(select(PlacementRequest).order_by(PlacementRequest.id)).all()
+        assert len(reqs) == 2
+        names = [[c.display_name for c in s.exec(
+            select(Child).join(RequestChild, RequestChild.child_id == Child.id)
+            .where(RequestChild.request_id == r.id).order_by(Child.id)).all()] for r in reqs]
+        assert names == [["Tom Reed", "Sam Reed", "Joe Reed"], ["Kayla Moss", "Baby Moss"]]
+        baby = s.exec(select(Child).where(Child.first_name == "Baby")).one()
+        assert baby.date_of_birth == dt.date(2026, 12, 30)

@@ -194,7 +194,7 @@ def test_import_dry_run_then_import_then_export(database, people, capsys, monkey
 
 
 def _store_with_people(tmp_path: Path) -> Path:
-    from conftest import add_user
+    from conftest import add_user, mark_test_store
     from db.enums import Role
 
     path = tmp_path / "desk.db"
@@ -202,6 +202,7 @@ def _store_with_people(tmp_path: Path) -> Path:
     create_schema(store)
     add_user(store, "maya", Role.MANAGER)
     add_user(store, "ada", Role.ADMIN, "WEST")
+    mark_test_store(store)  # DUTYDESK_USER picks the person, as on any test store
     store.dispose()
     return path
 

@@ -683,29 +683,42 @@ def test_demo_without_the_ui_never_imports_textual(tmp_path):
 
 
 def test_saved_searches_required_always_optional_bounded(tmp_path):
-    """Every scenario request past logged and every request the Thanet carer (scenario 3) was
-    considered for gets a saved search; the optional ones are capped by the county's size."""
+    """Every request past logged has its worker's saved search from the history; the engine re-runs
+    every open scenario request's in its place (every household ranked or excluded), and a
+    number of other open ones capped by the county's size. The Thanet carer (scenario 3) is in
+    the search of every request she was considered for."""
     from db.models import Search, SearchResult
     from dutydesk.demo import searches
 
     db = fresh_sqlite(tmp_path, "searched.db")
     build(db, seed=1, households=60, searches=False)
+    with db.read() as s:
+        before = s.execute(sa.select(sa.func.count()).select_from(Search)).scalar()
     done = searches.add_searches(db, None)
     with db.read() as s:
         kemp = one(s, sa.select(Household).where(Household.name == "Kemp, Susan and Gary"))
         searched = set(s.execute(sa.select(Search.request_id)).scalars())
+        households = s.execute(sa.select(sa.func.count()).select_from(Household)).scalar()
+        whole = set(s.execute(sa.select(Search.request_id).where(
+            Search.ranked_count + Search.excluded_count == households)).scalars())
         scenario = set(s.execute(sa.select(PlacementRequest.id).where(
             PlacementRequest.reference.like("PR-S%"),
             PlacementRequest.state.not_in([RequestState.LOGGED, RequestState.WITHDRAWN]))).scalars())
+        open_scenario = set(s.execute(sa.select(PlacementRequest.id).where(
+            PlacementRequest.reference.like("PR-S%"),
+            PlacementRequest.state.in_([RequestState.SEARCHING, RequestState.CONTACTING, RequestState.PROPOSED,
+                                        RequestState.SIGNED_OFF]))).scalars())
         kemp_requests = set(s.execute(sa.select(Candidate.request_id).where(Candidate.household_id == kemp.id)).scalars())
         kemp_history = set(s.execute(sa.select(Search.request_id).join(SearchResult, SearchResult.search_id == Search.id)
                                      .where(SearchResult.household_id == kemp.id)).scalars())
         n_searches = s.execute(sa.select(sa.func.count()).select_from(Search)).scalar()
     assert scenario and scenario <= searched
+    assert open_scenario and open_scenario <= whole
     assert kemp_requests and kemp_requests <= kemp_history  # "why not me?" for each request it was considered for
-    assert done["searches"] == n_searches
+    assert n_searches == before  # re-run in place, never a second search
+    assert done["searches"] == len(whole)
     assert done["required"] <= searches.MUST_MAX
-    assert n_searches <= done["required"] + searches.optional_count(60)
+    assert done["searches"] <= done["required"] + searches.optional_count(60)
     assert searches.optional_count(60) == searches.OPTIONAL_MAX
     assert searches.optional_count(50_000) < searches.OPTIONAL_MAX
     assert searches.optional_count(10_000_000) == searches.OPTIONAL_MIN
@@ -719,5 +732,7 @@ def test_optional_searches_stop_when_the_budget_is_spent(tmp_path):
     build(db, seed=1, households=60, searches=False)
     done = searches.add_searches(db, None, budget_s=0.0)
     with db.read() as s:
-        n_searches = s.execute(sa.select(sa.func.count()).select_from(Search)).scalar()
-    assert n_searches == done["required"] == done["searches"] > 0
+        households = s.execute(sa.select(sa.func.count()).select_from(Household)).scalar()
+        n_whole = s.execute(sa.select(sa.func.count()).select_from(Search).where(
+            Search.ranked_count + Search.excluded_count == households)).scalar()
+    assert n_whole == done["required"] == done["searches"] > 0

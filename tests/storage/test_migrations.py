@@ -475,8 +475,11 @@ def test_cli_upgrade_on_postgresql_asks_for_a_pg_dump_first(pg_schema_url, capsy
     db.dispose()
 
 
-def test_cli_backup_to_a_named_file(sqlite_database, tmp_path, capsys):
+def test_cli_backup_to_a_named_file(sqlite_database, tmp_path, capsys, monkeypatch):
     seed(sqlite_database)
+    with sqlite_database.engine.begin() as conn:  # backups are an administrator's (and audited)
+        insert(conn, "users", username="ada", full_name="Ada", role="admin", active=True)
+    monkeypatch.setenv("DUTYDESK_USER", "ada")
     target = tmp_path / "copies" / "before-import.db"
     path = sqlite_path(sqlite_database.url)
     code, out, err = run_cli(capsys, "--db", str(path), "db", "backup", "--to", str(target))
