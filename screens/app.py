@@ -236,7 +236,6 @@ class DutyDeskApp(KeyGate, App[int]):
     def show_error(self, error: Any) -> None:
         """A failure in a worker: a DeskError or a store problem as its sentence, anything else a crash file."""
         from screens.launch import desk_words  # light: no database imports
-
         if words := desk_words(error, self.url):
             self.notify(words, severity="error", markup=False)
             return

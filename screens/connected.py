@@ -22,6 +22,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+from screens.fields import DeskInput
+
 from dutydesk.carers.household_values import check_field
 
 
@@ -59,13 +61,13 @@ class ConnectedPersonDialog(ModalScreen[Any]):
             yield Static("Temporary approval from today for 16 weeks; matching offers the household for this "
                          "child only.", classes="dialog-prompt", markup=False)
             yield Static("Carer's name (last, first):", classes="dialog-prompt", markup=False)
-            yield Input(placeholder="for example: Green, Margaret", id="cp-name", compact=True)
+            yield DeskInput(placeholder="for example: Green, Margaret", id="cp-name", compact=True)
             yield Static("Postcode:", classes="dialog-prompt", markup=False)
-            yield Input(placeholder="CT9 2AB, or its district CT9", id="cp-postcode", compact=True)
+            yield DeskInput(placeholder="CT9 2AB, or its district CT9", id="cp-postcode", compact=True)
             yield Static("Phone:", classes="dialog-prompt", markup=False)
-            yield Input(id="cp-phone", compact=True)
+            yield DeskInput(id="cp-phone", compact=True)
             yield Static("Who they are to the child, and why tonight:", classes="dialog-prompt", markup=False)
-            yield Input(placeholder="for example: grandmother; has cared for him at weekends", id="cp-reason",
+            yield DeskInput(placeholder="for example: grandmother; has cared for him at weekends", id="cp-reason",
                         compact=True)
             yield Static("", id="cp-error", classes="dialog-error", markup=False)
         yield Footer()
