@@ -28,6 +28,7 @@ from textual.widgets import Footer, Input, Label, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from screens.base import DeskScreen
+from screens.call_carer_steps import CarerSteps
 from screens.call_children import AddsChildren
 from screens.call_drafts import DRAFT_KIND, KeepsDrafts
 from screens.call_options import (
@@ -62,7 +63,7 @@ def _row(label: str, *widgets: Any, id: str | None = None, classes: str = "") ->
                       classes=f"field-row {classes}".strip(), id=id)
 
 
-class CallFormScreen(AddsChildren, KeepsDrafts, DeskScreen):
+class CallFormScreen(CarerSteps, AddsChildren, KeepsDrafts, DeskScreen):
     """Log a call."""
 
     CSS_PATH = "call_form.tcss"
@@ -247,40 +248,6 @@ class CallFormScreen(AddsChildren, KeepsDrafts, DeskScreen):
         self.query_one("#new-child").display = True
         self.query_one("#child_age", Input).focus()
         self.changed()
-
-    def action_availability(self) -> None:
-        """A carer-availability call: record the dates in the household's record now (screens.availability)."""
-        from screens.availability import AvailabilityDialog, saved_message
-
-        if self.query_one("#category", KeyChoice).value != "carer_availability":
-            self.say("Choose About: v availability first; then ctrl+o records the dates away.", error=True)
-            return
-        picker = self.query_one("#household", Picker)
-        if picker.picked is None:
-            self.say("Pick the household first (type its name or reference in Household).", error=True)
-            picker.input.focus()
-            return
-
-        def saved(period: Any) -> None:
-            if period is not None:
-                self.say(saved_message(period))
-
-        self.app.push_screen(AvailabilityDialog(picker.picked.id, picker.picked.label), callback=saved)
-
-    def action_connected_person(self) -> None:
-        """A relative or friend offers the picked child a home tonight (screens.connected)."""
-        from screens.connected import ConnectedPersonDialog, recorded_message
-
-        picker = self.query_one("#child", Picker)
-        if picker.picked is None:
-            self.say("Pick the child first; a connected person is recorded for a child the desk knows.", error=True)
-            return
-
-        def recorded(approval: Any) -> None:
-            if approval is not None:
-                self.say(recorded_message(approval))
-
-        self.app.push_screen(ConnectedPersonDialog(picker.picked.id, picker.picked.label), callback=recorded)
 
     def say(self, message: str, *, error: bool = False) -> None:
         status = self.query_one("#form-status", Static)
