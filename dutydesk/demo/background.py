@@ -22,6 +22,7 @@ from dutydesk.demo import names
 from dutydesk.demo.rand import choice, randint, randrange  # noqa: F401
 from dutydesk.demo.county import County
 from dutydesk.demo.people import AREA_TEAM
+from dutydesk.references import Kind, format_reference
 
 from dutydesk.demo.steps import (
     DAY,
@@ -193,7 +194,7 @@ def closed_allegations(county: County, n: int) -> None:
                               AllegationOutcome.FALSE, AllegationOutcome.MALICIOUS))
         aid = county.next_id("allegations")
         w.add("allegations", {
-            "id": aid, "reference": f"AL-{aid:05d}", "household_id": s.hh.id, "child_id": s.kid.id,
+            "id": aid, "reference": format_reference(Kind.ALLEGATION, raised.year, aid), "household_id": s.hh.id, "child_id": s.kid.id,
             "call_id": cid, "raised_at": raised, "raised_by_id": worker.id, "summary": summary,
             "status": AllegationStatus.CLOSED, "lado_referral_due_at": next_working_day(county, raised),
             "lado_referred_at": referred, "strategy_meeting_at": meeting, "outcome": outcome,

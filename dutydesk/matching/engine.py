@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from db.models import Child, Household, Place, Placement
 from dutydesk import clock
+from dutydesk.carers import holds
 from dutydesk.matching.criteria import MatchCriteria
 from dutydesk.matching.query import candidate_select
 from dutydesk.matching.result import MatchContext, MatchResult, date_ordinal, speaks
@@ -170,5 +171,6 @@ def match(session: Session, criteria: MatchCriteria, *, weights: Weights | None 
 
     # Ties in score are broken by household reference (unique, so rows are never compared).
     ranked.sort()
-    ctx = MatchContext(km_by_place, exp, child_homes, sibling_homes, alleged, ordinal, with_details)
+    ctx = MatchContext(km_by_place, exp, child_homes, sibling_homes, alleged, ordinal, with_details,
+                       held_by=holds.held_households(session, sorted(alleged)))
     return MatchResult(c, w, today, ranked, excluded, ctx)

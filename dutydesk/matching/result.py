@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sqlmodel import Session
@@ -29,6 +29,7 @@ from dutydesk.matching.query import (
     D_PLACE,
     D_PLACES,
     D_SPECS,
+    D_ID,
     D_STATUS,
     D_UNAV,
     DETAILS_AT,
@@ -113,6 +114,7 @@ class MatchContext:
     alleged: set[int]
     today_ordinal: int
     with_details: bool = False
+    held_by: dict[int, str] = field(default_factory=dict)  # household id -> the open allegation holding it
 
 
 class MatchResult:
@@ -197,7 +199,7 @@ class MatchResult:
         if not items:
             return {}
         details = household_details(session, self.criteria, self.today, [e.household_id for e in items])
-        getters = _arg_getters(self.criteria, self.ctx.km_by_place)
+        getters = _arg_getters(self.criteria, self.ctx.km_by_place, self.ctx.held_by)
         out = {}
         for e in items:
             d = details.get(e.household_id)
@@ -215,7 +217,7 @@ class MatchResult:
             details = household_details(session, self.criteria, self.today, None)
             get = details.get
         out = {}
-        getters = _arg_getters(crit, km)
+        getters = _arg_getters(crit, km, self.ctx.held_by)
         codes_cache: dict[int, list[tuple[str, Callable[[Any], Any]]]] = {}
         for _ref, mask, row in self._excluded_raw:
             d = row[DETAILS_AT:] if get is None else get(row[I_ID])
@@ -299,7 +301,8 @@ def _younger_arg(d: Any) -> Any:
     return d[D_OTHERS] or None
 
 
-def _arg_getters(c: MatchCriteria, km_by_place: dict[int, float] | None) -> dict[str, Callable[[Any], Any]]:
+def _arg_getters(c: MatchCriteria, km_by_place: dict[int, float] | None,
+                 held_by: dict[int, str] | None = None) -> dict[str, Callable[[Any], Any]]:
     """For each rule, how to read its detail (for the label) from a details row."""
     ptype = c.placement_type.value if c.placement_type else None
     need = c.need_mask
@@ -315,8 +318,14 @@ def _arg_getters(c: MatchCriteria, km_by_place: dict[int, float] | None) -> dict
         exp = as_date(d[D_EXPIRES])
         return exp.isoformat() if exp else None
 
+    held = held_by or {}
+
+    def status(d: Any) -> Any:
+        ref = held.get(d[D_ID])
+        return (d[D_STATUS], ref) if ref else d[D_STATUS]
+
     return {
-        "status": lambda d: d[D_STATUS],
+        "status": status,
         "expired": expired,
         "connected": lambda d: None,
         "unavailable": _unav_arg,

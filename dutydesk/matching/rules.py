@@ -23,6 +23,8 @@ def status_words(status: HouseholdStatus | str) -> str:
 
 
 def _status(arg: Any) -> str:
+    if isinstance(arg, (list, tuple)) and len(arg) == 2 and arg[1]:  # (status, the allegation holding it)
+        return f"Household is on hold: open allegation {arg[1]}; it takes no new placements"
     words = status_words(arg) if arg in set(HouseholdStatus) else "not approved"
     return f"Household is {words}; it takes no new placements"
 

@@ -57,6 +57,24 @@ def test_an_allegation_of_harm_holds_the_household_in_the_same_transaction(datab
     assert [st.due_on for st in a.steps] == [dt.date(2026, 11, 25), dt.date(2026, 12, 1), dt.date(2027, 2, 24)]
 
 
+def test_matching_names_the_allegation_that_holds_the_household(database, people):
+    from dutydesk.matching import criteria_for_request, match
+    from dutydesk.matching.rules import rule_label
+
+    hid = make_household(database, "Bell")
+    lily = add_child(database, household_id=hid, by=people["worker"].user_id)
+    rid = make_request(database, people["worker"])
+    with database.read() as s:
+        before = match(s, criteria_for_request(s, rid))
+    assert hid in {r.household_id for r in before.ranked} or before.excluded_for(hid) is not None
+    ref = log(database, people["worker"], hid, [lily])
+    with database.read() as s:
+        result = match(s, criteria_for_request(s, rid))
+        assert hid not in {r.household_id for r in result.ranked}
+        why = [rule_label(code, arg) for code, arg in result.explain_all(s)[hid]]
+    assert f"Household is on hold: open allegation {ref}; it takes no new placements" in why
+
+
 def test_a_failed_record_leaves_no_hold(database, people):
     hid = make_household(database, "Bell")
     lily = add_child(database, household_id=hid, by=people["worker"].user_id)
