@@ -20,6 +20,7 @@ from db.models import Allegation, Callback, Child, Decision, HandoverNote, House
 from dutydesk import clock
 from dutydesk.allegations import views as allegation_views
 from dutydesk.access import audit
+from dutydesk.carers.holds import held_households
 from dutydesk.calls.call_log import callback_views
 from dutydesk.calls.views import CallbackView
 from dutydesk.overview.dashboard import RequestLine, _requests
@@ -122,6 +123,7 @@ def summary(desk: Desk, *, since: dt.datetime | None = None, hours_ahead: int = 
                    Household.status_changed_at >= since)
             .order_by(Household.status_changed_at).limit(LIST_MAX)
         ).all()
+        held_by = held_households(s, [hid for hid, *_rest in holds])
         raised = s.execute(
             sa.select(Allegation.id, Allegation.reference, Household.name, Allegation.raised_at, Household.id)
             .join(Household, Household.id == Allegation.household_id)
@@ -134,7 +136,8 @@ def summary(desk: Desk, *, since: dt.datetime | None = None, hours_ahead: int = 
         placements_made=[Line(pid, f"{ref}: {f} {la}".strip(), f"with {hh}" + _placed_flags(em, wait), at,
                               request_id=rid, household_id=hid, awaiting_signoff=bool(wait))
                          for pid, ref, f, la, hh, at, em, rid, hid, wait in placed],
-        households_on_hold=[Line(hid, name, f"{ref}, on hold since {clock.fmt_local(at, '%H:%M')}", at,
+        households_on_hold=[Line(hid, name, f"{ref}, on hold since {clock.fmt_local(at, '%H:%M')}"
+                                 + (f" (open allegation {held_by[hid]})" if hid in held_by else ""), at,
                                  household_id=hid)
                             for hid, name, ref, at in holds],
         allegations_raised=[Line(aid, ref, f"against {hh}", at, household_id=hid)

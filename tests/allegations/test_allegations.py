@@ -75,6 +75,18 @@ def test_matching_names_the_allegation_that_holds_the_household(database, people
     assert f"Household is on hold: open allegation {ref}; it takes no new placements" in why
 
 
+def test_the_handover_names_the_allegation_behind_a_hold(database, people):
+    from dutydesk import clock
+    from dutydesk.overview import handover
+
+    hid = make_household(database, "Bell")
+    lily = add_child(database, household_id=hid, by=people["worker"].user_id)
+    ref = log(database, people["worker"], hid, [lily])
+    ho = handover.summary(Desk(database, people["worker"]), since=clock.now() - dt.timedelta(hours=1))
+    assert [h.household_id for h in ho.households_on_hold] == [hid]
+    assert ho.households_on_hold[0].detail.endswith(f"(open allegation {ref})")
+
+
 def test_a_failed_record_leaves_no_hold(database, people):
     hid = make_household(database, "Bell")
     lily = add_child(database, household_id=hid, by=people["worker"].user_id)
