@@ -25,7 +25,7 @@ from dutydesk.allegations import actions
 from dutydesk.allegations.inputs import REASON_MAX, SAID_BY_MAX, SUMMARY_MAX
 from dutydesk.enums import AllegationCategory, AllegationOutcome, AllegationParty, SafetyDecision
 from dutydesk.labels import label
-from screens.fields import DeskInput
+from screens.fields import DeskInput, DeskTextArea
 from screens.loading import LoadingScreen, Outcome
 from screens.pickers import KeyChoice, KeyOption, KeyToggles
 
@@ -152,7 +152,7 @@ class OutcomeDialog(ModalScreen[Closing | None]):
             yield Static(Content(f"Outcome of {self.reference}"), classes="dialog-title", markup=False)
             yield KeyChoice(OUTCOME_OPTIONS, id="outcome-choice")
             yield DeskInput(placeholder="outcome date YYYY-MM-DD (blank: today)", id="outcome-on")
-            yield DeskInput(placeholder="rationale", id="outcome-rationale")
+            yield DeskTextArea(placeholder="rationale (several lines if need be)", id="outcome-rationale")
             yield DeskInput(placeholder="review of approval by YYYY-MM-DD (blank: not needed)", id="outcome-review")
             yield KeyChoice(HOLD_OPTIONS, id="outcome-hold")
             yield Static("", id="outcome-error", classes="dialog-error", markup=False)
@@ -177,7 +177,7 @@ class OutcomeDialog(ModalScreen[Closing | None]):
         error = self.query_one("#outcome-error", Static)
         result = self.query_one("#outcome-choice", KeyChoice).value
         hold = self.query_one("#outcome-hold", KeyChoice).value
-        rationale = self.query_one("#outcome-rationale", Input).value.strip()
+        rationale = self.query_one("#outcome-rationale", DeskTextArea).text.strip()
         try:
             on = self._date("#outcome-on", "Outcome date") or clock.today()
             review = self._date("#outcome-review", "Review of approval")

@@ -114,6 +114,8 @@ async def test_scenario_9_from_the_call_to_the_outcome(store, monkeypatch):
         await pilot.press("o")
         await pilot.press("u", "tab")  # unsubstantiated; the date blank (today)
         await type_text(pilot, "LADO enquiry found no evidence")
+        await pilot.press("enter")  # the rationale is multi-line: enter is a new line, not save
+        await type_text(pilot, "carer to be told in writing")
         await pilot.press("tab", "tab", "l")  # no approval review; lift the hold
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -122,4 +124,5 @@ async def test_scenario_9_from_the_call_to_the_outcome(store, monkeypatch):
     with Database(url).read() as s:
         a = s.execute(sa.select(Allegation)).scalar_one()
         assert a.status == AllegationStatus.CLOSED and a.outcome.value == "unsubstantiated"
+        assert a.outcome_rationale == "LADO enquiry found no evidence\ncarer to be told in writing"
         assert s.get(Household, bell).status == HouseholdStatus.APPROVED
