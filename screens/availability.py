@@ -28,7 +28,7 @@ from textual.worker import Worker, WorkerState
 
 from dutydesk.enums import UnavailableKind
 from dutydesk.labels import label
-from screens.fields import DeskInput
+from screens.fields import DeskInput, DeskTextArea
 from screens.pickers import KeyChoice, KeyOption
 
 KINDS = [KeyOption(key, kind.value, label(kind)) for key, kind in
@@ -88,7 +88,8 @@ class AvailabilityDialog(ModalScreen[Any]):
             yield Static("Last day away:", classes="dialog-prompt", markup=False)
             yield DeskInput(id="av-until", compact=True)
             yield Static("Reason (what the carer said):", classes="dialog-prompt", markup=False)
-            yield DeskInput(placeholder="for example: family holiday in Spain", id="av-reason", compact=True)
+            yield DeskTextArea(placeholder="for example: family holiday in Spain", id="av-reason", compact=True,
+                               highlight_cursor_line=False)
             yield Static("", id="av-error", classes="dialog-error", markup=False)
         yield Footer()
 
@@ -110,7 +111,7 @@ class AvailabilityDialog(ModalScreen[Any]):
             return why, "#av-until"
         if end < start:
             return f"The last day ({end:%d %b}) is before the first ({start:%d %b}); swap them?", "#av-until"
-        if not self.query_one("#av-reason", Input).value.strip():
+        if not self.query_one("#av-reason", DeskTextArea).text.strip():
             return "Say why (what the carer said); the reason is kept with the period.", "#av-reason"
         return "", ""
 
@@ -126,11 +127,8 @@ class AvailabilityDialog(ModalScreen[Any]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "av-reason":
-            self.action_save()
-        else:
-            self.focus_next()
+        event.stop()  # the reason is several lines: enter there is a new line, ctrl+s saves
+        self.focus_next()
 
     def action_save(self) -> None:
         if self.busy:
@@ -145,7 +143,7 @@ class AvailabilityDialog(ModalScreen[Any]):
         self.busy = True
         self._error("Saving…")
         self.record(self.app.desk, self.query_one("#av-kind", KeyChoice).value, start, end,
-                    self.query_one("#av-reason", Input).value)
+                    self.query_one("#av-reason", DeskTextArea).text)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="availability")
     def record(self, desk: Any, kind: str, start: dt.date, end: dt.date, reason: str) -> None:

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from dutydesk.carers.household_rules import EDITABLE, may_change
 from dutydesk.carers.household_values import FIELD_WORDS, check_field, typed_text
-from screens.fields import DeskInput
+from screens.fields import DeskInput, DeskTextArea
 from screens.loading import LoadingScreen, Outcome
 
 
@@ -66,8 +66,9 @@ class HouseholdEditScreen(LoadingScreen):
                 yield Horizontal(Label(FIELD_WORDS[field], classes="edit-label", markup=False, id=f"l-{field}"),
                                  DeskInput(id=f"f-{field}", compact=True, disabled=True), classes="edit-row")
             yield Horizontal(Label("Reason", classes="edit-label", markup=False),
-                             DeskInput(id="f-reason", compact=True, placeholder="why: what the carer or panel said"),
-                             classes="edit-row")
+                             DeskTextArea(id="f-reason", compact=True, highlight_cursor_line=False,
+                                          placeholder="why: what the carer or panel said"),
+                             id="reason-row")
         yield Static("", id="edit-status", markup=False)
         yield Footer()
 
@@ -136,11 +137,8 @@ class HouseholdEditScreen(LoadingScreen):
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "f-reason":
-            self.action_save()
-        else:
-            self.focus_next()
+        event.stop()  # the reason is several lines: enter there is a new line, ctrl+s saves
+        self.focus_next()
 
     def action_save(self) -> None:
         if self.record is None:
@@ -153,10 +151,10 @@ class HouseholdEditScreen(LoadingScreen):
         if wrong:
             self._mark(wrong)
             return
-        reason = self.query_one("#f-reason", Input).value
+        reason = self.query_one("#f-reason", DeskTextArea).text
         if not reason.strip():
             self.say("Say why (the reason is kept with the change), then ctrl+s.", error=True)
-            self.query_one("#f-reason", Input).focus()
+            self.query_one("#f-reason", DeskTextArea).focus()
             return
         self.say("Saving…")
         seen = {f: self.record.values.get(f) for f in EDITABLE}
@@ -172,7 +170,7 @@ class HouseholdEditScreen(LoadingScreen):
     def acted(self, outcome: Outcome) -> None:
         if outcome.ok:
             self._fill(force=True)
-            self.query_one("#f-reason", Input).value = ""
+            self.query_one("#f-reason", DeskTextArea).text = ""
             self.say(outcome.message)
         elif isinstance(outcome.value, dict):
             self._mark(outcome.value)

@@ -5,12 +5,13 @@ changed from the profile, checked as typed, with a reason, and a second editor t
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 import sqlalchemy as sa
 
 from db.engine import Database
-from db.models import Household, UnavailablePeriod
+from db.models import AuditEvent, Household, UnavailablePeriod
 from dutydesk.access.desk import Desk
 from dutydesk.access.identity import actor_for
 from dutydesk.carers import household_edit
@@ -70,6 +71,8 @@ async def test_a_carer_availability_call_rules_the_household_out_for_those_dates
         await settle(pilot)
         assert "Say why" in flat_text(app)
         await type_text(pilot, "family holiday")
+        await pilot.press("enter")  # the reason is multi-line: enter is a new line, not save
+        await type_text(pilot, "back on the 11th")
         await pilot.press("ctrl+s")
         await settle(pilot)
         text = flat_text(app)
@@ -81,7 +84,7 @@ async def test_a_carer_availability_call_rules_the_household_out_for_those_dates
         with db.read() as s:
             (period,) = s.execute(sa.select(UnavailablePeriod)).scalars().all()
             assert (period.starts_on, period.ends_on, period.reason) == \
-                (dt.date(2026, 11, 27), dt.date(2026, 12, 10), "family holiday")
+                (dt.date(2026, 11, 27), dt.date(2026, 12, 10), "family holiday\nback on the 11th")
             res = match(s, MatchCriteria(from_on=dt.date(2026, 11, 30), until_on=dt.date(2026, 12, 4)))
             (ex,) = [e for e in res.excluded if e.household_id == hid]
             assert [code for code, _ in res.explain(s, [ex])[hid]] == ["unavailable"]
@@ -122,6 +125,8 @@ async def test_the_record_changed_from_the_profile_and_a_second_editor_is_told(s
         db.dispose()
         screen.query_one("#f-reason").focus()
         await type_text(pilot, "new puppy")
+        await pilot.press("enter")  # the reason is multi-line: enter is a new line, not save
+        await type_text(pilot, "vet says calm")
         await pilot.press("ctrl+s")
         await settle(pilot)
         text = flat_text(app)
@@ -136,5 +141,8 @@ async def test_the_record_changed_from_the_profile_and_a_second_editor_is_told(s
         with db.read() as s:
             h = s.get(Household, hid)
             assert (h.pets, h.languages, h.version) == (True, "english,polish", 3)
+            last = s.execute(sa.select(AuditEvent).where(AuditEvent.action == "household.updated")
+                             .order_by(AuditEvent.id.desc())).scalars().first()
+            assert json.loads(last.detail)["reason"] == "new puppy\nvet says calm"
     finally:
         db.dispose()

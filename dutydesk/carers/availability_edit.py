@@ -40,7 +40,7 @@ class Period:
 
 
 def _reason(reason: str | None) -> str:
-    return field_text(reason, "Reason", limit=REASON_LIMIT, required=True,
+    return field_text(reason, "Reason", limit=REASON_LIMIT, required=True, multiline=True,
                       missing="Say why the household is not available (for example: family holiday)")
 
 

@@ -104,7 +104,7 @@ def find(desk: Desk, reference: str) -> HouseholdRecord:
 
 
 def _reason(reason: str | None) -> str:
-    return field_text(reason, "Reason", limit=REASON_LIMIT, required=True,
+    return field_text(reason, "Reason", limit=REASON_LIMIT, required=True, multiline=True,
                       missing="Say why (the reason is kept with the change)")
 
 
