@@ -94,7 +94,7 @@ def test_a_new_childs_last_name_without_a_first_name_is_not_dropped(store, capsy
     code, out, err = cli(capsys, monkeypatch, "--db", store, "calls", "log", "--caller-type", "police",
                          "--category", "information", "--summary", "Girl found", "--child-last-name", "Smith")
     assert code == 2 and out == ""
-    assert "--child-last-name describe a new child, which needs --child-first-name too" in err
+    assert "--child-last-name describes a new child, which needs --child-first-name too" in err
     from sqlmodel import select
 
     from db.models import Call
@@ -102,6 +102,27 @@ def test_a_new_childs_last_name_without_a_first_name_is_not_dropped(store, capsy
     db = Database(store)
     with db.read() as s:
         assert s.exec(select(Call)).all() == []  # nothing half-saved
+    db.dispose()
+
+
+@pytest.mark.parametrize(("given", "named"), [
+    (("--max-distance-km", "5"), "--max-distance-km describes a placement request"),
+    (("--no-pets", "--language", "polish"), "--no-pets, --language describe a placement request"),
+    (("--near-place", "1"), "--near-place describes a placement request"),
+])
+def test_a_requests_details_without_a_request_are_refused_not_dropped(store, capsys, monkeypatch, given, named):
+    # They were dropped silently: the call was logged with no request and no word said.
+    code, out, err = cli(capsys, monkeypatch, "--db", store, "calls", "log", "--caller-type", "police",
+                         "--category", "information", "--summary", "Girl found", *given)
+    assert code == 2 and out == ""
+    assert named in err and "add --placement-type, --urgency and --needed-from" in err
+    from sqlmodel import select
+
+    from db.models import Call
+
+    db = Database(store)
+    with db.read() as s:
+        assert s.exec(select(Call)).all() == []
     db.dispose()
 
 

@@ -21,6 +21,12 @@ _CATEGORIES = "|".join(c.value for c in CallCategory)
 _TYPES = "|".join(p.value for p in PlacementType)
 _URGENCIES = "|".join(u.value for u in Urgency)
 _NEEDS = ",".join(n.value for n in Specialism)
+# Options that only mean something on a placement request (parameter -> option).
+_REQUEST_DETAILS = {"needed_until": "--needed-until", "needs": "--needs", "wheelchair": "--wheelchair",
+                    "near_place_id": "--near-place", "max_distance_km": "--max-distance-km",
+                    "no_younger_children": "--no-younger-children", "no_other_children": "--no-other-children",
+                    "no_pets": "--no-pets", "no_smokers": "--no-smokers", "language": "--language",
+                    "religion": "--religion", "request_notes": "--request-notes"}
 
 
 def _int(value: str | None, what: str) -> int | None:
@@ -103,7 +109,7 @@ def log_cmd(cli: CliContext, **o) -> None:  # noqa: ANN003 - click options
     needs_first = [f"--child-{k.replace('_', '-')}" for k in ("last_name", "dob", "age", "gender", "case_ref")
                    if o[f"child_{k}"] not in (None, "") and not (k == "gender" and o[f"child_{k}"] == "unknown")]
     if o["child_first_name"] is None and needs_first:
-        raise InvalidInput(f"{', '.join(needs_first)} describe a new child, which needs --child-first-name too "
+        raise InvalidInput(f"{', '.join(needs_first)} {'describe' if len(needs_first) > 1 else 'describes'} a new child, which needs --child-first-name too "
                            "(type 'unknown' if it is not known); for a child already recorded give --child ID.")
     if o["child_first_name"] is not None:
         new_child = ChildInput(
@@ -115,6 +121,12 @@ def log_cmd(cli: CliContext, **o) -> None:  # noqa: ANN003 - click options
     child_ids = tuple(_int(c, "Child") for c in o["child_ids"])
     children = list(child_ids) + added + ([new_child] if new_child else [])
     request = None
+    # The request's details, given without opening one, were dropped silently before.
+    details = [flag for k, flag in _REQUEST_DETAILS.items() if o[k] not in (None, "", False)]
+    if details and not any(o[k] for k in ("placement_type", "urgency", "needed_from")):
+        raise InvalidInput(f"{', '.join(details)} {'describe' if len(details) > 1 else 'describes'} a placement "
+                           "request: add --placement-type, --urgency and --needed-from to open one, or leave "
+                           f"{'them' if len(details) > 1 else 'it'} out.")
     if any(o[k] for k in ("placement_type", "urgency", "needed_from")):
         missing = [f"--{k.replace('_', '-')}" for k in ("placement_type", "urgency", "needed_from") if not o[k]]
         if missing:
