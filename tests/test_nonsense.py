@@ -126,6 +126,16 @@ def test_a_requests_details_without_a_request_are_refused_not_dropped(store, cap
     db.dispose()
 
 
+def test_calls_listed_from_a_day_in_the_future_are_refused_not_none(store, capsys, monkeypatch):
+    # It printed "No calls match." as if none had come in.
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-23T17:00:00")
+    code, out, err = cli(capsys, monkeypatch, "--db", store, "calls", "list", "--from", "24/11/2026")
+    assert code == 2 and out == ""
+    assert err.startswith("dutydesk: From: 24/11/2026 is in the future") and "up to today" in err
+    code, out, _err = cli(capsys, monkeypatch, "--db", store, "calls", "list", "--from", "23/11/2026")
+    assert code == 0 and "No calls match" in out
+
+
 def test_a_missing_household_is_named_with_the_desks_own_reference_shape(store, capsys, monkeypatch):
     code, _out, err = cli(capsys, monkeypatch, "--db", store, "households", "show", "HH-99999")
     assert code == 4 and "HH-00042" in err and "H-00042" not in err.replace("HH-00042", "")

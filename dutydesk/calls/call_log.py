@@ -251,6 +251,10 @@ def filter_clause(dialect: str, f: CallFilter) -> list[Any]:
     where: list[Any] = []
     if f.date_from and f.date_to and f.date_to < f.date_from:
         raise InvalidInput("The 'to' date is before the 'from' date; swap them or clear one.")
+    if f.date_from and f.date_from > clock.today():
+        # It listed "No calls match", as if there had been none, for a day not yet come.
+        raise InvalidInput(f"From: {f.date_from:%d/%m/%Y} is in the future, and calls are logged when they "
+                           "come in; type a day up to today, or leave it blank.")
     if f.date_from:
         where.append(Call.received_at >= local_day_start(f.date_from))
     if f.date_to:
