@@ -153,3 +153,15 @@ def test_a_bad_import_lists_the_first_50_problems_and_counts_the_rest(store, tmp
     assert lines[0].startswith("line 2, column places:") and lines[49].startswith("line 51, column places:")
     assert "... and 70 more problems not listed." in lines
     assert "120 problems on 120 lines; nothing was imported. The first 50 are listed; 70 more are not." in err
+
+
+def test_the_audit_trail_from_a_day_in_the_future_or_before_no_event_is_refused(store, capsys, monkeypatch):
+    # Both printed "No audit events match." as if nothing had been done.
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-23T17:00:00")
+    code, out, err = cli(capsys, monkeypatch, "--db", store, "audit", "list", "--from", "2030-01-01")
+    assert code == 2 and out == ""
+    assert err.startswith("dutydesk: From: 01/01/2030 is in the future") and "up to today" in err
+    code, out, err = cli(capsys, monkeypatch, "--db", store, "audit", "list", "--before", "-1")
+    assert code == 2 and "--before takes an event number" in err
+    code, out, _err = cli(capsys, monkeypatch, "--db", store, "audit", "list", "--from", "2026-11-23")
+    assert code == 0 and out != ""

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 from db.models import AuditEvent, Child, Household, PlacementRequest
 from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Permission, require
+from dutydesk import clock
 from dutydesk.clock import LOCAL_TZ
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.text import clean
@@ -103,6 +104,11 @@ def events(desk: Desk, flt: TrailFilter = TrailFilter(), *, before: int | None =
         raise InvalidInput(f"Ask for between 1 and {MAX_PAGE} events at a time.")
     if flt.day_from and flt.day_to and flt.day_from > flt.day_to:
         raise InvalidInput("The first day is after the last day; swap them.")
+    if flt.day_from and flt.day_from > clock.today():
+        raise InvalidInput(f"From: {flt.day_from:%d/%m/%Y} is in the future, so no event can match; "
+                           "type a day up to today, or leave it blank.")
+    if before is not None and before < 1:
+        raise InvalidInput("--before takes an event number from the list (1 or more).")
     query = select(AuditEvent).order_by(sa.desc(AuditEvent.id)).limit(limit + 1)
     with desk.db.read() as s:
         if flt.username and clean(flt.username):
