@@ -274,3 +274,45 @@ def saved_message(period: Any) -> str:
         return period
     return (f"Recorded: {label(period.kind)} {period.starts_on:%a %d %b} to {period.ends_on:%a %d %b}. "
             "Searches for those dates rule the household out.")
+
+
+def read_places_held(value: str) -> tuple[tuple[int, dt.date | None, str] | None, str]:
+    """((places, until, reason), "") from "1 until 31/12/2026: bedroom being decorated" ("0: ..." gives
+    every place back), or (None, what is wrong)."""
+    head, sep, why = value.partition(":")
+    words = head.split()
+    if not sep or not words or not words[0].isdigit():
+        return None, "Start with how many places, for example '1 until 31/12/2026: bedroom being decorated'."
+    if not why.strip():
+        return None, "After the colon, say why (what the carer said)."
+    n = int(words[0])
+    if n == 0:
+        return (0, None, why.strip()), ""
+    if len(words) < 3 or words[1].lower() != "until":
+        return None, "Say until when: '1 until 31/12/2026: ...' (or '0: ...' when every place is back)."
+    until, problem = read_day(" ".join(words[2:]), "Until")
+    return ((n, until, why.strip()), "") if until else (None, problem)
+
+
+def places_held_dialog() -> Any:
+    """Places "not available" (a bedroom being decorated), typed on one line and checked before saving."""
+    from screens.dialogs import ReasonDialog
+
+    class PlacesHeldDialog(ReasonDialog):
+        def problem(self, value: str) -> str | None:
+            return read_places_held(value)[1] or None
+
+    return PlacesHeldDialog("Places not available", "How many places, until when, and why; '0: ...' gives "
+                            "them all back.", placeholder="1 until 31/12/2026: bedroom being decorated")
+
+
+def hold_places_now(desk: Any, household_id: int, value: str) -> str:
+    """Save what ``places_held_dialog`` returned (``screens.loading.act`` runs it in a worker)."""
+    from dutydesk.carers.availability_edit import hold_places
+
+    (n, until, why), _ = read_places_held(value)  # type: ignore[misc]
+    held = hold_places(desk, household_id, n, until=until, reason=why)
+    if not held.places:
+        return "Every approved place is available again."
+    return f"Recorded: {held.places} place(s) not available until {held.until:%d %b %Y}; they are not free till then."
+

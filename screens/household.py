@@ -33,6 +33,8 @@ class HouseholdScreen(LoadingScreen):
                 id="household.end_placement"),
         Binding("a", "availability", "Away", tooltip="Record dates the household is not available",
                 id="household.availability"),
+        Binding("n", "places_held", "Places off", tooltip="Record places not available until a date, with why",
+                id="household.places_held"),
         Binding("x", "extend", "Extend approval", show=False,
                 tooltip="A manager extends a temporary approval once, by up to 8 weeks", id="household.extend"),
         Binding("c", "edit", "Change", tooltip="Change the household's record (with a reason)",
@@ -165,6 +167,20 @@ class HouseholdScreen(LoadingScreen):
             f"Extend the temporary approval (ends {p.approval_expires_on:%d %b %Y})",
             "Once only, by up to 8 weeks: type the weeks, a colon and the reason.",
             placeholder="8: assessment goes to panel on 3 May"), callback=extend)
+
+    def action_places_held(self) -> None:
+        from screens.availability import hold_places_now, places_held_dialog
+
+        p = self.profile
+        if p is None:
+            self.app.bell()
+            return
+
+        def held(value: str | None) -> None:
+            if value:
+                self.act(hold_places_now, p.id, value)
+
+        self.app.push_screen(places_held_dialog(), callback=held)
 
     def action_availability(self) -> None:
         from dutydesk.access.identity import Permission, can

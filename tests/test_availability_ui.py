@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from db.engine import Database
-from db.models import UnavailablePeriod
+from db.models import Household, UnavailablePeriod
 from matching_builders import household, places, unavailable
 from ui_helpers import desk_app, flat_text, open_desk, seed_store, settle
 
@@ -96,3 +96,30 @@ async def test_change_the_highlighted_period(store):
             in flat_text(app)
     got = _periods(url, hid)
     assert got[1] == ("holiday", TODAY + dt.timedelta(days=20), TODAY + dt.timedelta(days=30))
+
+
+async def test_places_not_available_recorded_from_the_household_screen(store):
+    url, hid = store
+    app = desk_app(url)
+    until = TODAY + dt.timedelta(days=14)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_dialog(pilot, app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert "Places not available" in flat_text(app)
+        await pilot.press(*"1 from Friday: paint", "ctrl+s")  # no "until": told, the dialog stays
+        await settle(pilot)
+        assert "Say until when" in flat_text(app)
+        await pilot.press("ctrl+a", "ctrl+k", *f"1 until {until:%d/%m/%Y}: bedroom being decorated", "ctrl+s")
+        await settle(pilot)
+        assert f"1 place not available until {until:%d %b %Y}: bedroom being decorated" in flat_text(app)
+    db = Database(url)
+    try:
+        with db.read() as s:
+            h = s.get(Household, hid)
+            assert (h.places_unavailable, h.places_unavailable_until) == (1, until)
+            assert h.places_unavailable_reason == "bedroom being decorated"
+    finally:
+        db.dispose()
