@@ -33,7 +33,7 @@ class HouseholdScreen(LoadingScreen):
                 id="household.end_placement"),
         Binding("a", "availability", "Away", tooltip="Record dates the household is not available",
                 id="household.availability"),
-        Binding("n", "places_held", "Places off", tooltip="Record places not available until a date, with why",
+        Binding("n", "places_held", "Places off", show=False, tooltip="Record places not available until a date, with why",
                 id="household.places_held"),
         Binding("x", "extend", "Extend approval", show=False,
                 tooltip="A manager extends a temporary approval once, by up to 8 weeks", id="household.extend"),
