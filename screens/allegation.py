@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from dutydesk.allegations import actions
 from dutydesk.allegations.inputs import NOTE_MAX, REASON_MAX
+from screens.row_table import RowTable
 from screens.dialogs import ReasonDialog
 from screens.loading import LoadingScreen
 
@@ -105,7 +106,7 @@ class AllegationScreen(LoadingScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="allegation-head", markup=False)
-        yield DataTable(id="allegation-steps", cursor_type="row", zebra_stripes=False)
+        yield RowTable(id="allegation-steps", cursor_type="row", zebra_stripes=False)
         yield Static("", id="allegation-said", markup=False)
         with VerticalScroll(id="allegation-record"):
             yield Static("", id="allegation-record-body", markup=False)

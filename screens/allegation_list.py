@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
+from screens.row_table import RowTable
 from screens.loading import LoadingScreen
 
 
@@ -32,7 +33,7 @@ class AllegationListScreen(LoadingScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="allegations-title", markup=False)
-        yield DataTable(id="allegations-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="allegations-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Static
 
 from dutydesk.clock import fmt_local
+from screens.row_table import RowTable
 from screens.fields import DeskInput
 from screens.loading import LoadingScreen
 
@@ -47,7 +48,7 @@ class AuditScreen(LoadingScreen):
         with Horizontal(id="audit-filters"):
             for ident, hint in FILTERS:
                 yield DeskInput(placeholder=hint, id=ident, compact=True)
-        yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-detail", markup=False)
         yield Footer()
 

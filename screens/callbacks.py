@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from dutydesk.calls import callback_steps
+from screens.row_table import RowTable
 from screens.loading import LoadingScreen, Outcome
 from screens.fields import DeskInput
 
@@ -78,7 +79,7 @@ class CallbacksScreen(LoadingScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="callbacks-filters", markup=False)
-        yield DataTable(id="callbacks-table", cursor_type="row")
+        yield RowTable(id="callbacks-table", cursor_type="row")
         yield Static("", id="form-status", markup=False)
         yield Footer()
 

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from screens.row_table import RowTable
 from screens.loading import LoadingScreen
 from screens.fields import DeskInput
 from dutydesk.labels import label
@@ -53,7 +54,7 @@ class CallsListScreen(LoadingScreen):
             yield DeskInput(placeholder="to DD/MM/YYYY", id="calls-to", compact=True)
             yield DeskInput(placeholder="team code", id="calls-team", compact=True)
         yield Static("", id="calls-filters", markup=False)
-        table: DataTable = DataTable(id="calls-table", cursor_type="row")
+        table: DataTable = RowTable(id="calls-table", cursor_type="row")
         yield table
         yield Static("", id="form-status", markup=False)
         yield Footer()

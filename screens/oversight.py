@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from dutydesk.requests import actions as steps
 from dutydesk.requests.limits import TEXT_MAX
+from screens.row_table import RowTable
 from screens.dialogs import ReasonDialog
 from screens.loading import Generation, LoadingScreen
 from screens.request_text import when
@@ -72,7 +73,7 @@ class OversightScreen(LoadingScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("Decisions awaiting sign-off (oldest first)", id="oversight-title", markup=False)
-        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="oversight-allegations", markup=False)
         with VerticalScroll(id="evidence"):
             yield Static("", id="evidence-body", markup=False)

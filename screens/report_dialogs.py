@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from screens.row_table import RowTable
 from screens.fields import DeskInput
 
 
@@ -90,7 +91,7 @@ class DrillScreen(ModalScreen[tuple[str, int] | None]):
         with Vertical(id="drill-box"):
             more = f" (the first {len(r.rows)} of {r.total})" if r.total > len(r.rows) else f" ({r.total})"
             yield Static(Text(r.title + more, style="bold", overflow="ellipsis", no_wrap=True), id="drill-title")
-            table: DataTable = DataTable(id="drill-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable = RowTable(id="drill-table", cursor_type="row", zebra_stripes=True)
             table.add_column("Record", key="ref", width=10)
             table.add_column("When", key="when", width=9)
             table.add_column("Team", key="team", width=5)

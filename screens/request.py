@@ -30,6 +30,7 @@ from textual.widgets import ContentSwitcher, DataTable, Footer, Static
 from dutydesk.labels import contact_status
 from dutydesk.requests import actions as steps
 from dutydesk.requests.limits import REASON_MAX, TEXT_MAX
+from screens.row_table import RowTable
 from screens.dialogs import Closing, CloseUnmetDialog, ConfirmDialog, Proposal, ProposeDialog, ReasonDialog
 from screens.loading import LoadingScreen, Outcome
 from screens.request_text import (
@@ -125,7 +126,7 @@ class RequestScreen(LoadingScreen):
         yield Static("Loading the request…", id="request-head", markup=False)
         with ContentSwitcher(initial="carers", id="request-views"):
             with Vertical(id="carers"):
-                yield DataTable(id="carers-table", cursor_type="row", zebra_stripes=True)
+                yield RowTable(id="carers-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="carer-detail", markup=False)
             with VerticalScroll(id="timeline"):
                 yield Static("", id="timeline-body", markup=False)

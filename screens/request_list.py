@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Input, Static
 
+from screens.row_table import RowTable
 from screens.loading import LoadingScreen
 from screens.fields import DeskInput
 from dutydesk.labels import label
@@ -47,7 +48,7 @@ class RequestListScreen(LoadingScreen):
         yield Static("Open placement requests", id="requests-title", markup=False)
         yield DeskInput(placeholder="Press / to find a reference or child's name (PR-S04, Ruby)", id="requests-find",
                     compact=True)
-        yield DataTable(id="requests-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="requests-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

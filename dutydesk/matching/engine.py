@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from db.models import Child, Household, Place, Placement
 from dutydesk import clock
-from dutydesk.carers import holds
+from dutydesk import holds
 from dutydesk.matching.criteria import MatchCriteria
 from dutydesk.matching.query import candidate_select
 from dutydesk.matching.result import MatchContext, MatchResult, date_ordinal, speaks
