@@ -4,7 +4,11 @@ Opened from the household profile (key a) and from the call form when the call
 is about carer availability (ctrl+u). The kind by one key (h holiday, b break,
 o on hold, x other), the first and last day away (DD/MM/YYYY, today, +N) and
 the reason; each field is checked as it is typed, and ctrl+s calls
-``dutydesk.carers.availability_edit.add_period`` in a thread worker. A refusal
+``dutydesk.carers.availability_edit.add_period`` in a thread worker. The
+household's periods not yet over are listed at the foot: ctrl+o copies the
+highlighted one into the fields to change it (ctrl+s then saves the change),
+ctrl+e ends it today with the reason typed (a period not yet started is
+cancelled). A refusal
 shows in the dialog in the service's words and everything typed stays. On
 success the dialog returns the recorded period; the next search rules the
 household out for those dates.
@@ -23,7 +27,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from dutydesk.enums import UnavailableKind
@@ -56,8 +61,15 @@ class AvailabilityDialog(ModalScreen[Any]):
     CSS_PATH = "availability.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save period", priority=True, id="availability.save"),
+        Binding("ctrl+o", "change", "Change highlighted", priority=True, id="availability.change"),
+        Binding("ctrl+e", "end", "End highlighted", priority=True, id="availability.end"),
         Binding("escape", "cancel", "Cancel", id="availability.cancel"),
     ]
+
+    class Listed(Message):
+        def __init__(self, periods: list[Any]) -> None:
+            super().__init__()
+            self.periods = periods
 
     class Saved(Message):
         def __init__(self, period: Any) -> None:
@@ -74,6 +86,8 @@ class AvailabilityDialog(ModalScreen[Any]):
         self.household_id = household_id
         self.household_name = household_name
         self.busy = False
+        self.periods: list[Any] = []
+        self.editing: Any = None  # the period being changed, or None when adding one
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="availability-box"):
@@ -91,10 +105,77 @@ class AvailabilityDialog(ModalScreen[Any]):
             yield DeskTextArea(placeholder="for example: family holiday in Spain", id="av-reason", compact=True,
                                highlight_cursor_line=False)
             yield Static("", id="av-error", classes="dialog-error", markup=False)
+            yield Static("Recorded (ctrl+o change, ctrl+e end with the reason above):", id="av-list-title",
+                         classes="dialog-prompt", markup=False)
+            yield OptionList(id="av-periods", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#av-kind").focus()
+        self.list_periods(self.app.desk)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="availability-list")
+    def list_periods(self, desk: Any) -> None:
+        from dutydesk.carers.availability_edit import periods
+
+        self.post_message(self.Listed(periods(desk, self.household_id)))
+
+    def on_availability_dialog_listed(self, message: Listed) -> None:
+        self.periods = message.periods
+        box = self.query_one("#av-periods", OptionList)
+        box.clear_options()
+        box.add_options([Option(Text(period_line(p)), id=str(p.id)) for p in self.periods]
+                        or [Option(Text("none not yet over"), disabled=True)])
+        if self.periods:
+            box.highlighted = 0
+
+    def _highlighted(self) -> Any:
+        box = self.query_one("#av-periods", OptionList)
+        if not self.periods or box.highlighted is None:
+            self._error("No period recorded to change or end: record one above.")
+            return None
+        return self.periods[box.highlighted]
+
+    def action_change(self) -> None:
+        p = self._highlighted()
+        if p is None:
+            return
+        self.editing = p
+        self.query_one("#av-kind", KeyChoice).value = p.kind.value
+        self.query_one("#av-from", Input).value = p.starts_on.strftime("%d/%m/%Y")
+        self.query_one("#av-until", Input).value = p.ends_on.strftime("%d/%m/%Y")
+        self.query_one("#av-reason", Input).value = ""
+        # Not in the error line: the fields' own checks, run as they change, would clear it.
+        self.query_one("#av-list-title", Static).update(
+            Text(f"Changing {period_line(p)}: change the dates, say why, ctrl+s saves."))
+        self.query_one("#av-until").focus()
+
+    def action_end(self) -> None:
+        p = self._highlighted()
+        if p is None or self.busy:
+            return
+        reason = self.query_one("#av-reason", Input).value
+        if not reason.strip():
+            self._error("Type the reason above (what the carer said), then ctrl+e ends the highlighted period.")
+            self.query_one("#av-reason").focus()
+            return
+        self.busy = True
+        self._error("Saving…")
+        self.finish(self.app.desk, p, reason)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="availability")
+    def finish(self, desk: Any, period: Any, reason: str) -> None:
+        from dutydesk.carers.availability_edit import end_period
+        from dutydesk.errors import DeskError
+
+        try:
+            left = end_period(desk, period.id, reason=reason)
+        except DeskError as err:
+            self.post_message(self.Refused(str(err)))
+            return
+        self.post_message(self.Saved(
+            f"Ended: {period_line(period)}; available from today." if left is not None
+            else f"Cancelled: {period_line(period)} (it had not started)."))
 
     def _error(self, text: str) -> None:
         self.query_one("#av-error", Static).update(Content(text))
@@ -150,8 +231,13 @@ class AvailabilityDialog(ModalScreen[Any]):
         from dutydesk.carers.availability_edit import add_period
         from dutydesk.errors import DeskError
 
+        from dutydesk.carers.availability_edit import change_period
+
         try:
-            period = add_period(desk, self.household_id, kind, start, end, reason)
+            if self.editing is not None:
+                period = change_period(desk, self.editing.id, starts_on=start, ends_on=end, reason=reason, kind=kind)
+            else:
+                period = add_period(desk, self.household_id, kind, start, end, reason)
         except DeskError as err:
             self.post_message(self.Refused(str(err)))
             return
@@ -175,6 +261,56 @@ class AvailabilityDialog(ModalScreen[Any]):
         self.dismiss(None)
 
 
+def period_line(p: Any) -> str:
+    why = f": {p.reason}" if p.reason else ""
+    return f"{label(p.kind)} {p.starts_on:%a %d %b} to {p.ends_on:%a %d %b}{why}"
+
+
 def saved_message(period: Any) -> str:
+    """What the desk is told when the dialog closes: a recorded period, or what ctrl+e did."""
+    if isinstance(period, str):
+        return period
     return (f"Recorded: {label(period.kind)} {period.starts_on:%a %d %b} to {period.ends_on:%a %d %b}. "
             "Searches for those dates rule the household out.")
+
+
+def read_places_held(value: str) -> tuple[tuple[int, dt.date | None, str] | None, str]:
+    """((places, until, reason), "") from "1 until 31/12/2026: bedroom being decorated" ("0: ..." gives
+    every place back), or (None, what is wrong)."""
+    head, sep, why = value.partition(":")
+    words = head.split()
+    if not sep or not words or not words[0].isdigit():
+        return None, "Start with how many places, for example '1 until 31/12/2026: bedroom being decorated'."
+    if not why.strip():
+        return None, "After the colon, say why (what the carer said)."
+    n = int(words[0])
+    if n == 0:
+        return (0, None, why.strip()), ""
+    if len(words) < 3 or words[1].lower() != "until":
+        return None, "Say until when: '1 until 31/12/2026: ...' (or '0: ...' when every place is back)."
+    until, problem = read_day(" ".join(words[2:]), "Until")
+    return ((n, until, why.strip()), "") if until else (None, problem)
+
+
+def places_held_dialog() -> Any:
+    """Places "not available" (a bedroom being decorated), typed on one line and checked before saving."""
+    from screens.dialogs import ReasonDialog
+
+    class PlacesHeldDialog(ReasonDialog):
+        def problem(self, value: str) -> str | None:
+            return read_places_held(value)[1] or None
+
+    return PlacesHeldDialog("Places not available", "How many places, until when, and why; '0: ...' gives "
+                            "them all back.", placeholder="1 until 31/12/2026: bedroom being decorated")
+
+
+def hold_places_now(desk: Any, household_id: int, value: str) -> str:
+    """Save what ``places_held_dialog`` returned (``screens.loading.act`` runs it in a worker)."""
+    from dutydesk.carers.availability_edit import hold_places
+
+    (n, until, why), _ = read_places_held(value)  # type: ignore[misc]
+    held = hold_places(desk, household_id, n, until=until, reason=why)
+    if not held.places:
+        return "Every approved place is available again."
+    return f"Recorded: {held.places} place(s) not available until {held.until:%d %b %Y}; they are not free till then."
+

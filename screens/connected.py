@@ -145,3 +145,73 @@ class ConnectedPersonDialog(ModalScreen[Any]):
 def recorded_message(t: Any) -> str:
     return (f"Recorded {t.reference} ({t.name}) for {t.child}: temporarily approved until "
             f"{t.expires_on:%d %b %Y}. Search again to offer the household.")
+
+
+def read_weeks(text: str) -> tuple[int | None, str]:
+    """(weeks, "") for 1 to 8, or (None, what is wrong): the one extension is of up to 8 weeks."""
+    t = text.strip()
+    if not t.isdigit() or not 1 <= int(t) <= 8:
+        return None, f"Weeks: type a number from 1 to 8 (the extension is of up to 8 weeks), not {t!r}." if t \
+            else "Weeks: type how many, from 1 to 8."
+    return int(t), ""
+
+
+class ExtendDialog(ModalScreen[Any]):
+    """A manager extends a temporary approval once: the weeks (1 to 8) and the reason, each its own field.
+    ctrl+s returns (weeks, reason); escape cancels. The service (``connected.extend_approval``) decides."""
+
+    CSS_PATH = "availability.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Extend", priority=True, id="extend.save"),
+        Binding("escape", "cancel", "Cancel", id="extend.cancel"),
+    ]
+
+    def __init__(self, ends_on: Any) -> None:
+        super().__init__()
+        self.ends_on = ends_on
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"Extend the temporary approval (ends {self.ends_on:%d %b %Y})", classes="dialog-title",
+                         markup=False)
+            yield Static("Weeks (once only, 1 to 8):", classes="dialog-prompt", markup=False)
+            yield DeskInput(value="8", id="ext-weeks", compact=True)
+            yield Static("Reason:", classes="dialog-prompt", markup=False)
+            yield DeskInput(placeholder="for example: assessment goes to panel on 3 May", id="ext-reason",
+                            compact=True)
+            yield Static("", id="ext-error", classes="dialog-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ext-weeks").focus()
+
+    def _error(self, text: str) -> None:
+        self.query_one("#ext-error", Static).update(Content(text))
+
+    @on(Input.Changed, "#ext-weeks")
+    def _typed(self, event: Input.Changed) -> None:
+        self._error(read_weeks(event.value)[1] if event.value.strip() else "")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "ext-reason":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        weeks, problem = read_weeks(self.query_one("#ext-weeks", Input).value)
+        if weeks is None:
+            self._error(problem)
+            self.query_one("#ext-weeks").focus()
+            return
+        reason = self.query_one("#ext-reason", Input).value.strip()
+        if not reason:
+            self._error("Say why (the reason is kept with the extension), then ctrl+s.")
+            self.query_one("#ext-reason").focus()
+            return
+        self.dismiss((weeks, reason))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -63,6 +63,8 @@ class FinderScreen(DeskScreen):
                 id="finder.open"),
         Binding("g", "connected_person", "Connected person", show=False,
                 tooltip="Record a relative or friend who offers this child a home tonight", id="finder.connected"),
+        Binding("ctrl+n", "new_household", "New household", show=False,
+                tooltip="Add a household to the desk (a manager)", id="finder.new_household"),
         Binding("e", "edit_criteria", "Criteria", tooltip="Change what you are looking for", id="finder.criteria"),
         Binding("slash", "focus_filter", "Filter", tooltip="Filter by name or reference", id="finder.filter"),
         Binding("escape", "back", "Back", tooltip="Clear the filter, or leave the finder", id="finder.back"),
@@ -302,6 +304,11 @@ class FinderScreen(DeskScreen):
             self.query_one(ResultList).focus()
             return
         self.app.pop_screen()
+
+    def action_new_household(self) -> None:
+        from screens.household_edit import HouseholdEditScreen
+
+        self.app.push_screen(HouseholdEditScreen(None))
 
     def action_open_household(self) -> None:
         row = self.query_one(ResultList).current

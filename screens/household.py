@@ -33,6 +33,8 @@ class HouseholdScreen(LoadingScreen):
                 id="household.end_placement"),
         Binding("a", "availability", "Away", tooltip="Record dates the household is not available",
                 id="household.availability"),
+        Binding("n", "places_held", "Places off", show=False, tooltip="Record places not available until a date, with why",
+                id="household.places_held"),
         Binding("x", "extend", "Extend approval", show=False,
                 tooltip="A manager extends a temporary approval once, by up to 8 weeks", id="household.extend"),
         Binding("c", "edit", "Change", tooltip="Change the household's record (with a reason)",
@@ -142,29 +144,32 @@ class HouseholdScreen(LoadingScreen):
         self.app.push_screen(HouseholdEditScreen(self.profile.id), callback=lambda _r: self.reload())
 
     def action_extend(self) -> None:
-        from screens.dialogs import ReasonDialog
+        from screens.connected import ExtendDialog
 
         p = self.profile
         if p is None or p.approval_expires_on is None:
             self.notify("This household has no temporary approval to extend.", markup=False)
             return
 
-        class ExtendDialog(ReasonDialog):
-            def problem(self, value: str) -> str | None:
-                weeks, _sep, why = value.partition(":")
-                if not weeks.strip().isdigit() or not 1 <= int(weeks) <= 8:
-                    return "Start with the weeks (1 to 8) and a colon, for example '8: panel on 3 May'."
-                return None if why.strip() else "After the weeks, say why (escape cancels)."
-
-        def extend(value: str | None) -> None:
+        def extend(value: tuple[int, str] | None) -> None:
             if value:
-                weeks, _sep, why = value.partition(":")
-                self.act(_extend, p.id, int(weeks), why.strip())
+                self.act(_extend, p.id, *value)
 
-        self.app.push_screen(ExtendDialog(
-            f"Extend the temporary approval (ends {p.approval_expires_on:%d %b %Y})",
-            "Once only, by up to 8 weeks: type the weeks, a colon and the reason.",
-            placeholder="8: assessment goes to panel on 3 May"), callback=extend)
+        self.app.push_screen(ExtendDialog(p.approval_expires_on), callback=extend)
+
+    def action_places_held(self) -> None:
+        from screens.availability import hold_places_now, places_held_dialog
+
+        p = self.profile
+        if p is None:
+            self.app.bell()
+            return
+
+        def held(value: str | None) -> None:
+            if value:
+                self.act(hold_places_now, p.id, value)
+
+        self.app.push_screen(places_held_dialog(), callback=held)
 
     def action_availability(self) -> None:
         from dutydesk.access.identity import Permission, can

@@ -9,6 +9,11 @@ fields that changed, with the reason, through ``household_edit.edit_household``
 in a worker. A refusal (a bad value, the allegation hold, a child still placed,
 or someone else having saved first: "the record changed", with what) is shown
 and everything typed stays.
+
+Opened with no household (``HouseholdEditScreen(None)``, ctrl+n in the finder)
+the same form adds a new household (a manager: ``household_edit.add_household``,
+the fields typed, with the reason); once saved it carries on as that
+household's record.
 """
 
 from __future__ import annotations
@@ -26,6 +31,17 @@ from dutydesk.carers.household_rules import EDITABLE, may_change
 from dutydesk.carers.household_values import FIELD_WORDS, check_field, typed_text
 from screens.fields import DeskInput, DeskTextArea
 from screens.loading import LoadingScreen, Outcome
+
+
+def _add(desk: Any, typed: dict[str, str], reason: str) -> Outcome:
+    from dutydesk.carers.household_edit import add_household
+    from dutydesk.carers.household_values import FieldProblems
+
+    try:
+        saved = add_household(desk, typed, reason=reason)
+    except FieldProblems as err:
+        return Outcome(str(err), False, err.problems)
+    return Outcome(f"Added {saved.record.reference}: the desk can find and match it now.", True, saved)
 
 
 def _save(desk: Any, household_id: int, typed: dict[str, str], reason: str, version: int,
@@ -53,7 +69,7 @@ class HouseholdEditScreen(LoadingScreen):
         Binding("escape", "back", "Back", id="household_edit.back"),
     ]
 
-    def __init__(self, household_id: int) -> None:
+    def __init__(self, household_id: int | None) -> None:
         super().__init__()
         self.household_id = household_id
         self.record: Any = None
@@ -73,17 +89,33 @@ class HouseholdEditScreen(LoadingScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.reload()
+        if self.household_id is not None:
+            self.reload()
+            return
+        from dutydesk.access.identity import Permission, can
+
+        self.query_one("#edit-title", Static).update(Text("New household", style="bold"))
+        for field in EDITABLE:
+            self.query_one(f"#f-{field}", Input).disabled = False
+            self._shown[field] = ""
+        self.query_one(f"#f-{EDITABLE[0]}", Input).focus()
+        if can(self.desk.actor, Permission.MANAGE_HOUSEHOLDS):
+            self.say("Type the household's record (reference, name, kind, status and places at least); "
+                     "the reason, then ctrl+s adds it.")
+        else:
+            self.say("Adding a household needs a manager; you can type it, but saving is refused.", error=True)
 
     def load_args(self) -> tuple[Any, ...]:
         return (self.household_id,)
 
-    def fetch(self, desk: Any, household_id: int) -> Any:
+    def fetch(self, desk: Any, household_id: int | None) -> Any:
         from dutydesk.carers.household_edit import load
 
-        return load(desk, household_id)
+        return None if household_id is None else load(desk, household_id)
 
     def show(self, record: Any) -> None:
+        if record is None:  # adding: nothing stored yet
+            return
         first = self.record is None
         self.record = record
         title = Text(no_wrap=True, overflow="ellipsis")
@@ -141,7 +173,8 @@ class HouseholdEditScreen(LoadingScreen):
         self.focus_next()
 
     def action_save(self) -> None:
-        if self.record is None:
+        adding = self.household_id is None
+        if self.record is None and not adding:
             return
         typed = self.changed_fields()
         if not typed:
@@ -157,6 +190,9 @@ class HouseholdEditScreen(LoadingScreen):
             self.query_one("#f-reason", DeskTextArea).focus()
             return
         self.say("Saving…")
+        if adding:
+            self.act(_add, typed, reason)
+            return
         seen = {f: self.record.values.get(f) for f in EDITABLE}
         self.act(_save, self.household_id, typed, reason, self.record.version, seen)
 
@@ -168,7 +204,12 @@ class HouseholdEditScreen(LoadingScreen):
         self.query_one(f"#f-{field}", Input).focus()
 
     def acted(self, outcome: Outcome) -> None:
-        if outcome.ok:
+        if outcome.ok and self.household_id is None:  # added: from now on this household's record
+            self.household_id = outcome.value.record.id
+            self.query_one("#f-reason", Input).value = ""
+            self.say(outcome.message)
+            self.reload()
+        elif outcome.ok:
             self._fill(force=True)
             self.query_one("#f-reason", DeskTextArea).text = ""
             self.say(outcome.message)

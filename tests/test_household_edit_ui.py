@@ -146,3 +146,45 @@ async def test_the_record_changed_from_the_profile_and_a_second_editor_is_told(s
             assert json.loads(last.detail)["reason"] == "new puppy\nvet says calm"
     finally:
         db.dispose()
+
+
+async def test_a_manager_adds_a_new_household_from_the_finder(store, monkeypatch):
+    url, _hid = store
+    monkeypatch.setenv("DUTYDESK_USER", "maya")  # a manager
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert "New household" in flat_text(app)
+        await type_text(pilot, "h-new-1")
+        await pilot.press("tab")
+        await type_text(pilot, "Newcomer [b], Ann")
+        await pilot.press("tab")
+        await type_text(pilot, "in house")
+        await pilot.press("tab", "tab", "tab")  # past agency and team
+        await type_text(pilot, "approved")
+        await pilot.press("tab", "tab", "tab")  # ages as the defaults, 0 to 17
+        await type_text(pilot, "2")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "emergency; short term")
+        while app.focused is not None and app.focused.id != "f-reason":
+            await pilot.press("tab")
+        await pilot.press("ctrl+s")  # no reason yet: told, nothing saved
+        await settle(pilot)
+        assert "Say why" in flat_text(app)
+        await type_text(pilot, "Approved at panel today")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        text = flat_text(app)
+        assert "h-new-1 Newcomer [b], Ann record, version 1" in text  # now the household's own record
+        assert "Added h-new-1: the desk can find and match it now." in text
+    db = Database(url)
+    try:
+        with db.read() as s:
+            h = s.execute(sa.select(Household).where(Household.reference == "h-new-1")).scalar_one()
+            assert (h.name, h.places, h.status.value, h.kind.value) == ("Newcomer [b], Ann", 2, "approved", "in_house")
+    finally:
+        db.dispose()

@@ -206,7 +206,7 @@ def _requests(s: Session, today: dt.date) -> tuple[list[RequestLine], int]:
     return out, total
 
 
-def _vacancies(s: Session) -> tuple[list[VacancyLine], int, int]:
+def _vacancies(s: Session, today: dt.date) -> tuple[list[VacancyLine], int, int]:
     """Households with a free place: how many, how many places, the longest waiting.
 
     The condition is literal SQL matching the partial index ``ix_households_vacancy``
@@ -220,25 +220,26 @@ def _vacancies(s: Session) -> tuple[list[VacancyLine], int, int]:
     sqlite = s.get_bind().dialect.name == "sqlite"
     try:
         return _vacancy_queries(s, f"households INDEXED BY {VACANCY_INDEX}" if sqlite else "households",
-                                capacity.VACANCY_SQL)
+                                capacity.VACANCY_SQL, today)
     except sa.exc.OperationalError as err:
         if not sqlite or "no such index" not in str(err):
             raise
-        return _vacancy_queries(s, "households", capacity.VACANCY_SQL)
+        return _vacancy_queries(s, "households", capacity.VACANCY_SQL, today)
 
 
-def _vacancy_queries(s: Session, from_: str, where: str) -> tuple[list[VacancyLine], int, int]:
+def _vacancy_queries(s: Session, from_: str, where: str, today: dt.date) -> tuple[list[VacancyLine], int, int]:
+    day = capacity.today_param(today)
     count, places = s.execute(sa.text(
         f"SELECT count(*), coalesce(sum({FREE}), 0) FROM {from_} "
         f"WHERE {where}"
-    )).one()
+    ).bindparams(day)).one()
     cols = sa.text(
         f"SELECT households.id, households.reference, households.name, "
         f"{FREE} AS free, households.vacant_since FROM {from_} "
         f"WHERE {where} AND households.vacant_since IS NOT NULL ORDER BY households.vacant_since, households.id "
         f"LIMIT :n"
     ).columns(sa.column("id", sa.Integer), sa.column("reference", sa.String), sa.column("name", sa.String),
-              sa.column("free", sa.Integer), sa.column("vacant_since", sa.Date))
+              sa.column("free", sa.Integer), sa.column("vacant_since", sa.Date)).bindparams(day)
     rows = list(s.execute(cols, {"n": LIST_MAX}).all())
     if len(rows) < LIST_MAX:  # households with a free place but no date recorded come last
         nulls = sa.text(
@@ -246,7 +247,7 @@ def _vacancy_queries(s: Session, from_: str, where: str) -> tuple[list[VacancyLi
             f"{FREE} AS free, households.vacant_since FROM households "
             f"WHERE {where} AND households.vacant_since IS NULL ORDER BY households.id LIMIT :n"
         ).columns(sa.column("id", sa.Integer), sa.column("reference", sa.String), sa.column("name", sa.String),
-                  sa.column("free", sa.Integer), sa.column("vacant_since", sa.Date))
+                  sa.column("free", sa.Integer), sa.column("vacant_since", sa.Date)).bindparams(day)
         rows += s.execute(nulls, {"n": LIST_MAX - len(rows)}).all()
     return [VacancyLine(*r) for r in rows], int(count), int(places)
 
@@ -353,7 +354,7 @@ def load(desk: Desk) -> DashboardData:
             sa.select(sa.func.count(), sa.func.count(sa.case((Callback.due_at < at, 1))))
             .select_from(Callback).where(mine)
         ).one()
-        vacancies, hh_count, places = _vacancies(s)
+        vacancies, hh_count, places = _vacancies(s, today)
         calls, calls_count = _calls_today(s, actor.team_id, today)
         waiting = _waiting(s, desk, at)
     return DashboardData(

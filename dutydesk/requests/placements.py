@@ -4,7 +4,8 @@ Placing is atomic (PITFALLS.md, "Double booking"): in one short write
 transaction the household's occupied places are raised by a conditional
 
     UPDATE households SET occupied_places = occupied_places + :n
-     WHERE id = :id AND occupied_places + :n <= places AND status = 'approved' (and no ended temporary approval)
+     WHERE id = :id AND occupied_places + :n + (places declared not available) <= places
+       AND status = 'approved' (and no ended temporary approval)
 
 checked by its row count, and the placement rows are inserted with the lowest
 free place numbers. Two workers can never fill the same last place: on SQLite
@@ -45,6 +46,7 @@ from dutydesk.access.desk import Desk
 from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.access.identity import Actor, Permission, require
 from dutydesk.labels import label
+from dutydesk.matching import capacity
 from dutydesk.requests.checklists import delegated_authority_checklist, notifications_for
 from dutydesk.requests.lookup import current_decision, find_open_request, request_child_ids, writing
 from dutydesk.text import field_text
@@ -56,8 +58,6 @@ END_NOTE_MAX = 2000
 _hh = Household.__table__
 _pl = Placement.__table__
 
-
-# --------------------------------------------------------------------------- placing
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def place(
             sa.update(_hh)
             .where(
                 _hh.c.id == decision.household_id,
-                _hh.c.occupied_places + n <= _hh.c.places,
+                _hh.c.occupied_places + n + capacity.held_back_sql(_hh, day) <= _hh.c.places,
                 _hh.c.status == HouseholdStatus.APPROVED.value,
                 sa.or_(_hh.c.approval_expires_on.is_(None), _hh.c.kind != "connected_person", _hh.c.approval_expires_on >= day),
             )
@@ -216,7 +216,7 @@ def place(
             elif household.approval_expires_on is not None and household.approval_expires_on < day:
                 why = f"has no approval now (temporary approval ended on {household.approval_expires_on:%d %b %Y})"
             else:
-                why = "has no free place any more"
+                why = capacity.held_back_text(household, day) or "has no free place any more"
             lost = f"{household.name} {why}; {req.reference} is back to contacting carers: return to the search."
             _return_after_lost_place(s, actor, req, decision, household, lost, when)
         else:

@@ -182,6 +182,31 @@ def test_household_put_on_hold_before_placing(database, people):
     assert household(database, hid).occupied_places == 0
 
 
+def test_places_declared_not_available_are_not_free_to_the_atomic_check(database, people):
+    """A bedroom being decorated: its place is refused by the placement's conditional write, and by a
+    new proposal, until the day after its date (the rule of dutydesk.matching.capacity)."""
+    hid = make_household(database, "Decorating", places=2, occupied=1)
+    rid, _ = signed(database, people, hid)
+    with database.write() as s:
+        h = s.get(Household, hid)
+        h.places_unavailable, h.places_unavailable_until = 1, dt.date(2026, 12, 5)
+        h.places_unavailable_reason = "Bedroom being decorated"
+    with pytest.raises(Conflict, match="Decorating has 1 place.s. not available until 05 Dec 2026"):
+        placements.place(Desk(database, people["worker"]), rid)
+    assert household(database, hid).occupied_places == 1
+    rid2 = make_request(database, people["worker"])
+    save_search(database, people["worker"], rid2, [hid])
+    with pytest.raises(Conflict, match="no free place"):
+        decisions.propose(Desk(database, people["worker"]), rid2, "place", "The right household.", household_id=hid)
+    # Once the date has passed the place is free again.
+    with database.write() as s:
+        s.get(Household, hid).places_unavailable_until = dt.date(2026, 11, 23)
+    dv = decisions.propose(Desk(database, people["worker"]), rid2, "place", "The right household.", household_id=hid)
+    decisions.sign_off(Desk(database, people["manager"]), dv.id, "Agreed")
+    placements.place(Desk(database, people["worker"]), rid2)
+    assert household(database, hid).occupied_places == 2
+
+
 def test_child_already_placed_elsewhere(database, people):
     h1 = make_household(database, "First home")
     h2 = make_household(database, "Second home")
