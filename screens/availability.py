@@ -144,7 +144,7 @@ class AvailabilityDialog(ModalScreen[Any]):
         self.query_one("#av-kind", KeyChoice).value = p.kind.value
         self.query_one("#av-from", Input).value = p.starts_on.strftime("%d/%m/%Y")
         self.query_one("#av-until", Input).value = p.ends_on.strftime("%d/%m/%Y")
-        self.query_one("#av-reason", Input).value = ""
+        self.query_one("#av-reason", DeskTextArea).text = ""
         # Not in the error line: the fields' own checks, run as they change, would clear it.
         self.query_one("#av-list-title", Static).update(
             Text(f"Changing {period_line(p)}: change the dates, say why, ctrl+s saves."))
@@ -154,7 +154,7 @@ class AvailabilityDialog(ModalScreen[Any]):
         p = self._highlighted()
         if p is None or self.busy:
             return
-        reason = self.query_one("#av-reason", Input).value
+        reason = self.query_one("#av-reason", DeskTextArea).text
         if not reason.strip():
             self._error("Type the reason above (what the carer said), then ctrl+e ends the highlighted period.")
             self.query_one("#av-reason").focus()

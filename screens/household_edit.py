@@ -206,7 +206,7 @@ class HouseholdEditScreen(LoadingScreen):
     def acted(self, outcome: Outcome) -> None:
         if outcome.ok and self.household_id is None:  # added: from now on this household's record
             self.household_id = outcome.value.record.id
-            self.query_one("#f-reason", Input).value = ""
+            self.query_one("#f-reason", DeskTextArea).text = ""
             self.say(outcome.message)
             self.reload()
         elif outcome.ok:
