@@ -8,7 +8,9 @@ which provides ``snapshot()``, ``apply()``, ``say()`` and ``_saving``.
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
 import time
 from typing import Any
 
@@ -134,6 +136,12 @@ class KeepsDrafts:
                 previous(signum, frame)
             else:
                 self.app.exit(129)
+                # The terminal has gone: if shutting down hangs on it (a write to a dead pty, a worker
+                # waiting on the store), the draft is already saved, so the process ends anyway rather
+                # than linger holding the store for nobody.
+                ending = threading.Timer(5.0, os._exit, (129,))
+                ending.daemon = True  # a clean exit does not wait for it
+                ending.start()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call-draft-check")
     def check_draft(self) -> None:
