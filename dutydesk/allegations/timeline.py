@@ -160,6 +160,10 @@ def review_in(s: Session, actor: Actor, reference: str, delay_reason: str, note:
                        missing="A review records the reason for the delay; type it")
     note = field_text(note, "Note", limit=NOTE_MAX, multiline=True)
     a = find(s, reference)
+    # Two reviews at once would number the next review alike (max + 1): the allegation's row lock
+    # makes the second wait for the first (PostgreSQL; SQLite's writers are one at a time already).
+    s.execute(sa.select(Allegation.id).where(Allegation.id == a.id).with_for_update())
+    s.refresh(a)
     refuse_if_closed(a, "reviewed")
     step = pending(s, a.id, (AllegationStep.CONCLUSION, AllegationStep.REVIEW))
     assert step is not None, "an open allegation always has its conclusion or a review pending"
