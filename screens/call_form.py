@@ -172,6 +172,8 @@ class CallFormScreen(CarerSteps, AddsChildren, KeepsDrafts, DeskScreen):
         out["notes"] = self.query_one("#notes", TextArea).text
         out["new_child"] = bool(self.query_one("#new-child").display)
         out["children"] = [dict(c) for c in self.added_children]
+        if self.connected_offer is not None:
+            out["connected_offer"] = self.connected_offer
         return out
 
     def apply(self, fields: dict[str, Any]) -> None:
@@ -198,6 +200,8 @@ class CallFormScreen(CarerSteps, AddsChildren, KeepsDrafts, DeskScreen):
             self.query_one("#notes", TextArea).text = fields["notes"]
         self.query_one("#new-child").display = bool(fields.get("new_child"))
         self.added_children = [dict(c) for c in fields.get("children") or () if isinstance(c, dict)]
+        offer = fields.get("connected_offer")
+        self.connected_offer = offer if isinstance(offer, dict) and isinstance(offer.get("values"), dict) else None
         self.show_children()
         self._show_request_part()
 
@@ -275,7 +279,12 @@ class CallFormScreen(CarerSteps, AddsChildren, KeepsDrafts, DeskScreen):
             discard_draft(self.desk, DRAFT_KIND)
         except Exception:  # noqa: BLE001 - the call is saved; a stale draft is only offered back
             pass
-        return view
+        offer = fields.get("connected_offer")
+        if offer:
+            from screens.connected import record_with_call
+
+            return view, *record_with_call(self.desk, offer, view.child_id)
+        return view, None, ""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -316,8 +325,16 @@ class CallFormScreen(CarerSteps, AddsChildren, KeepsDrafts, DeskScreen):
             w.error = error  # type: ignore[attr-defined]
             failed(w)
 
-    def _saved(self, view: Any) -> None:
+    def _saved(self, result: Any) -> None:
         from dutydesk import clock
+
+        view, approval, problem = result
+        if approval is not None:
+            from screens.connected import recorded_message
+
+            self.app.notify(recorded_message(approval), markup=False)
+        elif problem:
+            self.app.notify(problem, severity="error", markup=False)
 
         if self._draft_timer is not None:
             self._draft_timer.stop()

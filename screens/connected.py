@@ -46,8 +46,10 @@ class ConnectedPersonDialog(ModalScreen[Any]):
             super().__init__()
             self.text = text
 
-    def __init__(self, child_id: int, child_name: str, places: int = 1) -> None:
+    def __init__(self, child_id: int | None, child_name: str, places: int = 1) -> None:
         super().__init__()
+        # None: the child is new on the call form; the dialog returns what was typed and the household
+        # is recorded once the call (and so the child) is saved (``record_with_call``).
         self.child_id = child_id
         self.child_name = child_name
         self.places = places
@@ -59,7 +61,9 @@ class ConnectedPersonDialog(ModalScreen[Any]):
             title.append(Text(self.child_name))
             yield Static(title, classes="dialog-title", markup=False)
             yield Static("Temporary approval from today for 16 weeks; matching offers the household for this "
-                         "child only.", classes="dialog-prompt", markup=False)
+                         "child only." + ("" if self.child_id is not None else
+                                          " Recorded when the call is saved (the child is new to the desk)."),
+                         classes="dialog-prompt", markup=False)
             yield Static("Carer's name (last, first):", classes="dialog-prompt", markup=False)
             yield DeskInput(placeholder="for example: Green, Margaret", id="cp-name", compact=True)
             yield Static("Postcode:", classes="dialog-prompt", markup=False)
@@ -108,6 +112,9 @@ class ConnectedPersonDialog(ModalScreen[Any]):
                 self._error(what)
                 self.query_one(f"#cp-{key}").focus()
                 return
+        if self.child_id is None:
+            self.dismiss({"values": values, "places": self.places})
+            return
         self.busy = True
         self._error("Recording…")
         self.record(self.app.desk, values)
@@ -145,6 +152,21 @@ class ConnectedPersonDialog(ModalScreen[Any]):
 def recorded_message(t: Any) -> str:
     return (f"Recorded {t.reference} ({t.name}) for {t.child}: temporarily approved until "
             f"{t.expires_on:%d %b %Y}. Search again to offer the household.")
+
+
+def record_with_call(desk: Any, offer: dict[str, Any], child_id: int | None) -> tuple[Any, str]:
+    """(the approval, "") or (None, why not) for a connected person typed on the call form before its new
+    child existed; run in the call's saving worker once the call is saved."""
+    from dutydesk.carers.connected import record_connected_person
+    from dutydesk.errors import DeskError
+
+    if child_id is None:
+        return None, "The call names no child, so the connected person was not recorded."
+    try:
+        return record_connected_person(desk, child_id=child_id, places=int(offer.get("places") or 1),
+                                       **offer["values"]), ""
+    except DeskError as err:
+        return None, f"The connected person was not recorded: {err} Record them from the request's finder (g)."
 
 
 def read_weeks(text: str) -> tuple[int | None, str]:

@@ -128,3 +128,83 @@ async def test_scenario_8_grandmother_tonight_through_the_screens(tmp_path, monk
         h = s.get(Household, hid)
         assert (h.approval_expires_on, h.approval_extended) == (dt.date(2027, 5, 9), True)
     db.dispose()
+
+
+async def test_scenario_8_grandmother_recorded_on_the_call_form_then_placed_and_signed_off(tmp_path, monkeypatch):
+    """ctrl+g on the call itself: Leo is new to the desk, so what is typed is kept and the grandmother's
+    household is recorded when the call is saved; the request's placement goes the normal way."""
+    monkeypatch.setenv("DUTYDESK_NOW", NIGHT)
+    monkeypatch.setenv("DUTYDESK_USER", "oliver")
+    url, _ids = scenario1_store(tmp_path)
+    app = desk_app(url)
+    keys = Keys()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await keys(pilot, "f2")
+        await keys(pilot, "x", "r")
+        await type_text(pilot, "Grandmother offers to take her grandson Leo tonight")
+        await keys(pilot, "tab")
+        await keys(pilot, "ctrl+g")  # no child named yet: said, nothing opens
+        assert "Name the child first" in flat_text(app) and "Connected person for" not in flat_text(app)
+        await type_text(pilot, "Leo Green")
+        await settle(pilot)
+        await keys(pilot, "enter")
+        await type_text(pilot, "13")
+        await keys(pilot, "tab", "m")
+        await keys(pilot, "ctrl+g")  # the grandmother, during the call
+        text = flat_text(app)
+        assert "Connected person for Leo Green" in text and "Recorded when the call is saved" in text
+        await type_text(pilot, "Green, Margaret")
+        await keys(pilot, "tab")
+        await type_text(pilot, "CT9 2AB")
+        await keys(pilot, "tab", "tab")
+        await type_text(pilot, "grandmother; has him at weekends")
+        await keys(pilot, "ctrl+s")
+        assert "Green, Margaret is recorded as a connected person for Leo Green when you save" in flat_text(app)
+        db = Database(url)
+        with db.read() as s:  # nothing written before the call is saved
+            assert s.exec(select(Household).where(Household.kind == HouseholdKind.CONNECTED_PERSON)).first() is None
+        db.dispose()
+        await keys(pilot, "e", "e")  # emergency, tonight
+        await keys(pilot, "ctrl+s")
+        assert "temporarily approved until 14 Mar 2027" in said(app)
+        await keys(pilot, "enter")  # the new request, from the dashboard
+        await keys(pilot, "s")  # the search offers her household for Leo
+        await move_to(pilot, keys, "Green, Margaret")
+        await keys(pilot, "a")
+        await keys(pilot, "p")
+        await type_text(pilot, "His grandmother, known to him, offers tonight; temporary approval.")
+        await keys(pilot, "ctrl+s")
+        await keys(pilot, "l", "y")  # out of hours: placed before sign-off
+        assert "placed" in flat_text(app)
+    db = Database(url)
+    with db.read() as s:
+        h = s.exec(select(Household).where(Household.kind == HouseholdKind.CONNECTED_PERSON)).one()
+        hid = h.id
+        assert (h.name, h.postcode, h.approved_on, h.approval_expires_on) == \
+            ("Green, Margaret", "CT9 2AB", dt.date(2026, 11, 22), dt.date(2027, 3, 14))
+        (placement,) = s.exec(select(Placement)).all()
+        assert placement.household_id == hid and h.connected_child_id == placement.child_id
+    db.dispose()
+    monkeypatch.setenv("DUTYDESK_NOW", MORNING)
+    monkeypatch.setenv("DUTYDESK_USER", "maya")
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await type_text(pilot, "Agreed: regulation 24 temporary approval")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Nothing awaits sign-off" in flat_text(app)
+        app.open_household(hid)
+        await settle(pilot)
+        text = flat_text(app)
+        assert "Green, Margaret" in text and "! Temporary approval ends on 14 Mar 2027" in text
+    db = Database(url)
+    with db.read() as s:
+        d = s.exec(select(Decision)).one()
+        assert d.status == DecisionStatus.SIGNED_OFF and d.household_id == hid and d.signed_off_by_id is not None
+    db.dispose()

@@ -8,10 +8,12 @@ decision never changes, corrections are addenda.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlmodel import select
 
-from db.enums import CandidateStatus, DecisionKind, DecisionStatus, RequestState
-from db.models import Candidate, Decision, DecisionAddendum, PlacementRequest
+from db.enums import CandidateStatus, DecisionKind, DecisionStatus, HouseholdKind, HouseholdStatus, RequestState
+from db.models import Candidate, Decision, DecisionAddendum, Household, PlacementRequest
 from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.access.desk import Desk
@@ -19,6 +21,7 @@ from dutydesk.access.identity import Permission, require
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed
 from dutydesk.labels import label
 from dutydesk.matching.capacity import free_places
+from dutydesk.matching.rules import status_words
 from dutydesk.requests import lookup, transitions
 from dutydesk.requests.steps import ensure_candidate
 from dutydesk.requests.terms import terms_breaches
@@ -27,6 +30,18 @@ from dutydesk.requests.limits import RATIONALE_MIN, TEXT_MAX
 from dutydesk.text import field_text
 
 S = RequestState
+
+
+def refuse_no_approval(household: Household, on: dt.date) -> None:
+    """A household takes no new child unless approved, and a connected person's temporary approval
+    still runs on ``on``: the words are the matching rule's (not approved, approval ended)."""
+    if household.status != HouseholdStatus.APPROVED:
+        raise Conflict(f"{household.name} is {status_words(household.status)}; it takes no new placements. "
+                       "Return to the search and choose another household.")
+    ends = household.approval_expires_on
+    if household.kind == HouseholdKind.CONNECTED_PERSON and ends is not None and ends < on:
+        raise Conflict(f"{household.name}'s temporary approval as a connected person ended on {ends:%d %b %Y}; "
+                       "it takes no new child. Approve the household at panel, or choose another.")
 
 
 def propose(
@@ -69,6 +84,7 @@ def propose(
                     f"{household.name} is recorded as {label(cand.status)} for {req.reference}; "
                     "record a new contact outcome first if that has changed."
                 )
+            refuse_no_approval(household, max(req.needed_from, clock.today()))
             children = lookup.request_child_ids(s, req.id)
             if free_places(household) < len(children):
                 raise Conflict(

@@ -81,3 +81,25 @@ def test_one_extension_by_a_manager_and_no_new_child_after_expiry(database, peop
         placements.place(worker, rid)
     with database.read() as s:
         assert s.get(Household, t.household_id).occupied_places == 0
+
+
+def test_after_expiry_matching_and_the_proposal_agree_the_household_takes_no_new_child(database, people, monkeypatch):
+    worker = Desk(database, people["worker"])
+    rid = make_request(database, people["worker"])
+    cid = _child_of(database, rid)
+    t = connected.record_connected_person(worker, name="Green, Margaret", child_id=cid, reason="grandmother")
+    monkeypatch.setenv("DUTYDESK_NOW", "2027-03-16T10:00:00+00:00")  # the last day of approval: still offered
+    with database.read() as s:
+        assert t.household_id in {r.household_id for r in
+                                  match(s, MatchCriteria(from_on=dt.date(2027, 3, 16), child_ids=(cid,))).ranked}
+    monkeypatch.setenv("DUTYDESK_NOW", "2027-03-17T10:00:00+00:00")
+    with database.read() as s:
+        res = match(s, MatchCriteria(from_on=dt.date(2027, 3, 17), child_ids=(cid,)))
+        (ex,) = [e for e in res.excluded if e.household_id == t.household_id]
+        assert [code for code, _ in res.explain(s, [ex])[t.household_id]] == ["expired"]
+        assert res.explain(s, [ex])[t.household_id][0][1] == "2027-03-16"  # the rule names the day it ended
+    save_search(database, people["worker"], rid, [t.household_id])
+    with pytest.raises(Conflict, match="temporary approval as a connected person ended on 16 Mar 2027"):
+        decisions.propose(worker, rid, "place", "His grandmother, known to him.", household_id=t.household_id)
+    with database.read() as s:
+        assert s.execute(sa.text("SELECT count(*) FROM decisions")).scalar() == 0
