@@ -27,7 +27,8 @@ class HouseholdStatus(StrEnum):
     ON_HOLD = "on_hold"
     SUSPENDED = "suspended"
     IN_ASSESSMENT = "in_assessment"
-    RESIGNED = "resigned"
+    RESIGNED = "resigned"  # the carer gave notice
+    DEREGISTERED = "deregistered"  # the agency ended the approval (a manager's decision, often after panel)
 
 
 class Gender(StrEnum):

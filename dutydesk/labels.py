@@ -78,6 +78,7 @@ HOUSEHOLD_STATUS: dict[HouseholdStatus, str] = {
     HouseholdStatus.SUSPENDED: "suspended",
     HouseholdStatus.IN_ASSESSMENT: "in assessment",
     HouseholdStatus.RESIGNED: "resigned",
+    HouseholdStatus.DEREGISTERED: "de-registered",
 }
 
 GENDER: dict[Gender, str] = {

@@ -28,9 +28,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Static
 
 from dutydesk.carers.household_rules import EDITABLE, may_change
-from dutydesk.carers.household_values import FIELD_WORDS, check_field, typed_text
+from dutydesk.carers.household_values import FIELD_WORDS, check_field, read_value, typed_text
 from screens.fields import DeskInput, DeskTextArea
 from screens.loading import LoadingScreen, Outcome
+
+LEFT = "left_on"  # not a column of the record: read with a change of status to resigned or deregistered
 
 
 def _add(desk: Any, typed: dict[str, str], reason: str) -> Outcome:
@@ -45,12 +47,13 @@ def _add(desk: Any, typed: dict[str, str], reason: str) -> Outcome:
 
 
 def _save(desk: Any, household_id: int, typed: dict[str, str], reason: str, version: int,
-          seen: dict[str, Any]) -> Outcome:
+          seen: dict[str, Any], left_on: Any = None) -> Outcome:
     from dutydesk.carers.household_edit import edit_household
     from dutydesk.carers.household_values import FieldProblems
 
     try:
-        saved = edit_household(desk, household_id, typed, reason=reason, version=version, seen=seen)
+        saved = edit_household(desk, household_id, typed, reason=reason, version=version, seen=seen,
+                               left_on=left_on)
     except FieldProblems as err:
         return Outcome(str(err), False, err.problems)
     if not saved.changed:
@@ -81,6 +84,12 @@ class HouseholdEditScreen(LoadingScreen):
             for field in EDITABLE:
                 yield Horizontal(Label(FIELD_WORDS[field], classes="edit-label", markup=False, id=f"l-{field}"),
                                  DeskInput(id=f"f-{field}", compact=True, disabled=True), classes="edit-row")
+                if field == "status":
+                    # Only with status resigned or deregistered: the day it took effect (the panel's decision).
+                    yield Horizontal(Label(FIELD_WORDS[LEFT], classes="edit-label", markup=False, id=f"l-{LEFT}"),
+                                     DeskInput(id=f"f-{LEFT}", compact=True, disabled=True,
+                                               placeholder="resigned/deregistered: YYYY-MM-DD (blank: today)"),
+                                     classes="edit-row")
             yield Horizontal(Label("Reason", classes="edit-label", markup=False),
                              DeskTextArea(id="f-reason", compact=True, highlight_cursor_line=False,
                                           placeholder="why: what the carer or panel said"),
@@ -145,6 +154,11 @@ class HouseholdEditScreen(LoadingScreen):
             box.disabled = not may_change(actor, field)
             # Marked in words as well as grey, so it shows in 16 colours and with NO_COLOR.
             self.query_one(f"#l-{field}", Label).update(FIELD_WORDS[field] + (" *" if box.disabled else ""))
+        left = self.query_one(f"#f-{LEFT}", Input)
+        left.disabled = not may_change(actor, "status")
+        if force:
+            left.value = ""
+        self.query_one(f"#l-{LEFT}", Label).update(FIELD_WORDS[LEFT] + (" *" if left.disabled else ""))
 
     def changed_fields(self) -> dict[str, str]:
         return {f: self.query_one(f"#f-{f}", Input).value for f in EDITABLE
@@ -161,6 +175,11 @@ class HouseholdEditScreen(LoadingScreen):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         field = (event.input.id or "")[2:]
+        if field == LEFT:
+            problem = check_field("approved_on", event.value) if event.value.strip() else None
+            event.input.set_class(problem is not None, "-invalid")
+            self.say(f"{FIELD_WORDS[LEFT]}: {problem}" if problem else "", error=problem is not None)
+            return
         if field not in FIELD_WORDS or not event.input.has_focus or event.value == self._shown.get(field):
             return  # a field filled from the store, not typed: nothing to say
         problem = check_field(field, event.value)
@@ -181,6 +200,10 @@ class HouseholdEditScreen(LoadingScreen):
             self.say("Nothing to save: change a field first.")
             return
         wrong = {f: p for f, v in typed.items() if (p := check_field(f, v))}
+        left_text = self.query_one(f"#f-{LEFT}", Input).value.strip()
+        if left_text and (p := check_field("approved_on", left_text)):
+            wrong[LEFT] = p
+        left_on = read_value("approved_on", left_text) if left_text and LEFT not in wrong else None
         if wrong:
             self._mark(wrong)
             return
@@ -194,7 +217,7 @@ class HouseholdEditScreen(LoadingScreen):
             self.act(_add, typed, reason)
             return
         seen = {f: self.record.values.get(f) for f in EDITABLE}
-        self.act(_save, self.household_id, typed, reason, self.record.version, seen)
+        self.act(_save, self.household_id, typed, reason, self.record.version, seen, left_on)
 
     def _mark(self, problems: dict[str, str]) -> None:
         for field in problems:

@@ -94,6 +94,10 @@ class Household(SQLModel, table=True):
     places_unavailable_until: dt.date | None = None
     vacant_since: dt.date | None = None  # when a place last became free
     status_changed_at: dt.datetime | None = ts_field()
+    # When and why the household left the register (resigned or de-registered); cleared if it returns.
+    # Its placements, searches and allegations stay: nothing in the desk deletes them.
+    left_on: dt.date | None = None
+    left_reason: str | None = Field(default=None, max_length=500)
     created_at: dt.datetime = created_at_field()
     version: int = Field(default=1, sa_column=_household_version)
 

@@ -147,7 +147,13 @@ def household_warnings(h: Household, today: dt.date | None = None) -> list[Warni
             HouseholdStatus.SUSPENDED: "Suspended: takes no new placements",
             HouseholdStatus.IN_ASSESSMENT: "In assessment: not yet approved",
             HouseholdStatus.RESIGNED: "Resigned",
+            HouseholdStatus.DEREGISTERED: "De-registered",
         }[status]
+        left = getattr(h, "left_on", None)
+        if status in (HouseholdStatus.RESIGNED, HouseholdStatus.DEREGISTERED):
+            why = (getattr(h, "left_reason", None) or "").splitlines()
+            label += (f" on {left:%d %b %Y}" if left else "") + ": left matching, history kept" + \
+                (f" ({why[0][:80]})" if why and why[0] else "")
         out.append(Warning("status", label, True))
     if h.dbs_expires_on is not None:
         if h.dbs_expires_on < today:

@@ -9,6 +9,7 @@ written and the editor is told the record changed, what changed and by whom.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -178,8 +179,9 @@ def add_household(desk: Desk, typed: dict[str, Any], *, reason: str) -> Saved:
 
 
 def edit_household(desk: Desk, household_id: int, typed: dict[str, Any], *, reason: str, version: int,
-                   seen: dict[str, Any] | None = None) -> Saved:
-    """Change some fields; ``version`` is the one the editor started from (``seen`` what they saw then)."""
+                   seen: dict[str, Any] | None = None, left_on: dt.date | None = None) -> Saved:
+    """Change some fields; ``version`` is the one the editor started from (``seen`` what they saw then).
+    ``left_on``: for a resignation or de-registration, the day it took effect (today if not given)."""
     unknown = set(typed) - set(rules.EDITABLE)
     if unknown:
         raise InvalidInput(f"{', '.join(sorted(unknown))}: not a field a household edit can change "
@@ -206,19 +208,40 @@ def edit_household(desk: Desk, household_id: int, typed: dict[str, Any], *, reas
             if clash is not None:
                 raise FieldProblems({"reference": f"{clash} is already in dutydesk; references are the same "
                                                   "whatever their case"})
+        after = values["status"] if "status" in changes else None
+        leaving = after in rules.LEAVING
+        if left_on is not None and not leaving:
+            raise FieldProblems({"left_on": "is the day a household resigned or was de-registered; give it only "
+                                            "with status resigned or deregistered"})
         if "status" in changes:
-            rules.refuse_status(s, household_id, HouseholdStatus(before["status"]), values["status"])
+            rules.refuse_status(s, household_id, HouseholdStatus(before["status"]), after)
         cols = _resolve(s, {k: values[k] for k in changes})
+        left: dict[str, Any] = {}
         if "status" in changes:
             cols["status_changed_at"] = now
-        done = s.execute(sa.update(HOUSEHOLDS)
-                         .where(HOUSEHOLDS.c.id == household_id, HOUSEHOLDS.c.version == version)
-                         .values(**cols, version=version + 1))
+            if leaving:
+                day = left_on or clock.today()
+                approved = values.get("approved_on", before.get("approved_on"))
+                problem = rules.left_on_problem(day, approved if isinstance(approved, dt.date) else None,
+                                                clock.today())
+                if problem:
+                    raise FieldProblems({"left_on": problem})
+                cols.update(left_on=day, left_reason=why)
+                left = {"left_on": day.isoformat(), "left_as": after.value}
+            elif HouseholdStatus(before["status"]) in rules.LEAVING:
+                cols.update(left_on=None, left_reason=None)  # back on the register; the trail keeps when it left
+        update = sa.update(HOUSEHOLDS).where(HOUSEHOLDS.c.id == household_id, HOUSEHOLDS.c.version == version)
+        if leaving:
+            # A child placed since the check above (placing moves the counter, not the version) wins.
+            update = update.where(HOUSEHOLDS.c.occupied_places == before["occupied_places"])
+        done = s.execute(update.values(**cols, version=version + 1))
         if done.rowcount != 1:
+            if leaving:
+                rules.refuse_status(s, household_id, HouseholdStatus(before["status"]), after)
             raise _changed(s, _record(s, household_id), version, seen)
         audit.record(s, desk.actor, "household.updated", "households", household_id,
-                     {"reference": current.reference, "changes": changes, "reason": why, "version": version + 1},
-                     at=now)
+                     {"reference": current.reference, "changes": changes, "reason": why, "version": version + 1,
+                      **left}, at=now)
         return Saved(_record(s, household_id), changes)
 
 

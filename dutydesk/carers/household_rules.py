@@ -12,10 +12,15 @@ the same rules:
 * no route makes a household available while an open allegation holds it
   (``holds.refuse_if_held``);
 * a household cannot resign or be de-registered while a child is placed there:
-  its current placements must be ended first (they are named).
+  its current placements must be ended first (they are named). Resignation is the
+  carer's notice, de-registration the agency's decision (a manager, with a reason
+  and the day of the decision, for example the panel's); either way the household
+  leaves matching (it is no longer approved) and keeps its history.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -45,7 +50,9 @@ EDITABLE: tuple[str, ...] = IDENTITY + STATUS + TERMS + FACTS + DATES
 GROUP_OF = {name: group for group in GROUPS for name in group}
 # Statuses in which a household takes no child: leaving them for approved is "making it available".
 AVAILABLE = HouseholdStatus.APPROVED
-LEAVING = frozenset({HouseholdStatus.RESIGNED})
+LEAVING = frozenset({HouseholdStatus.RESIGNED, HouseholdStatus.DEREGISTERED})
+# What the refusal tells the worker to record once the placements are ended.
+LEAVING_WORDS = {HouseholdStatus.RESIGNED: "the resignation", HouseholdStatus.DEREGISTERED: "the de-registration"}
 
 
 def may_change(actor: Actor, field: str) -> bool:
@@ -83,8 +90,8 @@ def status_words(before: HouseholdStatus, after: HouseholdStatus, held_by: str |
                 "until the allegation is closed")
     if after in LEAVING and placed:
         return (f"a child is still placed there ({', '.join(placed)}); end "
-                f"{'that placement' if len(placed) == 1 else 'those placements'} first, then record the "
-                "resignation; the household's history is kept either way")
+                f"{'that placement' if len(placed) == 1 else 'those placements'} first, then record "
+                f"{LEAVING_WORDS[after]}; the household's history is kept either way")
     return None
 
 
@@ -95,6 +102,16 @@ def status_problem(session: Session, household_id: int, before: HouseholdStatus,
     held = holding_allegation(session, household_id) if after is AVAILABLE else None
     placed = current_placements(session, household_id) if after in LEAVING else []
     return status_words(before, after, held, placed)
+
+
+def left_on_problem(left_on: dt.date, approved_on: dt.date | None, today: dt.date) -> str | None:
+    """Why ``left_on`` cannot be the day the household left the register, or None."""
+    if left_on > today:
+        return (f"{left_on:%d %b %Y} is in the future; record the resignation or de-registration on the day it "
+                "takes effect (until then the household stays approved)")
+    if approved_on is not None and left_on < approved_on:
+        return f"{left_on:%d %b %Y} is before the household was approved ({approved_on:%d %b %Y})"
+    return None
 
 
 def refuse_status(session: Session, household_id: int, before: HouseholdStatus, after: HouseholdStatus) -> None:

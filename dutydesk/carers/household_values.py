@@ -28,6 +28,7 @@ FIELD_WORDS = {
     "languages": "Languages", "religion": "Religion", "ethnicity": "Ethnicity", "approved_on": "Approved on",
     "approval_expires_on": "Approval expires on", "approval_extended": "Approval extended",
     "annual_review_due": "Annual review due", "dbs_expires_on": "DBS expires on",
+    "left_on": "Left the register on",
 }
 
 

@@ -23,6 +23,7 @@ from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Permission, require
 from dutydesk.carers import holds
+from dutydesk.carers import household_rules as rules
 from dutydesk.carers.households_export import export_select, public_values, row_values
 from dutydesk.carers.households_read import Row, open_text, read_rows
 from dutydesk.carers.households_format import BATCH, DEFAULTS, HOUSEHOLDS, ImportRejected
@@ -142,12 +143,21 @@ def _write(desk: Desk, name: str, new: list[Row], old: list[Row]) -> ImportResul
                                    f"{held[r.existing_id]} while importing; an import cannot lift it. Nothing was "
                                    "imported; type on_hold for it and run the import again.")
                 values = db_values({k: r.values[k] for k in changes}, teams, place_ids)
+                update = sa.update(HOUSEHOLDS).where(HOUSEHOLDS.c.id == r.existing_id)
                 if "status" in changes:
                     values["status_changed_at"] = now
-                s.execute(
-                    sa.update(HOUSEHOLDS).where(HOUSEHOLDS.c.id == r.existing_id)
-                    .values(**values, version=HOUSEHOLDS.c.version + 1)
-                )
+                    if r.values["status"] in rules.LEAVING:
+                        # The same rule as the desk's edit: the day it left, why, and never with a child placed.
+                        values.update(left_on=clock.today(), left_reason=f"households import {name}, line {r.line}")
+                        update = update.where(HOUSEHOLDS.c.occupied_places == row.occupied_places)
+                    elif HouseholdStatus(row.status) in rules.LEAVING:
+                        values.update(left_on=None, left_reason=None)
+                done = s.execute(update.values(**values, version=HOUSEHOLDS.c.version + 1))
+                if done.rowcount != 1:
+                    placed = ", ".join(rules.current_placements(s, r.existing_id))
+                    raise Conflict(f"A child was placed with household {r.reference} (line {r.line}) while importing "
+                                   f"({placed}); it cannot become {r.values['status'].value} until that placement "
+                                   "is ended. Nothing was imported.")
                 updated += 1
                 events.append(("household.updated", "households", r.existing_id,
                                {"reference": r.reference, "source": name, "line": r.line, "changes": changes,

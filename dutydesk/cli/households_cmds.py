@@ -17,7 +17,7 @@ from dutydesk.cli.groups import households_group
 from dutydesk.access.desk import Desk
 from dutydesk.errors import InvalidInput
 
-_STATUSES = "approved|on_hold|suspended|in_assessment|resigned"
+_STATUSES = "approved|on_hold|suspended|in_assessment|resigned|deregistered"
 
 
 @households_group.command("import")

@@ -92,15 +92,19 @@ def edit_cmd(cli: CliContext, reference: str, fields: tuple[str, ...], reason: s
 
 @households_group.command("status")
 @click.argument("reference")
-@click.argument("status", metavar="approved|on_hold|suspended|in_assessment|resigned")
+@click.argument("status", metavar="approved|on_hold|suspended|in_assessment|resigned|deregistered")
 @_REASON
+@click.option("--on", "on", default=None, metavar="DATE",
+              help="resigned or deregistered: the day it took effect, e.g. the panel's decision (default today).")
 @_JSON
 @pass_cli
-def status_cmd(cli: CliContext, reference: str, status: str, reason: str, as_json: bool) -> None:
-    """Change a household's status (managers). Resigning needs its placements ended first."""
+def status_cmd(cli: CliContext, reference: str, status: str, reason: str, on: str | None, as_json: bool) -> None:
+    """Change a household's status (managers). resigned: the carer gave notice; deregistered: the agency ended
+    the approval. Either needs the household's current placements ended first; its history is kept."""
     desk = Desk(cli.database(), cli.actor())
     rec = household_edit.find(desk, reference)
-    saved = household_edit.edit_household(desk, rec.id, {"status": status}, reason=reason, version=rec.version)
+    saved = household_edit.edit_household(desk, rec.id, {"status": status}, reason=reason, version=rec.version,
+                                          left_on=_date(on, "--on") if on else None)
     _saved(saved, as_json, "Changed")
 
 
