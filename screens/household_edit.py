@@ -245,13 +245,14 @@ class HouseholdEditScreen(LoadingScreen):
     def action_back(self) -> None:
         from screens.dialogs import ConfirmDialog
 
+        # dismiss, not pop: the profile that opened the record reloads in its callback (what was saved shows).
         if not self.changed_fields():
-            self.app.pop_screen()
+            self.dismiss(None)
             return
 
         def answered(leave: bool | None) -> None:
             if leave:
-                self.app.pop_screen()
+                self.dismiss(None)
 
         self.app.push_screen(ConfirmDialog(["Leave without saving your changes to this household?"],
                                            hint="y leaves (the changes are lost), n stays"), callback=answered)
