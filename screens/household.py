@@ -222,7 +222,7 @@ def summary_text(p: Any) -> Text:
         for w in p.warnings:
             out.append("\n! ", style="bold")
             out.append(Text(w))
-    _section(out, "Terms of approval")
+    _section(out, "Terms of approval" + (f" (panel {p.terms_approved_on:%d %b %Y})" if p.terms_approved_on else ""))
     out.append(f"\n{p.places} place{'s' if p.places != 1 else ''}, ages {p.age_min}-{p.age_max}, "
                f"gender {p.gender_terms}")
     out.append("\nTypes: " + (labels.labels(p.placement_types, PlacementType) or "none"))

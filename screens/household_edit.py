@@ -33,6 +33,10 @@ from screens.fields import DeskInput, DeskTextArea
 from screens.loading import LoadingScreen, Outcome
 
 LEFT = "left_on"  # not a column of the record: read with a change of status to resigned or deregistered
+PANEL = "panel_on"  # nor this: read with new terms of approval, the day panel approved them
+# Each extra day, on the row after the field it goes with: (its field, the field it follows, placeholder).
+EXTRA = ((LEFT, "status", "resigned/deregistered: YYYY-MM-DD (blank: today)"),
+         (PANEL, "specialisms", "with new terms: YYYY-MM-DD of the panel"))
 
 
 def _add(desk: Any, typed: dict[str, str], reason: str) -> Outcome:
@@ -47,13 +51,13 @@ def _add(desk: Any, typed: dict[str, str], reason: str) -> Outcome:
 
 
 def _save(desk: Any, household_id: int, typed: dict[str, str], reason: str, version: int,
-          seen: dict[str, Any], left_on: Any = None) -> Outcome:
+          seen: dict[str, Any], days: dict[str, Any] | None = None) -> Outcome:
     from dutydesk.carers.household_edit import edit_household
     from dutydesk.carers.household_values import FieldProblems
 
     try:
         saved = edit_household(desk, household_id, typed, reason=reason, version=version, seen=seen,
-                               left_on=left_on)
+                               **(days or {}))
     except FieldProblems as err:
         return Outcome(str(err), False, err.problems)
     if not saved.changed:
@@ -84,12 +88,12 @@ class HouseholdEditScreen(LoadingScreen):
             for field in EDITABLE:
                 yield Horizontal(Label(FIELD_WORDS[field], classes="edit-label", markup=False, id=f"l-{field}"),
                                  DeskInput(id=f"f-{field}", compact=True, disabled=True), classes="edit-row")
-                if field == "status":
-                    # Only with status resigned or deregistered: the day it took effect (the panel's decision).
-                    yield Horizontal(Label(FIELD_WORDS[LEFT], classes="edit-label", markup=False, id=f"l-{LEFT}"),
-                                     DeskInput(id=f"f-{LEFT}", compact=True, disabled=True,
-                                               placeholder="resigned/deregistered: YYYY-MM-DD (blank: today)"),
-                                     classes="edit-row")
+                for extra, after, hint in EXTRA:
+                    if field == after:
+                        yield Horizontal(Label(FIELD_WORDS[extra], classes="edit-label", markup=False,
+                                               id=f"l-{extra}"),
+                                         DeskInput(id=f"f-{extra}", compact=True, disabled=True, placeholder=hint),
+                                         classes="edit-row")
             yield Horizontal(Label("Reason", classes="edit-label", markup=False),
                              DeskTextArea(id="f-reason", compact=True, highlight_cursor_line=False,
                                           placeholder="why: what the carer or panel said"),
@@ -154,11 +158,12 @@ class HouseholdEditScreen(LoadingScreen):
             box.disabled = not may_change(actor, field)
             # Marked in words as well as grey, so it shows in 16 colours and with NO_COLOR.
             self.query_one(f"#l-{field}", Label).update(FIELD_WORDS[field] + (" *" if box.disabled else ""))
-        left = self.query_one(f"#f-{LEFT}", Input)
-        left.disabled = not may_change(actor, "status")
-        if force:
-            left.value = ""
-        self.query_one(f"#l-{LEFT}", Label).update(FIELD_WORDS[LEFT] + (" *" if left.disabled else ""))
+        for extra, after, _hint in EXTRA:
+            box = self.query_one(f"#f-{extra}", Input)
+            box.disabled = not may_change(actor, after)
+            if force:
+                box.value = ""
+            self.query_one(f"#l-{extra}", Label).update(FIELD_WORDS[extra] + (" *" if box.disabled else ""))
 
     def changed_fields(self) -> dict[str, str]:
         return {f: self.query_one(f"#f-{f}", Input).value for f in EDITABLE
@@ -175,10 +180,12 @@ class HouseholdEditScreen(LoadingScreen):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         field = (event.input.id or "")[2:]
-        if field == LEFT:
+        if field in (LEFT, PANEL):
+            if not event.input.has_focus:
+                return  # emptied after a save: nothing to say
             problem = check_field("approved_on", event.value) if event.value.strip() else None
             event.input.set_class(problem is not None, "-invalid")
-            self.say(f"{FIELD_WORDS[LEFT]}: {problem}" if problem else "", error=problem is not None)
+            self.say(f"{FIELD_WORDS[field]}: {problem}" if problem else "", error=problem is not None)
             return
         if field not in FIELD_WORDS or not event.input.has_focus or event.value == self._shown.get(field):
             return  # a field filled from the store, not typed: nothing to say
@@ -200,10 +207,13 @@ class HouseholdEditScreen(LoadingScreen):
             self.say("Nothing to save: change a field first.")
             return
         wrong = {f: p for f, v in typed.items() if (p := check_field(f, v))}
-        left_text = self.query_one(f"#f-{LEFT}", Input).value.strip()
-        if left_text and (p := check_field("approved_on", left_text)):
-            wrong[LEFT] = p
-        left_on = read_value("approved_on", left_text) if left_text and LEFT not in wrong else None
+        days: dict[str, Any] = {}
+        for extra, _after, _hint in EXTRA:
+            text = self.query_one(f"#f-{extra}", Input).value.strip()
+            if text and (p := check_field("approved_on", text)):
+                wrong[extra] = p
+            elif text:
+                days[extra] = read_value("approved_on", text)
         if wrong:
             self._mark(wrong)
             return
@@ -217,7 +227,7 @@ class HouseholdEditScreen(LoadingScreen):
             self.act(_add, typed, reason)
             return
         seen = {f: self.record.values.get(f) for f in EDITABLE}
-        self.act(_save, self.household_id, typed, reason, self.record.version, seen, left_on)
+        self.act(_save, self.household_id, typed, reason, self.record.version, seen, days)
 
     def _mark(self, problems: dict[str, str]) -> None:
         for field in problems:

@@ -145,3 +145,74 @@ async def test_scenario_15_resignation_refused_while_placed_then_recorded_and_hi
         res = match(s, MatchCriteria(from_on=TODAY))
         assert hid not in {r.household_id for r in res.ranked} and hid in {e.household_id for e in res.excluded}
     db.dispose()
+
+
+async def test_scenario_14_terms_varied_at_panel_then_the_next_search_ranks_the_household(tmp_path, monkeypatch):
+    from db.enums import PlacementType, Specialism
+    from db.models import Search, SearchResult
+    from dutydesk.access.identity import actor_for
+    from dutydesk.calls.intake import ChildInput, RequestInput, open_request
+
+    url = seed_store(tmp_path)
+    db = Database(url)
+    places(db)
+    hid = household(db, "HH-PAN", name="Patel [Jr], Asha", places=2, age_min=0, age_max=10,
+                    placement_types=frozenset({PlacementType.SHORT_TERM}), specialisms=frozenset())
+    with db.write() as s:
+        rid = open_request(s, actor_for(db, "dana"), RequestInput(
+            placement_type=PlacementType.SHORT_TERM, urgency="planned", needed_from=TODAY,
+            needs=frozenset({Specialism.SIBLING_GROUPS}),
+            new_children=(ChildInput(first_name="Ben", last_name="Ryan", age=8, gender=Gender.MALE, family_key="ryan"),
+                          ChildInput(first_name="Tom", last_name="Ryan", age=14, gender=Gender.MALE,
+                                     family_key="ryan")))).id
+    with db.read() as s:  # before panel: Tom is too old and the household has no sibling groups
+        from dutydesk.matching.criteria import criteria_for_request
+
+        res = match(s, criteria_for_request(s, rid))
+        (ex,) = [e for e in res.excluded if e.household_id == hid]
+        assert {code for code, _ in res.explain(s, [ex])[hid]} == {"age", "needs"}
+    db.dispose()
+
+    monkeypatch.setenv("DUTYDESK_USER", "maya")
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        app.open_household(hid)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await to_field(pilot, app, "age_max")
+        await type_text(pilot, "15")
+        await to_field(pilot, app, "specialisms")
+        await type_text(pilot, "sibling groups")
+        await to_field(pilot, app, "panel_on")
+        await type_text(pilot, "20/11/2026")  # not the form's date: said as typed
+        await settle(pilot)
+        assert "Terms from panel on: '20/11/2026' is not a date" in flat_text(app)
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "2026-11-20")
+        await to_field(pilot, app, "reason")
+        await type_text(pilot, "Panel approved sibling groups, ages up to 15")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Saved HH-PAN: oldest age, specialisms." in flat_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        text = flat_text(app)
+        assert "Terms of approval (panel 20 Nov 2026) 2 places, ages 0-15" in text
+        assert "Specialisms: sibling groups" in text
+        app.open_request(rid)
+        await settle(pilot)
+        await pilot.press("s")  # the next search
+        await settle(pilot)
+        assert "Patel [Jr], Asha" in flat_text(app)
+    db = Database(url)
+    with db.read() as s:
+        h = s.get(Household, hid)
+        assert (h.age_max, h.specialisms, h.terms_approved_on) == \
+            (15, frozenset({Specialism.SIBLING_GROUPS}), dt.date(2026, 11, 20))
+        search = s.execute(sa.select(Search.id).where(Search.request_id == rid)).scalar_one()
+        rank = s.execute(sa.select(SearchResult.rank).where(SearchResult.search_id == search,
+                                                           SearchResult.household_id == hid)).scalar_one()
+        assert rank == 1
+    db.dispose()

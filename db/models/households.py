@@ -78,6 +78,8 @@ class Household(SQLModel, table=True):
     # A connected person's temporary approval ends here unless extended once.
     approval_expires_on: dt.date | None = None
     approval_extended: bool = Field(default=False)
+    # The fostering panel that approved the current terms (when they were last varied).
+    terms_approved_on: dt.date | None = None
     # The child a connected person came forward for: matching offers the household for that child only.
     connected_child_id: int | None = fk("children.id", index=False)
     annual_review_due: dt.date | None = None

@@ -179,9 +179,11 @@ def add_household(desk: Desk, typed: dict[str, Any], *, reason: str) -> Saved:
 
 
 def edit_household(desk: Desk, household_id: int, typed: dict[str, Any], *, reason: str, version: int,
-                   seen: dict[str, Any] | None = None, left_on: dt.date | None = None) -> Saved:
+                   seen: dict[str, Any] | None = None, left_on: dt.date | None = None,
+                   panel_on: dt.date | None = None) -> Saved:
     """Change some fields; ``version`` is the one the editor started from (``seen`` what they saw then).
-    ``left_on``: for a resignation or de-registration, the day it took effect (today if not given)."""
+    ``left_on``: for a resignation or de-registration, the day it took effect (today if not given);
+    ``panel_on``: with new terms of approval, the day the fostering panel approved them."""
     unknown = set(typed) - set(rules.EDITABLE)
     if unknown:
         raise InvalidInput(f"{', '.join(sorted(unknown))}: not a field a household edit can change "
@@ -217,6 +219,12 @@ def edit_household(desk: Desk, household_id: int, typed: dict[str, Any], *, reas
             rules.refuse_status(s, household_id, HouseholdStatus(before["status"]), after)
         cols = _resolve(s, {k: values[k] for k in changes})
         left: dict[str, Any] = {}
+        if panel_on is not None:
+            problem = rules.panel_on_problem(panel_on, set(changes), clock.today())
+            if problem:
+                raise FieldProblems({"panel_on": problem})
+            cols["terms_approved_on"] = panel_on
+            left["panel_on"] = panel_on.isoformat()
         if "status" in changes:
             cols["status_changed_at"] = now
             if leaving:

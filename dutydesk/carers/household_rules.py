@@ -114,6 +114,15 @@ def left_on_problem(left_on: dt.date, approved_on: dt.date | None, today: dt.dat
     return None
 
 
+def panel_on_problem(panel_on: dt.date, changed: set[str], today: dt.date) -> str | None:
+    """Why ``panel_on`` cannot be the panel date of this edit's new terms, or None."""
+    if not set(TERMS) & changed:
+        return "is the day panel approved new terms; give it with the change of terms (ages, places, types ...)"
+    if panel_on > today:
+        return f"{panel_on:%d %b %Y} is in the future; record the new terms once panel has approved them"
+    return None
+
+
 def refuse_status(session: Session, household_id: int, before: HouseholdStatus, after: HouseholdStatus) -> None:
     problem = status_problem(session, household_id, before, after)
     if problem:

@@ -29,6 +29,7 @@ FIELD_WORDS = {
     "approval_expires_on": "Approval expires on", "approval_extended": "Approval extended",
     "annual_review_due": "Annual review due", "dbs_expires_on": "DBS expires on",
     "left_on": "Left the register on",
+    "panel_on": "Terms from panel on",
 }
 
 

@@ -136,6 +136,7 @@ class HouseholdProfile:
     warnings: list[str]
     history: list[ConsideredFor]
     places_note: str = ""  # places declared not available, until when and why
+    terms_approved_on: dt.date | None = None  # the panel that approved the current terms
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -208,7 +209,7 @@ def household_profile(db: Database, ref_or_id: str | int, *, today: dt.date | No
         approval_extended=h.approval_extended, annual_review_due=h.annual_review_due, dbs_expires_on=h.dbs_expires_on,
         vacant_since=h.vacant_since, vacant_days=(today - h.vacant_since).days if h.vacant_since else None,
         placements=placements, weeks=weeks, unavailable=periods, allegations=allegations, warnings=warnings,
-        history=history, places_note=_places_note(h, today),
+        history=history, places_note=_places_note(h, today), terms_approved_on=h.terms_approved_on,
     )
 
 

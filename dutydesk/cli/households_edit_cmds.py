@@ -76,16 +76,19 @@ def add_cmd(cli: CliContext, fields: tuple[str, ...], reason: str, as_json: bool
 @click.argument("fields", nargs=-1, metavar="NAME=VALUE...")
 @_REASON
 @click.option("--version", "version", type=int, help="The version you read (households edit refuses if it moved).")
+@click.option("--panel-on", "panel_on", default=None, metavar="DATE",
+              help="With new terms of approval: the day the fostering panel approved them.")
 @_JSON
 @pass_cli
 def edit_cmd(cli: CliContext, reference: str, fields: tuple[str, ...], reason: str, version: int | None,
-             as_json: bool) -> None:
+             panel_on: str | None, as_json: bool) -> None:
     """Change some of a household's fields. Duty workers record facts; terms, status and dates need a manager."""
     desk = Desk(cli.database(), cli.actor())
     rec = household_edit.find(desk, reference)
     if not fields:
         raise InvalidInput("Say what to change, as NAME=VALUE (for example pets=yes).")
     saved = household_edit.edit_household(desk, rec.id, _pairs(fields), reason=reason,
+                                          panel_on=_date(panel_on, "--panel-on") if panel_on else None,
                                           version=rec.version if version is None else version)
     _saved(saved, as_json, "Changed")
 

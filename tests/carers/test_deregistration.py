@@ -153,3 +153,21 @@ def test_nothing_in_the_desk_deletes_a_households_history():
             if name in HISTORY:
                 found.append(f"{path.relative_to(root)}: {m.group(0)}")
     assert found == []
+
+
+def test_new_terms_carry_the_panel_date_and_only_with_new_terms(desks, database):
+    hid = household(database, "HH-9", age_max=10)
+    rec = edit.load(desks["manager"], hid)
+    with pytest.raises(FieldProblems, match="Terms from panel on: is the day panel approved new terms"):
+        edit.edit_household(desks["manager"], hid, {"pets": "yes"}, reason="x", version=rec.version, panel_on=PANEL)
+    with pytest.raises(FieldProblems, match="Terms from panel on: .* is in the future"):
+        edit.edit_household(desks["manager"], hid, {"age_max": "15"}, reason="x", version=rec.version,
+                            panel_on=TODAY + dt.timedelta(days=2))
+    edit.edit_household(desks["manager"], hid, {"age_max": "15", "specialisms": "sibling groups"},
+                        reason="panel approved sibling groups", version=rec.version, panel_on=PANEL)
+    h = _row(database, hid)
+    assert (h.age_max, h.terms_approved_on) == (15, PANEL)
+    with database.read() as s:
+        last = json.loads(s.execute(sa.select(AuditEvent.detail).where(AuditEvent.entity_id == str(hid))
+                                    .order_by(AuditEvent.id.desc()).limit(1)).scalar_one())
+    assert last["panel_on"] == PANEL.isoformat() and last["reason"] == "panel approved sibling groups"

@@ -1,4 +1,4 @@
-"""households: when and why a household left the register (resigned or de-registered)
+"""households: when and why a household left the register (resigned or de-registered); the panel date of its terms
 
 The status ``deregistered`` needs no change to the schema: statuses are stored
 as plain strings without a CHECK constraint.
@@ -29,9 +29,11 @@ def upgrade() -> None:
     with op.batch_alter_table("households", schema=None) as batch_op:
         batch_op.add_column(sa.Column("left_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("left_reason", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True))
+        batch_op.add_column(sa.Column("terms_approved_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("households", schema=None) as batch_op:
+        batch_op.drop_column("terms_approved_on")
         batch_op.drop_column("left_reason")
         batch_op.drop_column("left_on")
