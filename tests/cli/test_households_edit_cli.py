@@ -52,3 +52,34 @@ def test_add_edit_status_and_availability_with_their_rules(database, people, cap
     code, _out, err = run(capsys, monkeypatch, "maya", "--db", db, "households", "edit", "HH-77", "colour=red",
                           "--reason", "x")
     assert code == 2 and "colour" in one_desk_error(err)
+
+
+def test_de_registration_from_the_command_line_with_the_panels_day(database, people, capsys, monkeypatch):
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from db.models import Household
+
+    monkeypatch.setenv("DUTYDESK_NOW", "2026-11-27T10:00:00+00:00")
+    places(database)
+    db = url_of(database)
+    code, out, err = run(capsys, monkeypatch, "maya", "--db", db, *ADD, "--reason", "approved at panel", "--json")
+    hid = json.loads(out)["id"]
+    pl = placement(database, child(database, "C-78", first_name="Jo", last_name="Hart"), hid,
+                   people["worker"].user_id, starts_on=dt.date(2026, 11, 20))
+    code, _out, err = run(capsys, monkeypatch, "dana", "--db", db, "households", "status", "HH-77", "deregistered",
+                          "--reason", "panel")
+    assert code == 3 and "Only a manager or administrator" in one_desk_error(err)
+    code, _out, err = run(capsys, monkeypatch, "maya", "--db", db, "households", "status", "HH-77", "deregistered",
+                          "--reason", "panel recommended it", "--on", "2026-11-26")
+    assert code == 5 and "(Jo Hart)); end that placement first, then record the de-registration" in one_desk_error(err)
+    with database.write() as s:
+        s.execute(sa.text("UPDATE placements SET ended_on = :d WHERE id = :id"), {"d": dt.date(2026, 11, 26), "id": pl})
+    code, out, err = run(capsys, monkeypatch, "maya", "--db", db, "households", "status", "HH-77", "deregistered",
+                         "--reason", "panel recommended it", "--on", "2026-11-26")
+    assert code == 0, err
+    with database.read() as s:
+        h = s.get(Household, hid)
+        assert (h.status.value, h.left_on, h.left_reason) == ("deregistered", dt.date(2026, 11, 26),
+                                                              "panel recommended it")
