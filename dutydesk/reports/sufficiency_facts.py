@@ -31,6 +31,7 @@ from db.models import (
     SearchResult,
 )
 from db.models.base import bit_of, members_of
+from dutydesk.matching import capacity
 from dutydesk.reports import reasons as RW
 from dutydesk.reports.period import Period
 
@@ -218,10 +219,11 @@ def register_conditions() -> dict[str, object]:
     return conds
 
 
-def register_select(team_id: int | None) -> sa.Select:
-    """Approved in-house households, places and free places for each category, in one pass."""
+def register_select(team_id: int | None, today: dt.date | None = None) -> sa.Select:
+    """Approved in-house households, places and free places for each category, in one pass (free places
+    by matching's one rule: places held back as "not available" are not free)."""
     H = Household.__table__
-    free = sa.case((H.c.places > H.c.occupied_places, H.c.places - H.c.occupied_places), else_=0)
+    free = capacity.free_places_now_sql(H, today)
     cols = []
     for key, cond in register_conditions().items():
         cols += [sa.func.sum(sa.case((cond, 1), else_=0)).label(column_name("h", key)),
@@ -246,9 +248,9 @@ def in_house_approved(team_id: int | None) -> list:
     return where
 
 
-def register_by_district(team_id: int | None) -> sa.Select:
+def register_by_district(team_id: int | None, today: dt.date | None = None) -> sa.Select:
     H = Household.__table__
-    free = sa.case((H.c.places > H.c.occupied_places, H.c.places - H.c.occupied_places), else_=0)
+    free = capacity.free_places_now_sql(H, today)
     return (sa.select(Place.district, sa.func.count(), sa.func.sum(H.c.places), sa.func.sum(free))
             .select_from(H).join(Place, Place.id == H.c.place_id).where(*in_house_approved(team_id))
             .group_by(Place.district))
