@@ -145,8 +145,7 @@ def build(desk: Desk, period: Period, team: str | int | None = None, *,
             progress("Reading the in-house register", 1, 3)
         # The register is the county's, whichever team's needs are shown.
         today = clock.today()
-        reg = s.execute(SF.register_select(None, today)).mappings().one()
-        districts = {d: (h, p, f) for d, h, p, f in s.execute(SF.register_by_district(None, today))}
+        reg, districts = SF.register_totals(s.connection().execute(SF.register_select(None, today)).mappings().all())
     cats = {f.request_id: f.categories() for f in needs}
     unmet = Counter(c for f in needs if f.source == "unmet" for c in cats[f.request_id])
     ifa = Counter(c for f in needs if f.source == "ifa" for c in cats[f.request_id])
