@@ -145,18 +145,10 @@ def figures(counted: list[Counted]) -> Figures:
         da += c.da_incomplete
     decided = sum(outcomes.values())
     return Figures(
-        logged=len(counted),
-        search_first=Share(sf, sf_of),
-        rationale=Share(ra, ra_of),
-        signoff=Share(so, so_of),
-        retro_signoff=Share(re, re_of),
-        placed_median_h=quantile(hours, 0.5),
-        placed_p90_h=quantile(hours, 0.9),
-        in_house=Share(outcomes["in_house"], decided),
-        ifa=Share(outcomes["ifa"], decided),
-        unmet=Share(outcomes["unmet"], decided),
-        plans_overdue=plans,
-        da_incomplete=da,
+        logged=len(counted), search_first=Share(sf, sf_of), rationale=Share(ra, ra_of), signoff=Share(so, so_of),
+        retro_signoff=Share(re, re_of), placed_median_h=quantile(hours, 0.5), placed_p90_h=quantile(hours, 0.9),
+        in_house=Share(outcomes["in_house"], decided), ifa=Share(outcomes["ifa"], decided),
+        unmet=Share(outcomes["unmet"], decided), plans_overdue=plans, da_incomplete=da,
     )
 
 
