@@ -112,11 +112,12 @@ class Counted:
 
 
 def count_one(f: F.RequestFact, today: dt.date) -> Counted:
+    ds, ps = f.decisions, f.placements  # most requests have neither: skip the empty passes
     return Counted(
-        F.search_first(f), tuple(d.has_rationale for d in f.decisions), tuple(F.signoff_verdicts(f, today)),
-        tuple(F.retro_verdicts(f, today)), F.hours_to_place(f), F.outcome(f),
-        sum(1 for p in f.placements if F.plan_overdue(p, today)),
-        sum(1 for p in f.placements if not p.authority_complete))
+        F.search_first(f), tuple([d.has_rationale for d in ds]) if ds else (),
+        tuple(F.signoff_verdicts(f, today)) if ds else (), tuple(F.retro_verdicts(f, today)) if ds else (),
+        F.hours_to_place(f), F.outcome(f), sum(1 for p in ps if F.plan_overdue(p, today)) if ps else 0,
+        sum(1 for p in ps if not p.authority_complete) if ps else 0)
 
 
 def figures(counted: list[Counted]) -> Figures:

@@ -142,10 +142,9 @@ def load_facts(session: Session, period: Period, team_id: int | None, *,
     facts: dict[int, RequestFact] = {}
     conn = session.connection()  # Core rows, without the ORM's result machinery
     for row in conn.execute(facts_select(period, team_id)).all():  # one fetchall, not one call a row
-        facts[row[0]] = RequestFact(
-            id=row[0], reference=row[1], team_id=row[2], worker_id=row[3], created_at=utc(row[4]), state=row[5],
-            first_search_at=utc(row[6]), first_contact_at=utc(row[7]), placed_at=utc(row[8]), placed_kind=row[9],
-        )
+        # id, reference, team, worker, logged, state, first search, first contact, placed, kind placed with
+        facts[row[0]] = RequestFact(row[0], row[1], row[2], row[3], utc(row[4]), row[5], utc(row[6]), utc(row[7]),
+                                    utc(row[8]), row[9])
     if not facts:
         return []
     ids = request_ids_select(period, team_id).scalar_subquery()

@@ -255,9 +255,10 @@ def _plans_where(period: Period, today: dt.date, figure: str) -> list:
 def plan_counts(s, period: Period, team_id: int | None, today: dt.date) -> tuple[int, int]:
     """(plans due in the period, plans overdue now): one pass over the placements."""
     due, overdue = (_plans_where(period, today, f)[1] for f in ("due", "overdue"))
+    # A placement's team is its request's, or its placer's: joined only when a team is asked for.
+    source = P if team_id is None else P.outerjoin(R, R.c.id == P.c.request_id).outerjoin(U, U.c.id == P.c.created_by_id)
     stmt = (sa.select(sa.func.sum(sa.case((due, 1), else_=0)), sa.func.sum(sa.case((overdue, 1), else_=0)))
-            .select_from(P).outerjoin(R, R.c.id == P.c.request_id).outerjoin(U, U.c.id == P.c.created_by_id)
-            .where(P.c.plan_due_on.is_not(None)))
+            .select_from(source).where(P.c.plan_due_on.is_not(None)))
     if team_id is not None:
         stmt = stmt.where(_team_of_placement() == team_id)
     a, b = s.execute(stmt).one()
