@@ -145,7 +145,8 @@ def _fix_sequences(conn: sa.Connection) -> None:
 # Tables loaded in bulk whose secondary indexes are built after the rows (faster on SQLite
 # than keeping a dozen B-trees in step row by row). Constraints stay in force throughout.
 BULK_TABLES = ("households", "children", "placements", "placement_requests", "request_transitions",
-               "candidates", "candidate_contacts", "decisions", "calls", "callbacks", "request_children")
+               "candidates", "candidate_contacts", "decisions", "calls", "callbacks", "request_children",
+               "search_results")
 
 
 def _drop_bulk_indexes(conn: sa.Connection) -> list[sa.Index]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -97,7 +97,7 @@ class Figures:
     da_incomplete: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one a request: slots, and not frozen (a frozen init is twice as slow)
 class Counted:
     """How one request counts in each figure, worked out once and summed for every group it is in."""
 
@@ -112,34 +112,44 @@ class Counted:
 
 
 def count_one(f: F.RequestFact, today: dt.date) -> Counted:
+    ds, ps = f.decisions, f.placements  # most requests have neither: skip the empty passes
     return Counted(
-        F.search_first(f), tuple(d.has_rationale for d in f.decisions), tuple(F.signoff_verdicts(f, today)),
-        tuple(F.retro_verdicts(f, today)), F.hours_to_place(f), F.outcome(f),
-        sum(1 for p in f.placements if F.plan_overdue(p, today)),
-        sum(1 for p in f.placements if not p.authority_complete))
-
-
-def _share(verdicts: Iterable[bool]) -> Share:
-    vs = list(verdicts)
-    return Share(sum(1 for v in vs if v), len(vs))
+        F.search_first(f), tuple([d.has_rationale for d in ds]) if ds else (),
+        tuple(F.signoff_verdicts(f, today)) if ds else (), tuple(F.retro_verdicts(f, today)) if ds else (),
+        F.hours_to_place(f), F.outcome(f), sum(1 for p in ps if F.plan_overdue(p, today)) if ps else 0,
+        sum(1 for p in ps if not p.authority_complete) if ps else 0)
 
 
 def figures(counted: list[Counted]) -> Figures:
-    outcomes = [c.outcome for c in counted if c.outcome is not None]
-    hours = [c.hours for c in counted if c.hours is not None]
+    """The figures of a group of requests: one pass over them (a report makes a hundred groups)."""
+    sf = sf_of = ra = ra_of = so = so_of = re = re_of = plans = da = 0
+    hours: list[float] = []
+    outcomes = {"in_house": 0, "ifa": 0, "unmet": 0}
+    for c in counted:
+        if c.search_first is not None:
+            sf_of += 1
+            sf += c.search_first
+        if c.rationale:
+            ra_of += len(c.rationale)
+            ra += sum(c.rationale)
+        if c.signoff:
+            so_of += len(c.signoff)
+            so += sum(c.signoff)
+        if c.retro:
+            re_of += len(c.retro)
+            re += sum(c.retro)
+        if c.hours is not None:
+            hours.append(c.hours)
+        if c.outcome is not None:
+            outcomes[c.outcome] += 1
+        plans += c.plans_overdue
+        da += c.da_incomplete
+    decided = sum(outcomes.values())
     return Figures(
-        logged=len(counted),
-        search_first=_share(c.search_first for c in counted if c.search_first is not None),
-        rationale=_share(v for c in counted for v in c.rationale),
-        signoff=_share(v for c in counted for v in c.signoff),
-        retro_signoff=_share(v for c in counted for v in c.retro),
-        placed_median_h=quantile(hours, 0.5),
-        placed_p90_h=quantile(hours, 0.9),
-        in_house=Share(outcomes.count("in_house"), len(outcomes)),
-        ifa=Share(outcomes.count("ifa"), len(outcomes)),
-        unmet=Share(outcomes.count("unmet"), len(outcomes)),
-        plans_overdue=sum(c.plans_overdue for c in counted),
-        da_incomplete=sum(c.da_incomplete for c in counted),
+        logged=len(counted), search_first=Share(sf, sf_of), rationale=Share(ra, ra_of), signoff=Share(so, so_of),
+        retro_signoff=Share(re, re_of), placed_median_h=quantile(hours, 0.5), placed_p90_h=quantile(hours, 0.9),
+        in_house=Share(outcomes["in_house"], decided), ifa=Share(outcomes["ifa"], decided),
+        unmet=Share(outcomes["unmet"], decided), plans_overdue=plans, da_incomplete=da,
     )
 
 

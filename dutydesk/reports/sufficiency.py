@@ -22,6 +22,7 @@ from db.models import Household
 from db.enums import PlacementType
 from dutydesk import clock, labels
 from dutydesk.access.desk import Desk
+from dutydesk.matching import capacity
 from dutydesk.reports import reasons as RW
 from dutydesk.reports import sufficiency_facts as SF
 from dutydesk.reports.period import Period, month_label, month_of
@@ -143,8 +144,8 @@ def build(desk: Desk, period: Period, team: str | int | None = None, *,
         if progress:
             progress("Reading the in-house register", 1, 3)
         # The register is the county's, whichever team's needs are shown.
-        reg = s.execute(SF.register_select(None)).mappings().one()
-        districts = {d: (h, p, f) for d, h, p, f in s.execute(SF.register_by_district(None))}
+        today = clock.today()
+        reg, districts = SF.register_totals(s.connection().execute(SF.register_select(None, today)).mappings().all())
     cats = {f.request_id: f.categories() for f in needs}
     unmet = Counter(c for f in needs if f.source == "unmet" for c in cats[f.request_id])
     ifa = Counter(c for f in needs if f.source == "ifa" for c in cats[f.request_id])
@@ -323,15 +324,16 @@ def _households(s, d: Drill, team_id: int | None, codes: dict[int, str], limit: 
         where.append(H.c.place_id.in_(sa.select(Place.id).where(Place.district == d.key.removeprefix("place:"))))
     else:
         where.append(SF.register_conditions()[d.key])
+    today = clock.today()
     if d.figure == "free":
-        where.append(H.c.places > H.c.occupied_places)
+        where.append(capacity.vacancy_sql(H, today))
     total = s.execute(sa.select(sa.func.count()).select_from(H).where(*where)).scalar() or 0
     rows = [
         DrillRow("household", hid, ref, vacant, codes.get(team, "") if team else "",
-                 f"ages {lo}-{hi}, {places} place{'s' if places != 1 else ''}, {max(0, places - occ)} free")
-        for hid, ref, vacant, team, lo, hi, places, occ in s.execute(
+                 f"ages {lo}-{hi}, {places} place{'s' if places != 1 else ''}, {free} free")
+        for hid, ref, vacant, team, lo, hi, places, free in s.execute(
             sa.select(H.c.id, H.c.reference, H.c.vacant_since, H.c.team_id, H.c.age_min, H.c.age_max, H.c.places,
-                      H.c.occupied_places).where(*where).order_by(H.c.reference).limit(limit))
+                      capacity.free_places_now_sql(H, today)).where(*where).order_by(H.c.reference).limit(limit))
     ]
     what = "In-house households with a free place" if d.figure == "free" else "In-house households approved"
     return DrillResult(f"{what}: {label(d.key)[1]}", tuple(rows), total)

@@ -12,6 +12,7 @@ ruled out the nearest misses.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -31,8 +32,9 @@ from db.models import (
     SearchResult,
 )
 from db.models.base import bit_of, members_of
+from dutydesk.matching import capacity
 from dutydesk.reports import reasons as RW
-from dutydesk.reports.period import Period
+from dutydesk.reports.period import Period, utc
 
 R = PlacementRequest.__table__
 RT = RequestTransition.__table__
@@ -109,19 +111,25 @@ def _outcome_at(state: RequestState) -> sa.Subquery:
 
 
 def scope_select(period: Period, team_id: int | None) -> sa.Select:
-    """(request id, source, outcome time) for the needs in the period."""
+    """The needs in the period, one row each with what its categories need: (request id, source,
+    outcome time, reference, team, placement type, needs, wheelchair, district, latest search)."""
     closed = _outcome_at(RequestState.CLOSED_UNMET)
     placed = _outcome_at(RequestState.PLACED)
     state = type_coerce(R.c.state, String)
-    ifa = sa.select(Placement.request_id).join(Household, Household.id == Placement.household_id).where(
-        type_coerce(Household.kind, String) == HouseholdKind.IFA.value, Placement.request_id.is_not(None))
+    # Placed with an agency: looked up on the request's placements (not a list of every agency placement).
+    ifa = (sa.select(Placement.request_id).join(Household, Household.id == Placement.household_id)
+           .where(Placement.request_id == R.c.id, type_coerce(Household.kind, String) == HouseholdKind.IFA.value)
+           .exists())
     when = sa.case((state == RequestState.CLOSED_UNMET.value, sa.func.coalesce(closed.c.at, R.c.state_changed_at)),
                    else_=sa.func.coalesce(placed.c.at, R.c.state_changed_at))
+    latest = sa.select(sa.func.max(Search.id)).where(Search.request_id == R.c.id).scalar_subquery()
     stmt = (
-        sa.select(R.c.id, sa.case((state == RequestState.CLOSED_UNMET.value, "unmet"), else_="ifa"), when)
+        sa.select(R.c.id, sa.case((state == RequestState.CLOSED_UNMET.value, "unmet"), else_="ifa"), when,
+                  R.c.reference, R.c.team_id, type_coerce(R.c.placement_type, String),
+                  type_coerce(R.c.needs, Integer), R.c.needs_wheelchair_access, Place.district, latest)
         .select_from(R).outerjoin(closed, closed.c.rid == R.c.id).outerjoin(placed, placed.c.rid == R.c.id)
-        .where(sa.or_(state == RequestState.CLOSED_UNMET.value,
-                      sa.and_(state == RequestState.PLACED.value, R.c.id.in_(ifa))),
+        .outerjoin(Place, Place.id == R.c.near_place_id)
+        .where(sa.or_(state == RequestState.CLOSED_UNMET.value, sa.and_(state == RequestState.PLACED.value, ifa)),
                when >= period.start_at, when < period.end_at)
     )
     if team_id is not None:
@@ -130,31 +138,23 @@ def scope_select(period: Period, team_id: int | None) -> sa.Select:
 
 
 def load_needs(session: Session, period: Period, team_id: int | None) -> list[NeedFact]:
-    scope = {rid: (source, at) for rid, source, at in session.execute(scope_select(period, team_id))}
-    if not scope:
-        return []
-    ids = sorted(scope)
+    # Three statements whatever the period: the needs (with their request's details and latest saved
+    # search), the children's ages, and one aggregate over those searches (was three a 500 requests).
+    conn = session.connection()  # Core rows, without the ORM's result machinery
     facts: dict[int, NeedFact] = {}
-    for chunk in _chunks(ids):
-        for rid, ref, team, ptype, needs, wheel, district in session.execute(
-            sa.select(R.c.id, R.c.reference, R.c.team_id, type_coerce(R.c.placement_type, String),
-                      type_coerce(R.c.needs, Integer), R.c.needs_wheelchair_access, Place.district)
-            .outerjoin(Place, Place.id == R.c.near_place_id).where(R.c.id.in_(chunk))
-        ):
-            source, at = scope[rid]
-            facts[rid] = NeedFact(rid, ref, team, source, at, ptype, members_of(Specialism, needs or 0),
-                                  bool(wheel), district or "")
-        for rid, needed_from, born in session.execute(
+    for rid, source, at, ref, team, ptype, needs, wheel, district, sid in conn.execute(
+            scope_select(period, team_id)).all():
+        facts[rid] = NeedFact(rid, ref, team, source, utc(at), ptype, members_of(Specialism, needs or 0),
+                              bool(wheel), district or "", search_id=sid)
+    if not facts:
+        return []
+    for chunk in _chunks(sorted(facts)):
+        for rid, needed_from, born in conn.execute(
             sa.select(RequestChild.request_id, R.c.needed_from, Child.date_of_birth)
             .join(R, R.c.id == RequestChild.request_id).join(Child, Child.id == RequestChild.child_id)
             .where(RequestChild.request_id.in_(chunk)).order_by(RequestChild.request_id, Child.id)
-        ):
+        ).all():
             facts[rid].ages.append(_age(born, needed_from))
-        for rid, sid in session.execute(
-            sa.select(Search.request_id, sa.func.max(Search.id)).where(Search.request_id.in_(chunk))
-            .group_by(Search.request_id)
-        ):
-            facts[rid].search_id = sid
     by_search = {f.search_id: f for f in facts.values() if f.search_id is not None}
     for sid, got in in_house_reasons(session, list(by_search)).items():
         by_search[sid].in_house = got
@@ -162,25 +162,32 @@ def load_needs(session: Session, period: Period, team_id: int | None) -> list[Ne
 
 
 def in_house_reasons(session: Session, search_ids: list[int]) -> dict[int, InHouseReasons]:
-    """Per saved search, how its in-house households fared: one aggregate over their rows."""
+    """Per saved search, how its in-house households fared: one aggregate over their rows, grouped
+    by whether a row names one rule only (so each row's rules are matched once, not twice)."""
     if not search_ids:
         return {}
     sr = SearchResult.__table__
-    out: dict[int, InHouseReasons] = {}
-    cols = ([sr.c.search_id, sa.func.sum(sa.case((sr.c.rank.is_not(None), 1), else_=0)),
-             sa.func.sum(sa.case((sr.c.rank.is_(None), 1), else_=0))]
-            + RW.rule_sums(sr.c.rank, sr.c.reasons) + RW.rule_sums(sr.c.rank, sr.c.reasons, single=True, prefix="a_"))
-    n = len(RW.RULE_CODES)
+    H = Household.__table__
+    single = sa.case((RW.single_rule(sr.c.reasons), 1), else_=0)
+    cols = ([sr.c.search_id, single, sa.func.sum(sa.case((sr.c.rank.is_not(None), 1), else_=0)),
+             sa.func.sum(sa.case((sr.c.rank.is_(None), 1), else_=0))] + RW.rule_sums(sr.c.rank, sr.c.reasons))
+    acc: dict[int, list] = {}
     for chunk in _chunks(sorted(search_ids)):
-        for row in session.execute(
-            sa.select(*cols).join(Household.__table__, Household.__table__.c.id == sr.c.household_id)
-            .where(sr.c.search_id.in_(chunk), type_coerce(Household.kind, String) == HouseholdKind.IN_HOUSE.value)
-            .group_by(sr.c.search_id)
-        ):
-            by_rule = {c: int(row[3 + i] or 0) for i, c in enumerate(RW.RULE_CODES)}
-            alone = {c: int(row[3 + n + i] or 0) for i, c in enumerate(RW.RULE_CODES)}
-            out[row[0]] = InHouseReasons(int(row[1] or 0), int(row[2] or 0), by_rule, alone)
-    return out
+        for row in session.connection().execute(
+            sa.select(*cols).join(H, H.c.id == sr.c.household_id)
+            .where(sr.c.search_id.in_(chunk), type_coerce(H.c.kind, String) == HouseholdKind.IN_HOUSE.value)
+            .group_by(sr.c.search_id, single)
+        ).all():
+            a = acc.setdefault(row[0], [0, 0, dict.fromkeys(RW.RULE_CODES, 0), dict.fromkeys(RW.RULE_CODES, 0)])
+            a[0] += int(row[2] or 0)
+            a[1] += int(row[3] or 0)
+            for code, n in zip(RW.RULE_CODES, row[4:]):
+                if n:
+                    a[2][code] += int(n)
+                    if row[1]:
+                        a[3][code] += int(n)
+    return {sid: InHouseReasons(ranked, excluded, by_rule, alone)
+            for sid, (ranked, excluded, by_rule, alone) in acc.items()}
 
 
 def _age(born: dt.date | None, on: dt.date) -> int | None:
@@ -189,7 +196,9 @@ def _age(born: dt.date | None, on: dt.date) -> int | None:
     return max(0, on.year - born.year - ((on.month, on.day) < (born.month, born.day)))
 
 
-def _chunks(ids: list[int], size: int = 500):
+def _chunks(ids: list[int], size: int = 10_000):
+    """Ids for ``IN (...)`` in lists well under both stores' limits on parameters (SQLite 32,766,
+    PostgreSQL 65,535): one list for any period a county asks for (about 2,000 needs in 18 months)."""
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
 
@@ -197,6 +206,7 @@ def _chunks(ids: list[int], size: int = 500):
 # --------------------------------------------------------------------------- the in-house register
 
 
+@functools.cache
 def register_conditions() -> dict[str, object]:
     """SQL conditions on a household: its terms of approval cover the category (vacancy aside)."""
     H = Household.__table__
@@ -218,18 +228,34 @@ def register_conditions() -> dict[str, object]:
     return conds
 
 
-def register_select(team_id: int | None) -> sa.Select:
-    """Approved in-house households, places and free places for each category, in one pass."""
+def register_select(team_id: int | None, today: dt.date | None = None) -> sa.Select:
+    """Approved in-house households, places and free places for each category, by district, in one pass
+    (the county's figures are the districts' sums; free places by matching's one rule: places held back
+    as "not available" are not free)."""
     H = Household.__table__
-    free = sa.case((H.c.places > H.c.occupied_places, H.c.places - H.c.occupied_places), else_=0)
-    cols = []
+    free = capacity.free_places_now_sql(H, today)
+    cols = [Place.district.label("district")]
     for key, cond in register_conditions().items():
         cols += [sa.func.sum(sa.case((cond, 1), else_=0)).label(column_name("h", key)),
                  sa.func.sum(sa.case((cond, H.c.places), else_=0)).label(column_name("p", key)),
                  sa.func.sum(sa.case((cond, free), else_=0)).label(column_name("f", key))]
     cols += [sa.func.count().label("h_all"), sa.func.sum(H.c.places).label("p_all"), sa.func.sum(free).label("f_all")]
-    stmt = sa.select(*cols).where(*in_house_approved(team_id))
-    return stmt
+    return (sa.select(*cols).select_from(H).outerjoin(Place, Place.id == H.c.place_id)
+            .where(*in_house_approved(team_id)).group_by(Place.district))
+
+
+def register_totals(rows) -> tuple[dict[str, int], dict[str, tuple[int, int, int]]]:
+    """``register_select``'s rows as (the county's figures by column name, {district: (households,
+    places, free places)}); households with no place recorded count in the county's figures only."""
+    county: dict[str, int] = {}
+    districts: dict[str, tuple[int, int, int]] = {}
+    for row in rows:
+        for name, value in row.items():
+            if name != "district":
+                county[name] = county.get(name, 0) + int(value or 0)
+        if row["district"] is not None:
+            districts[row["district"]] = (int(row["h_all"] or 0), int(row["p_all"] or 0), int(row["f_all"] or 0))
+    return county, districts
 
 
 def column_name(prefix: str, key: str) -> str:
@@ -244,11 +270,3 @@ def in_house_approved(team_id: int | None) -> list:
     if team_id is not None:
         where.append(H.c.team_id == team_id)
     return where
-
-
-def register_by_district(team_id: int | None) -> sa.Select:
-    H = Household.__table__
-    free = sa.case((H.c.places > H.c.occupied_places, H.c.places - H.c.occupied_places), else_=0)
-    return (sa.select(Place.district, sa.func.count(), sa.func.sum(H.c.places), sa.func.sum(free))
-            .select_from(H).join(Place, Place.id == H.c.place_id).where(*in_house_approved(team_id))
-            .group_by(Place.district))

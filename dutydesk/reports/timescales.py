@@ -74,7 +74,7 @@ STEPS: tuple[tuple[str, str, str], ...] = (
 TITLES = {k: t for k, t, _w in STEPS}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     step: str
     open_kind: str  # "request", "household" or "" (nothing to open)
@@ -151,7 +151,7 @@ def items(s, period: Period, team_id: int | None, today: dt.date, now: dt.dateti
     base = _placements(s, team_id)
     # Placement plans are counted by the database (``plan_counts``); there are tens of thousands.
     # Notifications, from the placements that have them.
-    for r in conn.execute(base.where(P.c.notifications_due.not_in(["", "[]"]))):
+    for r in conn.execute(base.where(P.c.notifications_due.not_in(["", "[]"]))).all():
         pid, ref, rid, hid, team = r[0], r[1], r[2], r[3], r[4]
         try:
             notes = json.loads(r[9] or "[]")
@@ -186,12 +186,14 @@ def items(s, period: Period, team_id: int | None, today: dt.date, now: dt.dateti
                         D.c.signed_off_at.is_(None))))
     if team_id is not None:
         dq = dq.where(R.c.team_id == team_id)
-    for did, rid, ref, team, rstate, status, proposed, signed, retro, placed_at, start_on, outside in conn.execute(dq):
+    proposed_state = RequestState.PROPOSED.value
+    for did, rid, ref, team, rstate, status, proposed, signed, retro, placed_at, start_on, outside in conn.execute(
+            dq).all():  # one fetchall, not one call a row
         waiting = signed is None
         proposed, placed_at, signed_day = stored_day(proposed), stored_day(placed_at), stored_day(signed)
         if retro:
             cases = [("retro", placed_at or proposed, 1)]
-        elif not waiting or rstate == RequestState.PROPOSED.value:
+        elif not waiting or rstate == proposed_state:
             cases = [("signoff", proposed, 1)]
         else:
             cases = []
@@ -214,8 +216,9 @@ def items(s, period: Period, team_id: int | None, today: dt.date, now: dt.dateti
               sa.and_(type_coerce(CB.c.status, String) == CallbackStatus.OPEN.value, CB.c.due_at < now))))
     if team_id is not None:
         cq = cq.where(CB.c.team_id == team_id)
-    for cid, rid, hid, team, due_at, done_at, status, summary, ref in conn.execute(cq):
-        done = status == CallbackStatus.DONE.value
+    done_status = CallbackStatus.DONE.value
+    for cid, rid, hid, team, due_at, done_at, status, summary, ref in conn.execute(cq).all():
+        done = status == done_status
         if done:  # stored the same way, so the raw values compare as the times do
             verdict = done_at is not None and done_at <= due_at
         else:
@@ -252,9 +255,10 @@ def _plans_where(period: Period, today: dt.date, figure: str) -> list:
 def plan_counts(s, period: Period, team_id: int | None, today: dt.date) -> tuple[int, int]:
     """(plans due in the period, plans overdue now): one pass over the placements."""
     due, overdue = (_plans_where(period, today, f)[1] for f in ("due", "overdue"))
+    # A placement's team is its request's, or its placer's: joined only when a team is asked for.
+    source = P if team_id is None else P.outerjoin(R, R.c.id == P.c.request_id).outerjoin(U, U.c.id == P.c.created_by_id)
     stmt = (sa.select(sa.func.sum(sa.case((due, 1), else_=0)), sa.func.sum(sa.case((overdue, 1), else_=0)))
-            .select_from(P).outerjoin(R, R.c.id == P.c.request_id).outerjoin(U, U.c.id == P.c.created_by_id)
-            .where(P.c.plan_due_on.is_not(None)))
+            .select_from(source).where(P.c.plan_due_on.is_not(None)))
     if team_id is not None:
         stmt = stmt.where(_team_of_placement() == team_id)
     a, b = s.execute(stmt).one()
@@ -275,12 +279,15 @@ def plan_items(s, period: Period, team_id: int | None, today: dt.date, figure: s
 
 
 def lines(found: list[Item], period: Period, plans: tuple[int, int] = (0, 0)) -> tuple[StepLine, ...]:
+    by_step: dict[str, list[Item]] = {}
+    for i in found:  # one pass over the items, not one for each step
+        by_step.setdefault(i.step, []).append(i)
     out = []
     for key, title, scale in STEPS:
         if key == "plan":
             out.append(StepLine(key, title, scale, plans[0], None, None, plans[1]))
             continue
-        mine = [i for i in found if i.step == key]
+        mine = by_step.get(key, [])
         in_period = [i for i in mine if period.holds_day(i.due)]
         met = sum(1 for i in in_period if i.verdict is True)
         late = sum(1 for i in in_period if i.verdict is False)

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from db.models import Household, Place
 from dutydesk import clock
 from dutydesk.access.desk import Desk
+from dutydesk.matching import capacity
 from dutydesk.matching.factors import FACTOR_TITLES
 from dutydesk.matching.rules import rule_title
 from dutydesk.reports import reasons as RW
@@ -111,10 +112,10 @@ class VacanciesReport:
 
 def vacant_households(s, team_id: int | None, today: dt.date) -> list[tuple]:
     codes = {t.id: t.code for t in all_teams(s)}
-    rows = s.execute(
-        sa.select(H.c.id, H.c.reference, H.c.name, Place.district, H.c.team_id, H.c.places - H.c.occupied_places,
-                  H.c.vacant_since)
-        .outerjoin(Place, Place.id == H.c.place_id).where(*VF.vacant_where(team_id))
+    rows = s.connection().execute(  # Core rows: 17,000 of them, no ORM result machinery needed
+        sa.select(H.c.id, H.c.reference, H.c.name, Place.district, H.c.team_id,
+                  capacity.free_places_now_sql(H, today), H.c.vacant_since)
+        .outerjoin(Place, Place.id == H.c.place_id).where(*VF.vacant_where(team_id, today))
     ).all()
     return [(hid, ref, name, district or "", codes.get(team, "") if team else "", int(free),
              (today - since).days if since else None) for hid, ref, name, district, team, free, since in rows]
@@ -135,25 +136,34 @@ def build(desk: Desk, period: Period, team: str | int | None = None, *,
         homes = vacant_households(s, tid, today)
         if progress:
             progress("Reading the saved searches", 1, 3)
-        counts = VF.household_counts(s, period, tid)
-    lines = []
-    for hid, ref, name, district, code, free, days in homes:
-        c = counts.get(hid, VF.Counts())
-        lines.append(HouseholdLine(hid, ref, name, district, code, free, days, c, c.decisive()))
-    by_reason: dict[str, list[HouseholdLine]] = defaultdict(list)
-    for line in lines:
-        by_reason[line.decisive].append(line)
+        counts = VF.household_counts(s, period, tid, today)
+    # 17,000 households: grouped as plain tuples; only the LIST_LIMIT listed become HouseholdLines.
+    none = VF.Counts()
+    decided = []
+    by_reason: dict[str, list[tuple]] = defaultdict(list)
+    for home in homes:
+        c = counts.get(home[0], none)
+        key = c.decisive()
+        decided.append((home, c, key))
+        by_reason[key].append(home)
     groups = []
-    for key, ls in by_reason.items():
-        days = [x.days_empty for x in ls if x.days_empty is not None]
-        groups.append(ReasonGroup(key, reason_words(key)[0], len(ls), sum(x.free for x in ls),
+    for key, hs in by_reason.items():
+        days = [h[6] for h in hs if h[6] is not None]
+        groups.append(ReasonGroup(key, reason_words(key)[0], len(hs), sum(h[5] for h in hs),
                                   quantile(days, 0.5), max(days) if days else None))
     groups.sort(key=lambda g: (-g.households, g.key))
-    lines.sort(key=_sort_key)
+    decided.sort(key=lambda d: _home_key(d[0]))
+    lines = [HouseholdLine(*home, c if c is not none else VF.Counts(), key) for home, c, key in decided[:LIST_LIMIT]]
     if progress:
         progress("Done", 3, 3)
-    return VacanciesReport(period, chosen, len(lines), sum(x.free for x in lines), tuple(groups),
-                           tuple(lines[:LIST_LIMIT]), clock.now(), desk.actor.full_name)
+    return VacanciesReport(period, chosen, len(decided), sum(h[5] for h in homes), tuple(groups),
+                           tuple(lines), clock.now(), desk.actor.full_name)
+
+
+def _home_key(home: tuple) -> tuple:
+    """``_sort_key`` over a row of ``vacant_households``: the longest empty first."""
+    days = home[6]
+    return (days is None, -(days or 0), home[1])
 
 
 def _summary(c: VF.Counts) -> str:
@@ -237,7 +247,7 @@ def drill(desk: Desk, params: Params, d: Drill, *, limit: int = 200) -> DrillRes
                                   pair_words(p)) for p in ps[:limit])
             return DrillResult(f"{ref} {name}: requests considered for", rows, len(ps))
         homes = vacant_households(s, chosen.id if chosen else None, today)
-        counts = VF.household_counts(s, period, chosen.id if chosen else None)
+        counts = VF.household_counts(s, period, chosen.id if chosen else None, today)
     lines = []
     for hid, ref, name, district, code, free, days in homes:
         c = counts.get(hid, VF.Counts())

@@ -30,6 +30,7 @@ from sqlmodel import Session
 from db.enums import CandidateStatus as CS
 from db.enums import HouseholdKind
 from db.models import Candidate, Household, PlacementRequest, Search, SearchResult
+from dutydesk.matching import capacity
 from dutydesk.reports import reasons as RW
 from dutydesk.reports.period import Period
 
@@ -43,9 +44,10 @@ HUMAN = CHOSEN + (CS.DECLINED_BY_CARER.value, CS.NO_ANSWER.value)
 LOOSE = (CS.RULED_OUT.value, CS.SHORTLISTED.value, CS.CONTACTED.value)
 
 
-def vacant_where(team_id: int | None) -> list:
-    where = [type_coerce(H.c.kind, String) == HouseholdKind.IN_HOUSE.value,
-             type_coerce(H.c.status, String) == "approved", H.c.places > H.c.occupied_places]
+def vacant_where(team_id: int | None, today: dt.date | None = None) -> list:
+    """In-house households with a free place today, by matching's one rule (places held back as
+    "not available" count against it, as they do when a child is matched)."""
+    where = [type_coerce(H.c.kind, String) == HouseholdKind.IN_HOUSE.value, capacity.vacancy_sql(H, today)]
     if team_id is not None:
         where.append(H.c.team_id == team_id)
     return where
@@ -117,11 +119,12 @@ def in_vacant(col, vacant):
     return (col + 0).in_(vacant)
 
 
-def household_counts(session: Session, period: Period, team_id: int | None) -> dict[int, Counts]:
+def household_counts(session: Session, period: Period, team_id: int | None,
+                     today: dt.date | None = None) -> dict[int, Counts]:
     """For every in-house household with a free place, how its requests in the period were decided."""
     out: dict[int, Counts] = defaultdict(Counts)
     ls = latest_searches(period)
-    vacant = sa.select(H.c.id).where(*vacant_where(team_id)).scalar_subquery()
+    vacant = sa.select(H.c.id).where(*vacant_where(team_id, today)).scalar_subquery()
     cstatus = type_coerce(C.c.status, String)
     # 1. Answers from the carers.
     for hid, status, n in session.connection().execute(
@@ -151,7 +154,8 @@ def household_counts(session: Session, period: Period, team_id: int | None) -> d
         .where(in_vacant(SR.c.household_id, vacant), _not_answered(period))
         .group_by(SR.c.household_id)
     )
-    for row in session.connection().execute(searched):
+    codes = RW.RULE_CODES
+    for row in session.connection().execute(searched).all():  # fetchall: one call, not one a row
         c = out[row[0]]
         n, excluded, worker = int(row[1]), int(row[2] or 0), int(row[3] or 0)
         c.considered += n
@@ -159,9 +163,11 @@ def household_counts(session: Session, period: Period, team_id: int | None) -> d
         c.worker += worker
         c.ranked += n - excluded - worker
         c.best_rank = row[4]
-        for i, code in enumerate(RW.RULE_CODES):
-            if row[5 + i]:
-                c.rules[code] = c.rules.get(code, 0) + int(row[5 + i])
+        if excluded:
+            rules = c.rules
+            for code, k in zip(codes, row[5:]):
+                if k:
+                    rules[code] = rules.get(code, 0) + int(k)
     # 4. For the ranked: the factor that put the household ranked first above them.
     _factor_gaps(session, out, ls, vacant, period)
     # 3 and 5. Candidates without a saved-search row: ruled out by the worker, or another chosen.

@@ -124,6 +124,43 @@ def test_every_category_with_the_register_against_it(store, database, people):
     assert "age:unknown" not in {c.key for c in r.categories}
 
 
+def hold_back(database, reference: str, places: int, until: dt.date) -> None:
+    """Places declared "not available" until a date, as the availability service records them."""
+    import sqlalchemy as sa
+
+    from db.models import Household
+
+    with database.write() as s:
+        s.execute(sa.update(Household).where(Household.reference == reference).values(
+            places_unavailable=places, places_unavailable_reason="Bedroom being decorated",
+            places_unavailable_until=until))
+
+
+def test_places_not_available_are_not_free(store, database, people):
+    # C (3 places, 1 child) holds one back until the new year: 1 free, not 2. A's two held back until
+    # yesterday are free again. The same rule as matching (dutydesk.matching.capacity).
+    hold_back(database, "HH-C", 1, D(2026, 12, 31))
+    hold_back(database, "HH-A", 2, D(2026, 11, 19))
+    desk = Desk(database, people["manager"])
+    r = sufficiency.build(desk, PERIOD)
+    assert r.register == (3, 6, 3)  # A 2 free, B full, C 1 free (places are still its places)
+
+    def line(key):
+        c = r.category(key)
+        return c.households, c.places, c.free
+
+    assert line("siblings:3") == (1, 3, 1)
+    assert line("age:0-4") == (2, 5, 3)
+    assert line("place:Thanet") == (2, 5, 3)
+    homes = sufficiency.drill(desk, PARAMS, Drill("sufficiency", "free", key="siblings:3"))
+    assert [(x.reference, x.text) for x in homes.rows] == [("HH-C", "ages 0-17, 3 places, 1 free")]
+    # All of C's free places held back: it no longer has a free place at all.
+    hold_back(database, "HH-C", 2, D(2026, 11, 20))
+    r = sufficiency.build(desk, PERIOD)
+    assert r.register == (3, 6, 2) and line("siblings:3") == (1, 3, 0)
+    assert sufficiency.drill(desk, PARAMS, Drill("sufficiency", "free", key="siblings:3")).rows == ()
+
+
 def test_why_in_house_carers_could_not_take_them(store, database, people):
     r = sufficiency.build(Desk(database, people["manager"]), PERIOD)
     assert [(x.key, x.requests, x.alone, x.ruled_out) for x in r.reasons] == [

@@ -119,3 +119,10 @@ def test_timescales_are_for_managers(store, database, people):
     with pytest.raises(NotAllowed):
         timescales.build(Desk(database, people["worker"]), PERIOD)
     assert timescales.build(Desk(database, people["admin"]), PERIOD, "WEST").step("signoff").due == 0
+
+
+def test_placement_plans_counted_for_one_team_and_for_all(store, database, people):
+    # Every placement here is for an East request: East's plans are all of them, West has none.
+    desk = Desk(database, people["admin"])
+    plans = [(x.due, x.overdue_now) for x in (timescales.build(desk, PERIOD, t).step("plan") for t in (None, "EAST", "WEST"))]
+    assert plans == [(4, 2), (4, 2), (0, 0)]

@@ -107,6 +107,26 @@ def test_every_household_with_a_free_place_and_what_decided_its_requests(store, 
         ("none", 1, 1, None, None), ("rule:age", 1, 1, 47, 47), ("rule:distance", 1, 1, 10, 10)]
 
 
+def test_places_not_available_are_not_free(store, database, people):
+    # As matching counts them (dutydesk.matching.capacity): V3's one place is held back until the new
+    # year, so it has no free place; V1 (3 places, 1 child) holds one back until today, so 1 is free;
+    # V2's place was held back until yesterday and is free again.
+    with database.write() as s:
+        for ref, places, held, until in (("HH-V3", 1, 1, D(2026, 12, 31)), ("HH-V1", 3, 1, D(2026, 11, 20)),
+                                         ("HH-V2", 1, 1, D(2026, 11, 19))):
+            s.execute(sa.update(Household).where(Household.reference == ref).values(
+                places=places, places_unavailable=held, places_unavailable_reason="Decorating",
+                places_unavailable_until=until))
+    desk = Desk(database, people["manager"])
+    r = vacancies.build(desk, PERIOD)
+    assert (r.households, r.free) == (2, 2)
+    assert [(x.reference, x.free) for x in r.lines] == [("HH-V1", 1), ("HH-V2", 1)]
+    assert [(g.key, g.households, g.free) for g in r.groups] == [("rule:age", 1, 1), ("rule:distance", 1, 1)]
+    with database.read() as s:
+        assert set(VF.household_counts(s, PERIOD, None)) <= set(store.ids.values())
+    assert vacancies.drill(desk, PARAMS, Drill("vacancies", "group", key="none")).rows == ()
+
+
 def test_the_aggregate_agrees_with_each_household_request_by_request(store, database, people):
     with database.read() as s:
         counts = VF.household_counts(s, PERIOD, None)
