@@ -41,6 +41,16 @@ def store(tmp_path, monkeypatch):
 
 async def test_a_carer_availability_call_rules_the_household_out_for_those_dates(store):
     url, hid = store
+    from db.enums import Gender, PlacementType
+    from dutydesk.calls.intake import ChildInput, RequestInput, open_request
+
+    db = Database(url)
+    with db.write() as s:  # a request for a week while the family is away
+        rid = open_request(s, actor_for(db, "dana"), RequestInput(
+            placement_type=PlacementType.SHORT_TERM, urgency="planned", needed_from=dt.date(2026, 11, 30),
+            needed_until=dt.date(2026, 12, 4),
+            new_children=(ChildInput(first_name="Ava", last_name="Kerr", age=9, gender=Gender.FEMALE),))).id
+    db.dispose()
     app = desk_app(url)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
@@ -79,6 +89,15 @@ async def test_a_carer_availability_call_rules_the_household_out_for_those_dates
         assert "Recorded: holiday Fri 27 Nov to Thu 10 Dec" in text
         await pilot.press("ctrl+s")  # the call itself
         await settle(pilot)
+        app.open_request(rid)  # the next search for those dates, through the screens
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("x")  # the households ruled out
+        await settle(pilot)
+        text = flat_text(app)
+        assert "Holiday [Jr], Pat unavailable" in text
+        assert "Declared unavailable during the dates: holiday Fri 27 Nov to Thu 10 Dec 2026" in text
     db = Database(url)
     try:
         with db.read() as s:

@@ -130,6 +130,7 @@ async def test_scenario_15_resignation_refused_while_placed_then_recorded_and_hi
         text = flat_text(app)
         assert "HH-RES Ward [Jr], Pat in-house, resigned" in text
         assert "Resigned on 04 Dec 2026: left matching, history kept (Carers gave notice: retiring)" in text
+        assert "Place empty since" not in text  # off the register no place stands empty
         await pilot.press("f3")  # the finder: ruled out, saying why
         await settle(pilot)
         await pilot.press("slash")

@@ -14,7 +14,7 @@ from sqlalchemy import String, type_coerce
 from sqlmodel import Session
 
 from db.engine import Database
-from db.enums import CandidateStatus, PlacementType, RequestState, Specialism
+from db.enums import CandidateStatus, HouseholdStatus, PlacementType, RequestState, Specialism
 from db.models import (
     Allegation,
     Candidate,
@@ -197,6 +197,7 @@ def household_profile(db: Database, ref_or_id: str | int, *, today: dt.date | No
             warnings.insert(0, f"Allegation {open_alleg[0].reference} open for {open_alleg[0].days_open} days: "
                                "on hold for new placements")
         history = considered_for(s, hid, limit=history_limit)
+        gone = h.status in (HouseholdStatus.RESIGNED, HouseholdStatus.DEREGISTERED)
     return HouseholdProfile(
         id=h.id, reference=h.reference, name=h.name, kind=h.kind.value, kind_label=label(h.kind),
         agency=h.agency or "", status=h.status.value, team=team, place=place, postcode=h.postcode, phone=h.phone,
@@ -207,7 +208,9 @@ def household_profile(db: Database, ref_or_id: str | int, *, today: dt.date | No
         other_children_ages=h.other_children_ages, languages=h.languages, religion=h.religion, ethnicity=h.ethnicity,
         wheelchair_access=h.wheelchair_access, approved_on=h.approved_on, approval_expires_on=h.approval_expires_on,
         approval_extended=h.approval_extended, annual_review_due=h.annual_review_due, dbs_expires_on=h.dbs_expires_on,
-        vacant_since=h.vacant_since, vacant_days=(today - h.vacant_since).days if h.vacant_since else None,
+        # Off the register no place stands empty: "empty for 23 days" would read as a vacancy.
+        vacant_since=None if gone else h.vacant_since,
+        vacant_days=(today - h.vacant_since).days if h.vacant_since and not gone else None,
         placements=placements, weeks=weeks, unavailable=periods, allegations=allegations, warnings=warnings,
         history=history, places_note=_places_note(h, today), terms_approved_on=h.terms_approved_on,
     )

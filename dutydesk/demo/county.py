@@ -220,6 +220,8 @@ class HH:
     reserved: int = 0  # places the scenarios fill themselves (numbers 1..reserved)
     vacant_since: dt.date | None = None
     status_changed_at: dt.datetime | None = None
+    left_on: dt.date | None = None
+    left_reason: str | None = None
     created_at: dt.datetime | None = None
     scenario: bool = False
 
@@ -242,7 +244,7 @@ class HH:
             "annual_review_due": self.annual_review_due, "dbs_expires_on": self.dbs_expires_on,
             "occupied_places": self.occupied, "vacant_since": self.vacant_since,
             "status_changed_at": self.status_changed_at, "created_at": self.created_at, "version": 1,
-            "places_unavailable": 0,
+            "places_unavailable": 0, "left_on": self.left_on, "left_reason": self.left_reason,
         }
 
 

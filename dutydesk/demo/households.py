@@ -199,6 +199,15 @@ def new_household(county: County, kind: HouseholdKind, place: PlaceInfo, **over:
     hh.created_at = county.past(county.at(created_day, 10, randrange(rng, 60)))
     if status != HouseholdStatus.APPROVED:
         hh.status_changed_at = county.past(county.at(today - dt.timedelta(days=randrange(rng, 1, 120)), 11))
+    if status == HouseholdStatus.RESIGNED:
+        # Of those who left, about one in three was de-registered by the agency after panel; the rest
+        # gave notice. Chosen by id, not by the generator, so every other household stays as it was.
+        hh.left_on = hh.status_changed_at.date()
+        if hid % 3 == 0:
+            hh.status = HouseholdStatus.DEREGISTERED
+            hh.left_reason = "Panel recommended de-registration after the annual review; agency decision maker agreed"
+        else:
+            hh.left_reason = "Carers gave notice: " + ("retiring" if hid % 3 == 1 else "moving out of the county")
     for key, value in over.items():
         setattr(hh, key, value)
     county.households.append(hh)

@@ -111,7 +111,11 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
         .subquery("occ")
     )
     unav = (
-        sa.select(U.c.household_id.label("hid"), sa.func.count().label("n"))
+        sa.select(U.c.household_id.label("hid"), sa.func.count().label("n"),
+                  # The break itself, for the rule's words: "n|kind|first day|last day" (the first kind).
+                  (_text(sa.func.count()) + sa.literal("|") + _text(sa.func.min(type_coerce(U.c.kind, String)))
+                   + sa.literal("|") + _text(sa.func.min(U.c.starts_on)) + sa.literal("|")
+                   + _text(sa.func.max(U.c.ends_on))).label("what"))
         .where(unav_where)
         .group_by(U.c.household_id)
         .subquery("unav")
@@ -177,7 +181,7 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
     )
     source = H.outerjoin(occ, occ.c.hid == H.c.id).outerjoin(unav, unav.c.hid == H.c.id)
     return source, dict(mask=mask, warn=warn, free=free, load=load, kind=kind, status=status, specs=specs,
-                        unav=unav.c.n, held=held)
+                        unav=unav.c.what, held=held)
 
 
 def candidate_select(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float],
@@ -237,8 +241,7 @@ def excluded_reasons_select(c: MatchCriteria, today: dt.date, km_by_place: dict[
         "status": lit('["status","') + k.status + lit('"]'),
         "expired": lit('["expired","') + sa.func.coalesce(k.expires, "") + lit('"]'),
         "connected": lit('["connected"]'),
-        "unavailable": lit('["unavailable","') + _text(sa.func.coalesce(k.unav, 0))
-        + sa.case((k.unav == 1, lit(' declared period"]')), else_=lit(' declared periods"]')),
+        "unavailable": lit('["unavailable","') + sa.func.coalesce(k.unav, "") + lit('"]'),
         "vacancy": lit('["vacancy",[') + _text(k.places) + lit(",") + _text(k.load) + lit("]]"),
         "siblings": lit('["siblings",[') + _text(k.free) + lit(f",{c.places_needed}]]"),
         "age": lit('["age",[') + _text(k.age_min) + lit(",") + _text(k.age_max) + lit("]]"),

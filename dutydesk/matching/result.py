@@ -293,8 +293,7 @@ def as_date(value: Any) -> dt.date | None:
 
 
 def _unav_arg(d: Any) -> Any:
-    n = d[D_UNAV] or 0
-    return f"{n} declared period{'s' if n != 1 else ''}" if n else None
+    return d[D_UNAV] or None  # "n|kind|first|last", as the saved search stores it (rules._unavailable)
 
 
 def _younger_arg(d: Any) -> Any:

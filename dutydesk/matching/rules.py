@@ -7,11 +7,12 @@ The order here is the order they are listed in.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from db.enums import HouseholdStatus, PlacementType, Specialism
+from db.enums import HouseholdStatus, PlacementType, Specialism, UnavailableKind
 from db.models.base import members_of
 from dutydesk.labels import label, labels
 
@@ -31,6 +32,23 @@ def _status(arg: Any) -> str:
 
 def _expired(arg: Any) -> str:
     return f"Temporary approval as a connected person ended on {arg}" if arg else "Temporary approval has ended"
+
+
+def _unavailable(arg: Any) -> str:
+    """Names the break: "holiday 27 Nov to 10 Dec 2026"; an older saved search's "1 declared period" as it was."""
+    parts = str(arg).split("|") if arg else []
+    if len(parts) != 4:
+        return f"Declared unavailable during the dates ({arg})" if arg else "Declared unavailable during the dates"
+    n, kind, first, last = parts
+    try:
+        a, b = dt.date.fromisoformat(first[:10]), dt.date.fromisoformat(last[:10])
+    except ValueError:
+        return "Declared unavailable during the dates"
+    what = label(kind, UnavailableKind) if kind in set(UnavailableKind) else "unavailable"
+    span = f"{a:%a %d %b} to {b:%a %d %b %Y}"
+    if n == "1":
+        return f"Declared unavailable during the dates: {what} {span}"
+    return f"Declared unavailable during the dates: {n} periods ({what} and others), {span}"
 
 
 def _vacancy(arg: Any) -> str:
@@ -96,7 +114,7 @@ _RULES = [
     ("status", "not approved", _status),
     ("expired", "approval ended", _expired),
     ("connected", "connected person", lambda _a: "Connected-person household: approved only for its own family's child"),
-    ("unavailable", "unavailable", lambda a: f"Declared unavailable during the dates ({a})" if a else "Declared unavailable during the dates"),
+    ("unavailable", "unavailable", _unavailable),
     ("vacancy", "no vacancy", _vacancy),
     ("siblings", "siblings", _siblings),
     ("age", "age", _age),

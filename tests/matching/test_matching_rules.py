@@ -405,6 +405,9 @@ def test_saved_reasons_built_by_the_database_match_the_live_explanation(database
             stored = stored_outcome(s, saved.search_id, e.household_id)
             assert [label for _c, label in stored.rules] == [R.rule_label(c, a) for c, a in live[e.household_id]]
     away_rules = [R.rule_label(c, a) for c, a in live[away]]
-    assert "Declared unavailable during the dates (1 declared period)" in away_rules
+    back = TODAY + dt.timedelta(days=2)  # the break is named, saved and live alike
+    assert f"Declared unavailable during the dates: holiday {TODAY:%a %d %b} to {back:%a %d %b %Y}" in away_rules
+    assert R.rule_label("unavailable", "1 declared period") == \
+        "Declared unavailable during the dates (1 declared period)"  # a search saved before still reads
     assert any(r.startswith("A younger child") for r in away_rules)
     assert any("km away, beyond the distance limit" in r for r in away_rules)
