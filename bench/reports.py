@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sqlite3
 import statistics
 import subprocess
@@ -85,7 +86,8 @@ def main() -> int:
     desk = Desk(db, actor_for(db, manager))
     start = first.date().replace(day=1)
     end = dt.date.today()
-    print(f"store {path}; period {start} to {end}; as {manager}; {args.runs} runs each, medians\n")
+    print(f"store {path}; period {start} to {end}; as {manager}; {args.runs} runs each, medians; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
 
     captured: list[tuple[str, tuple]] = []
 
@@ -121,7 +123,8 @@ def main() -> int:
         letter.render_markdown(letter.build(desk, "HH-00003"))
         times.append(time.perf_counter() - t)
     print(f"{'letter':<12} {statistics.median(times):>9.3f}  (HH-00003, no floor)")
-    print(f"\naim: each report under {AIM_S:.0f} s and within {AIM_RATIO:.0f}x of its main aggregate")
+    print(f"\naim: each report under {AIM_S:.0f} s and within {AIM_RATIO:.0f}x of its main aggregate "
+          f"(load average now {os.getloadavg()[0]:.1f})")
     db.dispose()
     return 0
 
