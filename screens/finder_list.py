@@ -105,9 +105,8 @@ class RefNames:
 
 
 def ranked_row(result: Any, pos: int, index: int) -> tuple[Text, Text]:
-    from dutydesk.matching.result import warning_labels
-
     r = result.ranked[index]
+    warnings = result.warning_words(r)  # first what a proposal would need an exemption for
     contribs = result.contributions(r)
     from dutydesk.matching.factors import top_reasons
 
@@ -118,13 +117,15 @@ def ranked_row(result: Any, pos: int, index: int) -> tuple[Text, Text]:
     line.append(f"{r.score:>6.1f} ", style="bold")
     line.append(f"{r.free}▫ ")
     line.append(Text(r.name[:28].ljust(28)))
+    if warnings and warnings[0].startswith("Needs an exemption"):
+        line.append(" needs exemption;", style="bold")
     line.append(" " + top, style="dim")
     detail = Text()
     detail.append(f"{r.reference} ", style="bold")
     detail.append(Text(r.name))
     detail.append(f"  score {r.score:g}, {r.free} free place{'s' if r.free != 1 else ''}\n")
     detail.append("  ".join(f"{c.points:+.1f} {c.label}" for c in contribs))
-    for w in warning_labels(r.warnings):
+    for w in warnings:
         detail.append(f"\n! {w}", style="bold")
     return line, detail
 

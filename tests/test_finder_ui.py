@@ -97,7 +97,7 @@ async def test_finder_pages_and_ruled_out_view(store):
         assert "Ruled out 1-2 of 2" in text and "x Ranked" in text
         assert "H-BABY" in text and "H-HOLD" in text
         # The first ruled-out household (by reference) is highlighted: every rule it failed.
-        assert "Child's age is outside the approved range 0-4" in text
+        assert "C-KAYLA (13) is outside the approved ages 0-4" in text  # the child is named
         await pilot.press("down")
         await settle(pilot)
         assert "Household is on hold; it takes no new placements" in flat_text(app)

@@ -80,7 +80,7 @@ async def test_profile_answers_why_not_me(store):
         assert "R-DOVER (searching)" in text
         assert "Ranked 2 of 2" in text and "first was H-DOVER" in text
         assert "R-TODDLER (searching)" in text
-        assert "Ruled out: Child's age is outside the approved range 5-17" in text
+        assert "Ruled out: C-TOT (3) is outside the approved ages 5-17" in text
         await pilot.press("escape")
         await settle(pilot)
         assert "Look-up" in flat_text(app)

@@ -129,7 +129,6 @@ def search_cmd(cli: CliContext, request_ref: str | None, save: bool, ages: tuple
         result = match(s, crit)
         shown_x = list(result.excluded[:limit]) if (show_excluded or explain or as_json) else []
         rules = result.explain(s, shown_x) if shown_x else {}
-    from dutydesk.matching.result import warning_labels
     from dutydesk.matching.rules import rule_label
 
     ranked = result.ranked[:limit]
@@ -142,7 +141,7 @@ def search_cmd(cli: CliContext, request_ref: str | None, save: bool, ages: tuple
             "rule_counts": result.rule_counts(),
             "ranked": [
                 {"rank": i, "reference": r.reference, "name": r.name, "kind": r.kind, "score": r.score,
-                 "free_places": r.free, "warnings": warning_labels(r.warnings),
+                 "free_places": r.free, "warnings": result.warning_words(r),
                  "contributions": [{"factor": c.code, "points": round(c.points, 2), "label": c.label}
                                    for c in result.contributions(r)]}
                 for i, r in enumerate(ranked, start=1)
@@ -169,7 +168,7 @@ def search_cmd(cli: CliContext, request_ref: str | None, save: bool, ages: tuple
         top = "; ".join(f"{c.label} {c.points:+.1f}" for c in result.top_reasons(r))
         click.echo(f"{i:>4}  {r.reference:<12} {r.score:>7.1f}  {r.free:>4}  {r.name}")
         click.echo(f"{'':>33}{top}")
-        for w in warning_labels(r.warnings):
+        for w in result.warning_words(r):
             click.echo(f"{'':>33}! {w}")
         if explain:
             for c in contribs:

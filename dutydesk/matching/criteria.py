@@ -16,7 +16,7 @@ from sqlmodel import Session
 from db.enums import Gender, PlacementType, Specialism
 from db.models import Child, PlacementRequest, RequestChild
 from db.models.base import mask_of
-from dutydesk.child_limits import MAX_AGE, MAX_CHILDREN, MAX_DISTANCE_KM
+from dutydesk.child_limits import MAX_AGE, MAX_CHILDREN, MAX_DISTANCE_KM, MAX_PARENT_AGE
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.labels import label
 from dutydesk.text import clean
@@ -55,13 +55,21 @@ class MatchCriteria:
     request_reference: str = ""
     child_ids: tuple[int, ...] = ()
     family_keys: tuple[str, ...] = field(default=())
+    # (first name, age or None, gender value) per child of the request, so a rule names the child it fails.
+    named: tuple[tuple[str, int | None, str], ...] = ()
+    one_family: bool = False  # every child of the request has the one family key (all siblings)
 
     def __post_init__(self) -> None:
         if self.until_on is not None and self.until_on < self.from_on:
             raise InvalidInput("The end date is before the start date; give an end on or after the start.")
+        if self.placement_type is not None:
+            object.__setattr__(self, "placement_type", PlacementType(self.placement_type))
+        top = MAX_PARENT_AGE if self.placement_type is PlacementType.PARENT_AND_CHILD else MAX_AGE
         for age in self.ages:
-            if not 0 <= age <= MAX_AGE:
-                raise InvalidInput(f"Age {age} is not a child's age; give ages from 0 to {MAX_AGE}.")
+            if not 0 <= age <= top:
+                raise InvalidInput(f"Age {age} is not a child's age; give ages from 0 to {MAX_AGE}"
+                                   f" (a young parent on a parent-and-child request: up to {MAX_PARENT_AGE}).")
+        object.__setattr__(self, "named", tuple((str(n), a, str(getattr(g, "value", g))) for n, a, g in self.named))
         # Siblings is checked as given: -3 or 0 once became one child, silently.
         if not 1 <= self.siblings <= MAX_CHILDREN or not 1 <= self.children <= MAX_CHILDREN:
             raise InvalidInput(f"Siblings: give how many children to place together, a whole number from 1 to "
@@ -77,8 +85,6 @@ class MatchCriteria:
         object.__setattr__(self, "ethnicity", clean(self.ethnicity).lower())
         object.__setattr__(self, "needs", frozenset(Specialism(n) for n in self.needs))
         object.__setattr__(self, "genders", tuple(Gender(g) for g in self.genders))
-        if self.placement_type is not None:
-            object.__setattr__(self, "placement_type", PlacementType(self.placement_type))
 
     @property
     def children(self) -> int:
@@ -86,10 +92,34 @@ class MatchCriteria:
 
     @property
     def places_needed(self) -> int:
-        """Places the group takes: a parent and their baby share one parent-and-child placement."""
-        if self.placement_type is PlacementType.PARENT_AND_CHILD:
-            return 1
+        """Places the group takes: one placement, a place for each child (a parent and baby take two)."""
         return self.children
+
+    @property
+    def parent_and_child(self) -> bool:
+        return self.placement_type is PlacementType.PARENT_AND_CHILD
+
+    def within_terms(self, age: int | None) -> bool:
+        """Whether the age rule asks about this age: not a young adult parent's (over 17, on parent and
+        child), whom the household's parent-and-child approval covers rather than its age range."""
+        return age is not None and not (self.parent_and_child and age > MAX_AGE)
+
+    @property
+    def term_ages(self) -> tuple[int, ...]:
+        """The ages the age rule checks against a household's approved range."""
+        return tuple(a for a in self.ages if self.within_terms(a))
+
+    def age_children(self) -> list[tuple[str, int]]:
+        """(first name, age) of each child the age rule checks; a typed look-up has ages, no names."""
+        if self.named:
+            return [(n, a) for n, a, _g in self.named if a is not None and self.within_terms(a)]
+        return [("", a) for a in self.term_ages]
+
+    @property
+    def sibling_key(self) -> str | None:
+        """The family every child of the request belongs to, if one (placed siblings then count as theirs);
+        a child with no family key is not known to be a sibling."""
+        return self.family_keys[0] if self.one_family and len(self.family_keys) == 1 else None
 
     @cached_property
     def need_mask(self) -> int:
@@ -123,6 +153,8 @@ class MatchCriteria:
             "request_reference": self.request_reference,
             "child_ids": list(self.child_ids),
             "family_keys": list(self.family_keys),
+            "named": [list(n) for n in self.named],
+            "one_family": self.one_family,
         }
 
     @classmethod
@@ -138,6 +170,7 @@ class MatchCriteria:
         d["needs"] = frozenset(Specialism(n) for n in d.get("needs", ()))
         d["child_ids"] = tuple(d.get("child_ids", ()))
         d["family_keys"] = tuple(d.get("family_keys", ()))
+        d["named"] = tuple(tuple(n) for n in d.get("named", ()) if isinstance(n, list) and len(n) == 3)
         known = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
@@ -203,10 +236,14 @@ def criteria_for_request(session: Session, request_id: int) -> MatchCriteria:
         ).scalars()
     )
     ages: list[int] = []
+    named: list[tuple[str, int | None, str]] = []
+    top = MAX_PARENT_AGE if req.placement_type == PlacementType.PARENT_AND_CHILD else MAX_AGE
     for c in children:
         age = _age_on(c.date_of_birth, req.needed_from)
         if age is not None:
-            ages.append(max(0, min(age, MAX_AGE)))
+            age = max(0, min(age, top))
+            ages.append(age)
+        named.append((c.first_name, age, c.gender.value))
     needs = set(req.needs)
     for c in children:
         needs |= set(c.needs)
@@ -248,6 +285,8 @@ def criteria_for_request(session: Session, request_id: int) -> MatchCriteria:
         request_reference=req.reference,
         child_ids=tuple(c.id for c in children),
         family_keys=tuple(sorted({c.family_key for c in children if c.family_key})),
+        named=tuple(named),
+        one_family=bool(children) and len({c.family_key for c in children}) == 1 and children[0].family_key is not None,
     )
 
 
@@ -345,6 +384,8 @@ def criteria_from_fields(session: Session, values: dict[str, str], base: MatchCr
         )
         if ages == list(base.ages):
             keep["siblings"] = base.siblings
+            keep["named"] = base.named
+            keep["one_family"] = base.one_family
             if not gender_text:
                 genders = base.genders
     return MatchCriteria(

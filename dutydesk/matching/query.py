@@ -13,6 +13,7 @@ stores (``excluded_reasons_select``, JSON made by the database).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,8 +22,9 @@ from sqlalchemy import Integer, String, type_coerce
 from sqlmodel import Session
 
 from db.enums import Gender, GenderTerms
-from db.models import Household, Placement, UnavailablePeriod
+from db.models import Child, Household, Placement, UnavailablePeriod
 from db.models.base import bit_of
+from dutydesk.child_limits import USUAL_LIMIT
 from dutydesk.matching import capacity
 from dutydesk.matching import rules as R
 from dutydesk.matching.criteria import MatchCriteria
@@ -30,6 +32,7 @@ from dutydesk.matching.criteria import MatchCriteria
 H = Household.__table__
 PL = Placement.__table__
 U = UnavailablePeriod.__table__
+C = Child.__table__
 
 # Open-ended requests look this far ahead for declared breaks and holidays.
 UNAVAILABLE_HORIZON_DAYS = 14
@@ -38,6 +41,7 @@ W_DBS = 1
 W_REVIEW = 2
 W_APPROVAL_ENDS = 4
 W_ALLEGATION = 8
+W_USUAL_LIMIT = 16  # over the usual limit and not all siblings: a proposal needs an exemption
 
 # Column positions in the candidate rows (read by index for speed). The first
 # block is fetched for every household; the details (for rule labels) only for
@@ -135,8 +139,9 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
     ptypes = type_coerce(H.c.placement_types, Integer)
 
     checks: list[tuple[sa.ColumnElement[bool], int]] = [(status != capacity.APPROVED, R.BIT["status"])]
+    # Ended before the first day a child could go there (never before today): the proposal's own test.
     checks.append((sa.and_(kind == "connected_person", H.c.approval_expires_on.is_not(None),
-                           H.c.approval_expires_on < from_on), R.BIT["expired"]))
+                           H.c.approval_expires_on < max(from_on, today)), R.BIT["expired"]))
     cont = sorted(set(continuity_ids))
     if cont:
         checks.append((sa.and_(kind == "connected_person", H.c.id.not_in(cont)), R.BIT["connected"]))
@@ -146,8 +151,9 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
     checks.append((free <= 0, R.BIT["vacancy"]))
     if c.places_needed > 1:
         checks.append((sa.and_(free > 0, free < c.places_needed), R.BIT["siblings"]))
-    if c.ages:
-        checks.append((sa.or_(H.c.age_min > min(c.ages), H.c.age_max < max(c.ages)), R.BIT["age"]))
+    ages = c.term_ages
+    if ages:
+        checks.append((sa.or_(H.c.age_min > min(ages), H.c.age_max < max(ages)), R.BIT["age"]))
     g = _gender_rule(c.genders)
     if g is not None:
         checks.append((g, R.BIT["gender"]))
@@ -174,7 +180,8 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
 
     mask = sum((sa.case((cond, bit), else_=0) for cond, bit in checks), sa.literal(0))
     warn = (
-        sa.case((sa.and_(H.c.dbs_expires_on.is_not(None), H.c.dbs_expires_on < today), W_DBS), else_=0)
+        sa.case((_over_usual_limit(c, load, occ_where), W_USUAL_LIMIT), else_=0)
+        + sa.case((sa.and_(H.c.dbs_expires_on.is_not(None), H.c.dbs_expires_on < today), W_DBS), else_=0)
         + sa.case((sa.and_(H.c.annual_review_due.is_not(None), H.c.annual_review_due < today), W_REVIEW), else_=0)
         + sa.case((sa.and_(H.c.approval_expires_on.is_not(None),
                            H.c.approval_expires_on < until_on if until_on else sa.true()), W_APPROVAL_ENDS), else_=0)
@@ -182,6 +189,18 @@ def _parts(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float], cont
     source = H.outerjoin(occ, occ.c.hid == H.c.id).outerjoin(unav, unav.c.hid == H.c.id)
     return source, dict(mask=mask, warn=warn, free=free, load=load, kind=kind, status=status, specs=specs,
                         unav=unav.c.what, held=held)
+
+
+def _over_usual_limit(c: MatchCriteria, load: Any, occ_where: Any) -> sa.ColumnElement[bool]:
+    """More children than the usual limit once these are placed, and not all siblings: every child
+    of the request and every child placed there (for the dates) of the one family."""
+    over = load + c.children > USUAL_LIMIT
+    if c.sibling_key is None:
+        return over
+    siblings = (sa.select(sa.func.count()).select_from(PL.join(C, C.c.id == PL.c.child_id))
+                .where(occ_where, PL.c.household_id == H.c.id, C.c.family_key == c.sibling_key)
+                .scalar_subquery())
+    return sa.and_(over, load > siblings)
 
 
 def candidate_select(c: MatchCriteria, today: dt.date, km_by_place: dict[int, float],
@@ -243,9 +262,11 @@ def excluded_reasons_select(c: MatchCriteria, today: dt.date, km_by_place: dict[
         "connected": lit('["connected"]'),
         "unavailable": lit('["unavailable","') + sa.func.coalesce(k.unav, "") + lit('"]'),
         "vacancy": lit('["vacancy",[') + _text(k.places) + lit(",") + _text(k.load) + lit("]]"),
-        "siblings": lit('["siblings",[') + _text(k.free) + lit(f",{c.places_needed}]]"),
-        "age": lit('["age",[') + _text(k.age_min) + lit(",") + _text(k.age_max) + lit("]]"),
-        "gender": lit('["gender","') + k.gender + lit('"]'),
+        "siblings": lit('["siblings",[') + _text(k.free) + lit(f",{c.places_needed}"
+                                                             + (',"parent_and_child"]]' if c.parent_and_child else "]]")),
+        "age": lit('["age",[') + _text(k.age_min) + lit(",") + _text(k.age_max) + _failing_json(
+            [(sa.or_(k.age_min > a, k.age_max < a), [n, a]) for n, a in c.age_children()]) + lit("]]"),
+        "gender": _gender_json(c, k.gender),
         "type": lit(f'["type","{ptype}"]' if ptype else '["type"]'),
         "needs": lit('["needs",') + _text(lit(need) - k.specs.op("&")(need)) + lit("]"),
         "wheelchair": lit('["wheelchair"]'),
@@ -262,6 +283,27 @@ def excluded_reasons_select(c: MatchCriteria, today: dt.date, km_by_place: dict[
         joined = joined + p
     reasons = lit('{"x":[') + sa.func.rtrim(joined, ",") + lit("]}")
     return sa.select(lit(search_id), k.id, sa.null(), sa.null(), reasons).where(k.m != 0)
+
+
+def _failing_json(cases: list[tuple[Any, list[Any]]]) -> Any:
+    """',[[name, value], ...]' of the children each condition holds for (none: nothing at all)."""
+    if not cases:
+        return sa.literal("")
+    joined = sa.literal(",[")
+    parts = [sa.case((cond, sa.literal(json.dumps(item, ensure_ascii=False) + ",")), else_=sa.literal(""))
+             for cond, item in cases]
+    inner = parts[0]
+    for p in parts[1:]:
+        inner = inner + p
+    return joined + sa.func.rtrim(inner, ",") + sa.literal("]")
+
+
+def _gender_json(c: MatchCriteria, gender: Any) -> Any:
+    """'["gender","female"]', or with the children it fails: '["gender",["female",[["Sam","male"]]]]'."""
+    if not c.named:
+        return sa.literal('["gender","') + gender + sa.literal('"]')
+    cases = [(gender != g, [n, g]) for n, _a, g in c.named]
+    return sa.literal('["gender",["') + gender + sa.literal('"') + _failing_json(cases) + sa.literal("]]")
 
 
 def _detail_columns(x: dict[str, Any]) -> list[Any]:

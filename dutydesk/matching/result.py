@@ -49,6 +49,7 @@ from dutydesk.matching.query import (
     W_APPROVAL_ENDS,
     W_DBS,
     W_REVIEW,
+    W_USUAL_LIMIT,
     household_details,
 )
 from dutydesk.matching.weights import Weights
@@ -62,7 +63,7 @@ class Ranked(NamedTuple):
     score: float
     inputs: Inputs
     free: int
-    warnings: int  # bits: W_DBS, W_REVIEW, W_APPROVAL_ENDS, W_ALLEGATION
+    warnings: int  # bits: W_USUAL_LIMIT, W_DBS, W_REVIEW, W_APPROVAL_ENDS, W_ALLEGATION
 
 
 class Excluded(NamedTuple):
@@ -186,6 +187,10 @@ class MatchResult:
         c = self.criteria
         return contributions(r.inputs, self.weights, c.near_label, c.language, c.religion)
 
+    def warning_words(self, r: Ranked) -> list[str]:
+        """A ranked household's warnings, first what a proposal would need an exemption for."""
+        return warning_labels(r.warnings, total=r.inputs.load + self.criteria.children)
+
     def top_reasons(self, r: Ranked, n: int = 2) -> list[Contribution]:
         return top_reasons(self.contributions(r), n)
 
@@ -271,8 +276,11 @@ def speaks(languages: str | None, lang: str) -> bool:
     return lang in langs.lower() and lang in [x.strip() for x in langs.lower().split(",")]
 
 
-def warning_labels(bits: int, expires: dt.date | None = None) -> list[str]:
+def warning_labels(bits: int, expires: dt.date | None = None, total: int | None = None) -> list[str]:
     out = []
+    if bits & W_USUAL_LIMIT:
+        out.append(R.needs_exemption_text([R.usual_limit_text(total)]) if total is not None
+                   else f"Needs an exemption: over the usual limit of {R.USUAL_LIMIT} and not all siblings")
     if bits & W_DBS:
         out.append("DBS check lapsed: renew it before placing")
     if bits & W_REVIEW:
@@ -307,6 +315,17 @@ def _arg_getters(c: MatchCriteria, km_by_place: dict[int, float] | None,
     need = c.need_mask
     wanted = c.places_needed
     km = km_by_place or {}
+    aged = c.age_children()
+    pc = (ptype,) if c.parent_and_child else ()
+
+    def age(d: Any) -> Any:
+        lo, hi = d[D_AGEMIN], d[D_AGEMAX]
+        return (lo, hi, tuple((n, a) for n, a in aged if not lo <= a <= hi))
+
+    def gender(d: Any) -> Any:
+        if not c.named:
+            return d[D_GENDER]
+        return (d[D_GENDER], tuple((n, g) for n, _a, g in c.named if g != d[D_GENDER]))
 
     def distance(d: Any) -> Any:
         pid = d[D_PLACE]
@@ -329,9 +348,9 @@ def _arg_getters(c: MatchCriteria, km_by_place: dict[int, float] | None,
         "connected": lambda d: None,
         "unavailable": _unav_arg,
         "vacancy": lambda d: (d[D_PLACES], d[D_LOAD]),
-        "siblings": lambda d: (d[D_FREE], wanted),
-        "age": lambda d: (d[D_AGEMIN], d[D_AGEMAX]),
-        "gender": lambda d: d[D_GENDER],
+        "siblings": lambda d: (d[D_FREE], wanted, *pc),
+        "age": age,
+        "gender": gender,
         "type": lambda d: ptype,
         "needs": lambda d: need & ~(d[D_SPECS] or 0),
         "wheelchair": lambda d: None,

@@ -26,7 +26,7 @@ from dutydesk.matching import rules as R
 from dutydesk.matching.criteria import MatchCriteria
 from dutydesk.matching.factors import as_json
 from dutydesk.matching.query import excluded_reasons_select
-from dutydesk.matching.result import MatchResult, warning_labels
+from dutydesk.matching.result import MatchResult
 
 SR = SearchResult.__table__
 
@@ -53,7 +53,7 @@ def result_rows(session: Session, result: MatchResult, search_id: int, *, exclud
     rows: list[dict[str, Any]] = []
     append = rows.append
     for rank, r in enumerate(result.ranked, start=1):
-        warn = warning_labels(r.warnings)
+        warn = result.warning_words(r)
         reasons: dict[str, Any] = {"f": as_json(result.contributions(r))}
         if warn:
             reasons["w"] = warn

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from db.enums import CandidateStatus, DecisionKind, DecisionStatus, HouseholdKind, HouseholdStatus, RequestState
+from db.enums import CandidateStatus, DecisionKind, DecisionStatus, PlacementType, RequestState
 from db.models import Candidate, Decision, DecisionAddendum, Household, PlacementRequest
 from dutydesk import clock
 from dutydesk.access import audit
@@ -21,10 +21,10 @@ from dutydesk.access.identity import Permission, require
 from dutydesk.errors import Conflict, InvalidInput, NotAllowed
 from dutydesk.labels import label
 from dutydesk.matching.capacity import free_places
-from dutydesk.matching.rules import status_words
+from dutydesk.matching.rules import siblings_text
 from dutydesk.requests import lookup, transitions
 from dutydesk.requests.steps import ensure_candidate
-from dutydesk.requests.terms import terms_breaches
+from dutydesk.requests.terms import no_approval, terms_breaches
 from dutydesk.requests.views import DecisionView, decision_view
 from dutydesk.requests.limits import RATIONALE_MIN, TEXT_MAX
 from dutydesk.text import field_text
@@ -32,16 +32,17 @@ from dutydesk.text import field_text
 S = RequestState
 
 
-def refuse_no_approval(household: Household, on: dt.date) -> None:
+def parent_and_child(req: PlacementRequest) -> bool:
+    return req.placement_type == PlacementType.PARENT_AND_CHILD
+
+
+def refuse_no_approval(session: Session, household: Household, on: dt.date) -> None:
     """A household takes no new child unless approved, and a connected person's temporary approval
-    still runs on ``on``: the words are the matching rule's (not approved, approval ended)."""
-    if household.status != HouseholdStatus.APPROVED:
-        raise Conflict(f"{household.name} is {status_words(household.status)}; it takes no new placements. "
-                       "Return to the search and choose another household.")
-    ends = household.approval_expires_on
-    if household.kind == HouseholdKind.CONNECTED_PERSON and ends is not None and ends < on:
-        raise Conflict(f"{household.name}'s temporary approval as a connected person ended on {ends:%d %b %Y}; "
-                       "it takes no new child. Approve the household at panel, or choose another.")
+    still runs on ``on``: refused in the matching rule's words (not approved, on hold naming the
+    allegation, approval ended), so the ruled-out view said it first."""
+    why = no_approval(session, household, on)
+    if why:
+        raise Conflict(f"{household.name}: {why}. Return to the search and choose another household.")
 
 
 def propose(
@@ -84,13 +85,17 @@ def propose(
                     f"{household.name} is recorded as {label(cand.status)} for {req.reference}; "
                     "record a new contact outcome first if that has changed."
                 )
-            refuse_no_approval(household, max(req.needed_from, clock.today()))
+            refuse_no_approval(s, household, max(req.needed_from, clock.today()))
             children = lookup.request_child_ids(s, req.id)
-            if free_places(household) < len(children):
+            free = free_places(household)
+            if free == 0:
                 raise Conflict(
                     f"{household.name} has no free place any more; return to the search and choose another household."
                 )
-            breaches = terms_breaches(s, household, children, req.placement_type, req.needed_from)
+            if free < len(children):
+                raise Conflict(f"{household.name}: {siblings_text(free, len(children), parent_and_child(req))}. "
+                               "Return to the search and choose another household.")
+            breaches = terms_breaches(s, req.id, [household.id]).get(household.id, [])
             outside = bool(breaches)
             if outside and not exemption:
                 raise InvalidInput(

@@ -150,7 +150,8 @@ def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[
 
         rows: list[ContactRow] = []
         by_cand = {c.household_id: c for c in cands}
-        child_ids = list(s.exec(select(RequestChild.child_id).where(RequestChild.request_id == req.id)).all())
+        # What a proposal would need an exemption for, by matching's own rules, for every row at once.
+        breaches = terms_breaches(s, req.id, [h for h in hids if h in households])
         # The saved search's order, whatever the outcomes: recording one never moves a row under the
         # worker's cursor (households contacted from outside the ranking come after it, by id).
         order = sorted(hids, key=lambda h: (ranks.get(h, (None,))[0] is None, ranks.get(h, (None,))[0] or 0, h))
@@ -167,6 +168,6 @@ def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[
                 status_reason=c.status_reason if c is not None else "",
                 no_answer_tries=tries.get(c.id, 0) if c is not None else 0,
                 free_places=free_places(h), phone=h.phone, why=why(hid),
-                needs_exemption="; ".join(terms_breaches(s, h, child_ids, req.placement_type, req.needed_from)),
+                needs_exemption="; ".join(breaches.get(hid, [])),
             ))
         return rows

@@ -99,7 +99,7 @@ def test_after_expiry_matching_and_the_proposal_agree_the_household_takes_no_new
         assert [code for code, _ in res.explain(s, [ex])[t.household_id]] == ["expired"]
         assert res.explain(s, [ex])[t.household_id][0][1] == "2027-03-16"  # the rule names the day it ended
     save_search(database, people["worker"], rid, [t.household_id])
-    with pytest.raises(Conflict, match="temporary approval as a connected person ended on 16 Mar 2027"):
+    with pytest.raises(Conflict, match="Temporary approval as a connected person ended on 16 Mar 2027"):
         decisions.propose(worker, rid, "place", "His grandmother, known to him.", household_id=t.household_id)
     with database.read() as s:
         assert s.execute(sa.text("SELECT count(*) FROM decisions")).scalar() == 0

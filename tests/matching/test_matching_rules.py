@@ -149,7 +149,7 @@ def test_age_gender_and_type_within_terms(database, base):
     household(database, "H-ALL")
     res = run(database, crit(ages=(13,), genders=(Gender.FEMALE,), placement_type=PlacementType.EMERGENCY))
     assert codes(res, "H-YOUNG") == ["age"]
-    assert labels(database, res, "H-YOUNG") == ["Child's age is outside the approved range 0-10"]
+    assert labels(database, res, "H-YOUNG") == ["A child of 13 is outside the approved ages 0-10"]
     assert codes(res, "H-BOYS") == ["gender"]
     assert codes(res, "H-NOEMERG") == ["type"]
     assert [r.reference for r in res.ranked] == ["H-ALL"]

@@ -53,7 +53,8 @@ def test_scenario_2_sibling_group_of_three_every_in_house_household_ruled_out(da
     why = {ref: [label for _c, label in o.rules] for ref, _n, o in ruled_out}
     assert why["H-IN-2"] == ["Sibling group of 3 is larger than the 2 free places"]
     assert why["H-IN-3-BUSY"] == ["Sibling group of 3 is larger than the 2 free places"]
-    assert why["H-IN-BABIES"] == ["Child's age is outside the approved range 0-5"]
+    # One placement for the three: every brother outside the ages is named.
+    assert why["H-IN-BABIES"] == ["C-BROOKS-9 (9) and C-BROOKS-7 (7) are outside the approved ages 0-5"]
     ifa = ranked[0][2]
     assert any(code == "kind" and points < 0 for code, points, _l in ifa.factors)
 
@@ -77,7 +78,7 @@ def test_scenario_3_thanet_carer_sees_every_request_and_what_decided_it(database
     assert [w.free for w in profile.weeks][:2] == [1, 1]
     decided = {h.request_reference: h.decided for h in profile.history}
     assert set(decided) == {"R-3A", "R-3B", "R-3C"}
-    assert decided["R-3A"] == "Ruled out: Child's age is outside the approved range 5-17"
+    assert decided["R-3A"] == "Ruled out: C-TODDLER (3) is outside the approved ages 5-17"
     assert decided["R-3B"].startswith("Ranked 2 of 2") and "first was H-NEAR-DOVER" in decided["R-3B"]
     assert "ahead mainly on distance" in decided["R-3B"] and "km from Dover" in decided["R-3B"]
     assert decided["R-3C"] == "Ruled out: Sibling group of 2 is larger than the 1 free place"
@@ -132,21 +133,24 @@ def test_scenario_6_uasc_pashto_speaker_ranks_first(database, people):
 def test_scenario_7_parent_and_child_only_approved_households(database, people):
     pl = places(database)
     uid = people["worker"].user_id
-    household(database, "H-PC", placement_types=frozenset({PlacementType.PARENT_AND_CHILD}), places=1)
+    household(database, "H-PC", placement_types=frozenset({PlacementType.PARENT_AND_CHILD}), places=2)
+    household(database, "H-PC-ONE", placement_types=frozenset({PlacementType.PARENT_AND_CHILD}), places=1)
     household(database, "H-GENERAL", placement_types=ALL - {PlacementType.PARENT_AND_CHILD}, places=3)
     mum = child(database, "C-MUM", age=17, gender=Gender.FEMALE, home_place_id=pl["Maidstone"])
     baby = child(database, "C-BABY", age=0, gender=Gender.MALE)
     rid = request(database, uid, [mum, baby], placement_type=PlacementType.PARENT_AND_CHILD)
     saved = run_and_save(Desk(database, people["worker"]), rid)
     res = _match(database, rid)
-    # Mother and baby share one parent-and-child placement: one place is enough.
+    # Mother and baby are one parent-and-child placement taking two places: one place is not enough.
     assert [r.reference for r in res.ranked] == ["H-PC"]
     with database.read() as s:
         out = stored_page(s, saved.search_id, excluded=True)
         n = s.execute(sa.select(sa.func.count()).select_from(SearchResult)
                       .where(SearchResult.search_id == saved.search_id)).scalar()
-    assert n == 2
+    assert n == 3
     assert out[0][0] == "H-GENERAL" and out[0][2].rules[0][1] == "Not approved for parent and child placements"
+    assert out[1][0] == "H-PC-ONE" and out[1][2].rules == [
+        ("siblings", "A parent and baby need 2 places; the household has 1 free place")]
 
 
 # -- the command line ---------------------------------------------------------------
@@ -191,7 +195,7 @@ def test_cli_search_and_show(database, people, capsys, monkeypatch):
     first = next(i for i, line in enumerate(lines) if "H-MARGATE" in line)
     assert "O'Brien [Jr]" in lines[first] and "1  H-MARGATE" in lines[first]
     assert "0.0 km from Margate" in out
-    assert "x Child's age is outside the approved range 0-4" in out
+    assert "x A child of 13 is outside the approved ages 0-4" in out
     code, out, err = _cli(capsys, monkeypatch, database, "households", "search", "--age", "13", "--near",
                           "Margate", "--json")
     data = json.loads(out)

@@ -194,7 +194,7 @@ def test_placement_type_outside_terms(database, people):
                        urgency=Urgency.URGENT)
     h = make_household(database, "Short term only", types=frozenset({PlacementType.SHORT_TERM}))
     save_search(database, people["worker"], rid, [h])
-    with pytest.raises(InvalidInput, match="not approved for parent and child"):
+    with pytest.raises(InvalidInput, match="Not approved for parent and child placements"):
         decisions.propose(Desk(database, people["worker"]), rid, "place", "Only household nearby.", household_id=h)
 
 
