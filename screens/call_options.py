@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.validation import ValidationResult, Validator
 
-from dutydesk.calls.limits import MAX_AGE, MAX_DISTANCE_KM
+from dutydesk.calls.limits import MAX_AGE, MAX_DISTANCE_KM, MAX_PARENT_AGE
 from screens.pickers import KeyOption
 
 CALLER_OPTIONS = [
@@ -129,8 +129,10 @@ def check_age(value: str) -> None:
             raise InvalidInput("After 'due', type the expected date of birth as DD/MM/YYYY.")
         return
     if v.isdigit():
-        if not 0 <= int(v) <= MAX_AGE:
-            raise InvalidInput(f"Type an age from 0 to {MAX_AGE}, or the date of birth as DD/MM/YYYY.")
+        # Up to 21: a young parent on a parent-and-child request (the service checks the type on save).
+        if not 0 <= int(v) <= MAX_PARENT_AGE:
+            raise InvalidInput(f"Type an age from 0 to {MAX_AGE} (a young parent: up to {MAX_PARENT_AGE}), "
+                               "or the date of birth as DD/MM/YYYY.")
         return
     parse_day(v, what="Date of birth")
 

@@ -32,7 +32,9 @@ from dutydesk.requests import actions as steps
 from dutydesk.requests.limits import REASON_MAX, TEXT_MAX
 from screens.row_table import RowTable
 from screens.dialogs import Closing, CloseUnmetDialog, ConfirmDialog, Proposal, ProposeDialog, ReasonDialog
-from screens.loading import LoadingScreen, Outcome
+from screens.loading import Outcome
+from screens.request_children import ChangesChildren
+from screens.request_propose import propose_keeping_text
 from screens.request_text import (
     carer_cells,
     carer_detail_text,
@@ -59,20 +61,10 @@ class RequestData:
     timeline: tuple[Any, ...]
 
 
-def propose_keeping_text(desk: Any, proposal: Proposal, *args: Any, **kwargs: Any) -> Outcome:
-    """Propose; a refusal carries the proposal back so the dialog can reopen with its text."""
-    from dutydesk.errors import DeskError
-
-    try:
-        return Outcome(steps.propose(desk, *args, **kwargs))
-    except DeskError as err:
-        return Outcome(str(err), False, proposal)
-
-
 CARER_COLUMNS = ("rank", "name", "score", "status", "tries", "free")
 
 
-class RequestScreen(LoadingScreen):
+class RequestScreen(ChangesChildren):  # k and x: the children on the request (screens.request_children)
     """One placement request: carers to phone, timeline, criteria and searches, decisions."""
 
     CSS_PATH = "request.tcss"

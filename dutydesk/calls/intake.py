@@ -30,7 +30,7 @@ from dutydesk import clock, integrity, references
 from dutydesk.access import audit
 from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.access.identity import Actor, Permission, require
-from dutydesk.calls.limits import MAX_AGE, MAX_DISTANCE_KM
+from dutydesk.calls.limits import MAX_AGE, MAX_DISTANCE_KM, MAX_PARENT_AGE
 from dutydesk.text import field_text
 
 MAX_SIBLINGS = 8
@@ -157,8 +157,17 @@ def _place_exists(session: Session, place_id: int | None, what: str) -> None:
 # ---------------------------------------------------------------- children
 
 
-def validate_child(inp: ChildInput, today: dt.date | None = None) -> dict[str, Any]:
-    """Check a ChildInput and return the cleaned column values (no database needed)."""
+def age_limit_words(top: int) -> str:
+    """The ages the desk records, in the words of a refusal."""
+    if top > MAX_AGE:
+        return f"a child aged 0 to {MAX_AGE}, or a young parent up to {top} on a parent-and-child request"
+    return f"children aged 0 to {MAX_AGE} (a young parent up to {MAX_PARENT_AGE} on a parent-and-child request)"
+
+
+def validate_child(inp: ChildInput, today: dt.date | None = None, *, max_age: int = MAX_AGE) -> dict[str, Any]:
+    """Check a ChildInput and return the cleaned column values (no database needed).
+
+    ``max_age`` is MAX_PARENT_AGE for a parent-and-child request (the parent may be a young adult)."""
     today = today or clock.today()
     first = field_text(inp.first_name, "Child's first name", limit=NAME_MAX, required=True,
                        missing="The child's first name is required; type it (or 'unknown')")
@@ -179,10 +188,10 @@ def validate_child(inp: ChildInput, today: dt.date | None = None) -> dict[str, A
                 f"Date of birth {dob:%d/%m/%Y} is in the future; type the child's date of birth as DD/MM/YYYY "
                 "(an unborn baby: 'due DD/MM/YYYY')."
             )
-        if age_on(dob, today) > MAX_AGE:
+        if age_on(dob, today) > max_age:
             raise InvalidInput(
                 f"Date of birth {dob:%d/%m/%Y} makes the child {age_on(dob, today)}; "
-                f"the desk places children aged 0 to {MAX_AGE}. Check the date."
+                f"the desk places {age_limit_words(max_age)}. Check the date."
             )
         if inp.age is not None and age_on(dob, today) != inp.age:
             raise InvalidInput(
@@ -190,8 +199,8 @@ def validate_child(inp: ChildInput, today: dt.date | None = None) -> dict[str, A
                 f"(which makes {age_on(dob, today)}); give one or the other."
             )
     elif inp.age is not None:
-        if not isinstance(inp.age, int) or isinstance(inp.age, bool) or not 0 <= inp.age <= MAX_AGE:
-            raise InvalidInput(f"Age {inp.age!r} is not a child's age; type a whole number from 0 to {MAX_AGE}.")
+        if not isinstance(inp.age, int) or isinstance(inp.age, bool) or not 0 <= inp.age <= max_age:
+            raise InvalidInput(f"Age {inp.age!r} is not a child's age; the desk places {age_limit_words(max_age)}.")
         dob = estimate_dob(inp.age, today)
         estimate = f"Date of birth estimated from age {inp.age} given on {today:%d/%m/%Y}."
         notes = f"{estimate}\n{notes}".strip() if notes else estimate
@@ -221,10 +230,10 @@ def validate_child(inp: ChildInput, today: dt.date | None = None) -> dict[str, A
     }
 
 
-def create_child(session: Session, actor: Actor, inp: ChildInput) -> Child:
+def create_child(session: Session, actor: Actor, inp: ChildInput, *, max_age: int = MAX_AGE) -> Child:
     """Record a child in the caller's write transaction; audited. Returns the flushed row."""
     require(actor, Permission.LOG, "record a child")
-    values = validate_child(inp)
+    values = validate_child(inp, max_age=max_age)
     _place_exists(session, values["school_place_id"], "School")
     _place_exists(session, values["home_place_id"], "Home")
     ref = values.pop("case_reference")
@@ -304,6 +313,26 @@ def validate_request(inp: RequestInput, today: dt.date | None = None) -> dict[st
     }
 
 
+def max_age_for(placement_type: PlacementType) -> int:
+    """The oldest a request's child may be: a young adult parent only on parent and child."""
+    return MAX_PARENT_AGE if placement_type == PlacementType.PARENT_AND_CHILD else MAX_AGE
+
+
+def check_one_parent(session: Session, placement_type: PlacementType, child_ids: Iterable[int], on: dt.date) -> None:
+    """On a parent-and-child request only the parent may be over 17: one person, at most 21."""
+    if placement_type != PlacementType.PARENT_AND_CHILD:
+        return
+    older = [c for c in (session.get(Child, cid) for cid in child_ids)
+             if c is not None and c.date_of_birth is not None and age_on(c.date_of_birth, on) > MAX_AGE]
+    if len(older) > 1:
+        raise InvalidInput(f"{' and '.join(c.display_name for c in older)} are all over {MAX_AGE}; on a "
+                           "parent-and-child request only the parent may be a young adult. Check the ages.")
+    for c in older:
+        if age_on(c.date_of_birth, on) > MAX_PARENT_AGE:
+            raise InvalidInput(f"{c.display_name} is {age_on(c.date_of_birth, on)}; a parent on a parent-and-child "
+                               f"request is at most {MAX_PARENT_AGE}.")
+
+
 def open_request(session: Session, actor: Actor, inp: RequestInput) -> PlacementRequest:
     """Open a placement request (state logged) in the caller's write transaction.
 
@@ -322,10 +351,12 @@ def open_request(session: Session, actor: Actor, inp: RequestInput) -> Placement
         if session.get(Child, cid) is None:
             raise NotFound(f"There is no child number {cid}; find the child again by name or reference.")
         child_ids.append(cid)
+    top = max_age_for(values["placement_type"])
     for new in inp.new_children:
-        child_ids.append(create_child(session, actor, new).id)
+        child_ids.append(create_child(session, actor, new, max_age=top).id)
     if len(set(child_ids)) != len(child_ids):
         raise InvalidInput("The same child is listed twice; remove the repeat.")
+    check_one_parent(session, values["placement_type"], child_ids, values["needed_from"])
 
     request = _save(
         session,

@@ -6,4 +6,4 @@ the models); ``dutydesk.calls.intake`` enforces them on save.
 
 from __future__ import annotations
 
-from dutydesk.child_limits import MAX_AGE, MAX_DISTANCE_KM  # noqa: F401 - one range for the desk
+from dutydesk.child_limits import MAX_AGE, MAX_DISTANCE_KM, MAX_PARENT_AGE  # noqa: F401 - one range for the desk

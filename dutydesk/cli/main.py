@@ -23,6 +23,7 @@ from dutydesk.cli import (  # noqa: F401,E402
     households_edit_cmds,
     households_search_cmds,
     report_cmds,
+    request_children_cmds,
     requests_cmds,
     users_cmds,
 )

@@ -1,4 +1,4 @@
-"""Commands: ``requests list|show|search|contact|propose|signoff|place|close|withdraw|export|oversight``.
+"""Commands: ``requests list|show|search|contact|propose|signoff|place|close|withdraw|export|oversight`` (add-child and remove-child: ``request_children_cmds``).
 
 Every command goes through the same duty-process services as the screens, so
 every guard (saved search, rationale, second person's sign-off, atomic
