@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from dutydesk.allegations import actions
@@ -28,6 +27,7 @@ from dutydesk.labels import label
 from screens.fields import DeskInput, DeskTextArea
 from screens.loading import LoadingScreen, Outcome
 from screens.pickers import KeyChoice, KeyOption, KeyToggles
+from screens.dialog_base import DeskDialog
 
 CATEGORY_OPTIONS = [KeyOption("h", AllegationCategory.HARM.value, "harm (holds)"),
                     KeyOption("s", AllegationCategory.STANDARDS.value, "standards of care"),
@@ -134,7 +134,7 @@ class Closing:
     lift_hold: bool
 
 
-class OutcomeDialog(ModalScreen[Closing | None]):
+class OutcomeDialog(DeskDialog[Closing | None]):
     """The outcome, its date, the rationale, whether the approval is reviewed (by when), and the hold."""
 
     CSS_PATH = "dialogs.tcss"

@@ -26,7 +26,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
@@ -35,6 +34,7 @@ from dutydesk.enums import UnavailableKind
 from dutydesk.labels import label
 from screens.fields import DeskInput, DeskTextArea
 from screens.pickers import KeyChoice, KeyOption
+from screens.dialog_base import DeskDialog
 
 KINDS = [KeyOption(key, kind.value, label(kind)) for key, kind in
          zip("hbox", (UnavailableKind.HOLIDAY, UnavailableKind.BREAK, UnavailableKind.HOLD, UnavailableKind.OTHER),
@@ -55,7 +55,7 @@ def read_day(text: str, what: str) -> tuple[dt.date | None, str]:
     return day, ""
 
 
-class AvailabilityDialog(ModalScreen[Any]):
+class AvailabilityDialog(DeskDialog[Any]):
     """Record that a household is not available for some dates. ctrl+s saves; escape cancels."""
 
     CSS_PATH = "availability.tcss"

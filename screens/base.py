@@ -24,6 +24,16 @@ class DeskScreen(Screen):
     def desk(self) -> Any:
         return getattr(self.app, "desk", None)
 
+    def may(self, permission: str) -> bool:
+        """Whether the signed-in worker has ``Permission.<permission>`` (to show a key only to them;
+        the service checks again)."""
+        desk = self.desk
+        if desk is None:
+            return False
+        from dutydesk.access.identity import Permission, can
+
+        return can(desk.actor, getattr(Permission, permission))
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             failed = getattr(self.app, "worker_failed", None)

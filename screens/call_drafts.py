@@ -21,15 +21,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
+from screens.dialog_base import DeskDialog
 
 DRAFT_KIND = "call"
 DRAFT_DELAY_S = 1.5  # after the last key
 DRAFT_MAX_WAIT_S = 2.0  # however fast the typing, a draft at least this often
 
 
-class RestoreDraftScreen(ModalScreen[str]):
+class RestoreDraftScreen(DeskDialog[str]):
     """Offers back a call that was being typed when the session ended."""
 
     BINDINGS = [

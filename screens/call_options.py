@@ -112,13 +112,13 @@ def check_when(value: str) -> None:
 
 
 def check_day(value: str) -> None:
-    from dutydesk.calls.typed import parse_day
+    from dutydesk.days import parse_day
 
     parse_day(value)
 
 
 def check_age(value: str) -> None:
-    from dutydesk.calls.typed import parse_day
+    from dutydesk.days import parse_day
     from dutydesk.errors import InvalidInput
 
     v = value.strip()

@@ -12,16 +12,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from dutydesk.calls import callback_steps
 from screens.row_table import RowTable
 from screens.loading import LoadingScreen, Outcome
 from screens.fields import DeskInput
+from screens.dialog_base import DeskDialog
 
 
-class AskScreen(ModalScreen[dict[str, str] | None]):
+class AskScreen(DeskDialog[dict[str, str] | None]):
     """A small dialog of labelled text fields; ctrl+s or Enter on the last one answers, Esc cancels."""
 
     CSS_PATH = "calls_list.tcss"

@@ -18,16 +18,16 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from screens.fields import DeskInput
 
 from dutydesk.carers.household_values import check_field
+from screens.dialog_base import DeskDialog
 
 
-class ConnectedPersonDialog(ModalScreen[Any]):
+class ConnectedPersonDialog(DeskDialog[Any]):
     """A connected person's household for a named child, approved temporarily from today."""
 
     CSS_PATH = "availability.tcss"
@@ -178,7 +178,7 @@ def read_weeks(text: str) -> tuple[int | None, str]:
     return int(t), ""
 
 
-class ExtendDialog(ModalScreen[Any]):
+class ExtendDialog(DeskDialog[Any]):
     """A manager extends a temporary approval once: the weeks (1 to 8) and the reason, each its own field.
     ctrl+s returns (weeks, reason); escape cancels. The service (``connected.extend_approval``) decides."""
 

@@ -9,7 +9,8 @@
 - ``ProposeDialog`` and ``CloseUnmetDialog``: what the request and oversight
   screens need to propose a decision or close a request as unmet.
 
-Every dialog is a ``ModalScreen[T]``: ``dismiss(result)``, escape cancels (None).
+Every dialog is a ``screens.dialog_base.DeskDialog[T]`` (a ``ModalScreen[T]`` whose F1 lists
+its keys): ``dismiss(result)``, escape cancels (None).
 All text shown is ``Content``/plain, never markup.
 """
 
@@ -22,12 +23,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from dutydesk.requests.limits import RATIONALE_MIN, REASON_MAX, TEXT_MAX
 from screens.fields import DeskTextArea
 from screens.pickers import KeyChoice, KeyOption, KeyToggles
+from screens.dialog_base import DeskDialog
 
 
 def too_long(field: str, text: str, limit: int) -> str | None:
@@ -37,7 +38,7 @@ def too_long(field: str, text: str, limit: int) -> str | None:
     return None
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(DeskDialog[bool]):
     """A yes/no question: y confirms, n or escape does not."""
 
     CSS_PATH = "dialogs.tcss"
@@ -75,7 +76,7 @@ class ConfirmQuitScreen(ConfirmDialog):
     HINT = "Quit anyway? y quits, n stays."
 
 
-class ReasonDialog(ModalScreen[str | None]):
+class ReasonDialog(DeskDialog[str | None]):
     """A reason or a comment, several lines if need be. ctrl+s saves; escape cancels.
 
     ``field`` names it in the messages ("Reason", "Comment"); ``limit`` is the most
@@ -138,7 +139,7 @@ class Proposal:
     exemption: str
 
 
-class ProposeDialog(ModalScreen[Proposal | None]):
+class ProposeDialog(DeskDialog[Proposal | None]):
     """What to propose (one key), the rationale, and an exemption reason when outside terms."""
 
     CSS_PATH = "dialogs.tcss"
@@ -223,7 +224,7 @@ class Closing:
     note: str
 
 
-class CloseUnmetDialog(ModalScreen[Closing | None]):
+class CloseUnmetDialog(DeskDialog[Closing | None]):
     """Unmet-need categories (toggle by key), what was done instead (one key), and a note."""
 
     CSS_PATH = "dialogs.tcss"

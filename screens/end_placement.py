@@ -23,7 +23,6 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -31,6 +30,7 @@ from dutydesk.enums import PlacementEndReason
 from dutydesk.labels import label
 from screens.pickers import KeyChoice, KeyOption
 from screens.fields import DeskInput, DeskTextArea
+from screens.dialog_base import DeskDialog
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ REASONS = [KeyOption(key, reason.value, label(reason)) for key, reason in
                         PlacementEndReason.OTHER), strict=True)]
 
 
-class EndPlacementDialog(ModalScreen[Any]):
+class EndPlacementDialog(DeskDialog[Any]):
     """End one of a household's current placements. ctrl+s ends it; escape cancels."""
 
     CSS_PATH = "end_placement.tcss"

@@ -27,7 +27,7 @@ from textual.widgets import Footer, Input, Static
 
 from screens.base import DeskScreen
 from screens.finder_criteria import CriteriaScreen
-from screens.finder_list import RefNames, ResultList, ResultRow, excluded_row, ranked_row
+from screens.finder_list import RefNames, ResultList, ResultRow, excluded_row, header_text, ranked_row
 from screens.loading import Generation
 from screens.fields import DeskInput
 
@@ -63,9 +63,9 @@ class FinderScreen(DeskScreen):
                 id="finder.open"),
         Binding("g", "connected_person", "Connected person", show=False,
                 tooltip="Record a relative or friend who offers this child a home tonight", id="finder.connected"),
-        Binding("ctrl+n", "new_household", "New household", show=False,
-                tooltip="Add a household to the desk (a manager)", id="finder.new_household"),
         Binding("e", "edit_criteria", "Criteria", tooltip="Change what you are looking for", id="finder.criteria"),
+        Binding("ctrl+n", "new_household", "New household",
+                tooltip="Add a household to the desk (a manager)", id="finder.new_household"),
         Binding("slash", "focus_filter", "Filter", tooltip="Filter by name or reference", id="finder.filter"),
         Binding("escape", "back", "Back", tooltip="Clear the filter, or leave the finder", id="finder.back"),
     ]
@@ -156,15 +156,18 @@ class FinderScreen(DeskScreen):
         if not self.matches.accept(message.token):
             return
         if message.error is not None:
-            self.query_one(ResultList).show([], empty="The search could not run.")
+            # Said where it stays (a toast fades): what is wrong, and for a weights file, which line.
+            from dutydesk.errors import DeskError
+
+            why = str(message.error) if isinstance(message.error, DeskError) else "see the message shown"
+            self.query_one("#finder-criteria", Static).update(Text("The search could not run."))
+            self.query_one(ResultList).show([], empty=f"The search could not run: {why}")
             self.app.show_error(message.error)
             return
         self.result = message.result
         self.criteria = message.result.criteria
         self.indexes = message.indexes
-        c = self.criteria
-        who = f"{c.request_reference}: " if c.request_reference else "Look-up: "
-        self.query_one("#finder-criteria", Static).update(Text(who + c.summary(), no_wrap=True, overflow="ellipsis"))
+        self.query_one("#finder-criteria", Static).update(header_text(self.criteria, message.result.weights_note))
         self.page_offset = 0
         self.fetch_page()
 
@@ -284,6 +287,8 @@ class FinderScreen(DeskScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "show_view":
             return parameters[0] != self.view  # one x key: the footer names where it goes
+        if action == "new_household":
+            return self.may("MANAGE_HOUSEHOLDS")  # shown to those who may add one
         return True
 
     def action_show_view(self, view: str) -> None:

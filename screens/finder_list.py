@@ -131,12 +131,14 @@ def ranked_row(result: Any, pos: int, index: int) -> tuple[Text, Text]:
 
 
 def excluded_row(e: Any, rules: list[tuple[str, Any]]) -> tuple[Text, Text]:
-    from dutydesk.matching.rules import rule_label, rule_title
+    from dutydesk.matching.columns import rules_column
+    from dutydesk.matching.rules import rule_label
 
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(f"{e.reference:<10} ")
     line.append(Text(e.name[:30].ljust(30)))
-    line.append(" " + ", ".join(rule_title(c) for c in e.codes), style="dim")
+    # With each rule's detail: "on hold (AL-...)" for an approved household an allegation holds.
+    line.append(" " + rules_column(rules or [(c, None) for c in e.codes]), style="dim")
     detail = Text()
     detail.append(f"{e.reference} ", style="bold")
     detail.append(Text(e.name))
@@ -144,3 +146,12 @@ def excluded_row(e: Any, rules: list[tuple[str, Any]]) -> tuple[Text, Text]:
     for code, arg in rules:
         detail.append(f"\nx {rule_label(code, arg)}")
     return line, detail
+
+
+def header_text(criteria: Any, weights_note: str = "") -> Text:
+    """Every active criterion, wrapped between words (never cut), and any custom weights in force."""
+    who = f"{criteria.request_reference}: " if criteria.request_reference else "Look-up: "
+    text = Text(who + criteria.summary(), overflow="fold")
+    if weights_note:
+        text.append("\n" + weights_note, style="italic")
+    return text

@@ -25,12 +25,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Select, Static, TextArea
 
 from screens.handover_rows import Row, handover_rows, notes_text
 from screens.loading import LoadingScreen
 from screens.fields import DeskInput, DeskTextArea
+from screens.dialog_base import DeskDialog
 
 KIND_WIDTH = 8
 WHEN_WIDTH = 11
@@ -75,7 +75,7 @@ class NoteDraft:
     to_team: str | None  # a team code; None = my own team
 
 
-class NoteDialog(ModalScreen[NoteDraft | None]):
+class NoteDialog(DeskDialog[NoteDraft | None]):
     """A handover note: the text and the team it is for. ctrl+s saves, escape cancels."""
 
     CSS_PATH = "handover.tcss"

@@ -2,7 +2,8 @@
 
 The rows are collected from that screen's active bindings (its own, the
 focused widget's and the app's), so a new screen's keys appear here as soon as
-they have a ``Binding`` with a description. Escape, F1 or q closes it.
+they have a ``Binding`` with a description; the letters of choice fields (a widget
+with ``help_keys()``) follow the screen's own keys. Escape, F1 or q closes it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 
@@ -69,8 +71,36 @@ def collect_keys(app: App, screen: Screen) -> list[KeyRow]:
         else:
             groups[group] = (rank, [display], description, where, active.enabled)
     ordered = sorted(groups.values(), key=lambda g: g[0])
-    return [KeyRow(", ".join(keys), description, where, enabled)
-            for _rank, keys, description, where, enabled in ordered]
+    rows = [KeyRow(", ".join(keys), description, where, enabled) for _rank, keys, description, where, enabled in ordered]
+    own = sum(1 for g in ordered if g[0] == 0)
+    return rows[:own] + choice_keys(screen) + rows[own:]
+
+
+def field_name(widget: Widget) -> str:
+    """The words a person sees beside a field: its row's label ("Caller"), else its kind."""
+    parent = widget.parent
+    if parent is not None:
+        for sibling in parent.children:
+            if sibling is widget:
+                break
+            if isinstance(sibling, Static):
+                words = str(sibling.content).strip().rstrip(":")
+                if words:
+                    return f"{words} field"
+    return WIDGET_WORDS.get(type(widget).__name__, "field")
+
+
+def choice_keys(screen: Screen) -> list[KeyRow]:
+    """The single letters that choose in the screen's choice fields (the call form's Caller, Type...),
+    which are keys of those widgets, not bindings: one row per letter, named by its field."""
+    rows: list[KeyRow] = []
+    for widget in screen.query("*"):
+        keys = getattr(widget, "help_keys", None)
+        if not callable(keys):
+            continue
+        where = field_name(widget)
+        rows += [KeyRow(key, does, where) for key, does in keys()]
+    return rows
 
 
 def screen_title(app: App, screen: Screen) -> str:

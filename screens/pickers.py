@@ -31,6 +31,7 @@ from textual.widgets.option_list import Option
 
 from screens.fields import DeskInput
 from screens.loading import Generation
+from screens.packed import PackedOptions
 
 FINDERS = ("child", "household", "place")
 SHOWN = 5
@@ -252,7 +253,7 @@ class KeyOption:
     label: str
 
 
-class KeyChoice(Widget, can_focus=True):
+class KeyChoice(PackedOptions, can_focus=True):
     """One of several options, each chosen by pressing its letter; moves on once chosen."""
 
     DEFAULT_CSS = """
@@ -288,7 +289,7 @@ class KeyChoice(Widget, can_focus=True):
         self._value = new
         self.refresh(layout=True)
 
-    def render(self) -> Content:
+    def parts(self) -> list[Content]:
         parts: list[Content] = []
         for o in self.options:
             text = f"{o.key} {o.label}"
@@ -296,7 +297,11 @@ class KeyChoice(Widget, can_focus=True):
                 parts.append(Content.styled(f"[{text}]", "reverse bold"))
             else:
                 parts.append(Content.assemble(Content.styled(o.key, "bold underline"), f" {o.label}"))
-        return Content("  ").join(parts)
+        return parts
+
+    def help_keys(self) -> list[tuple[str, str]]:
+        """Its letters for F1 help (they are keys of this widget, not bindings)."""
+        return [(o.key, f"Choose {o.label}") for o in self.options]
 
     def on_key(self, event: events.Key) -> None:
         char = (event.character or "").lower()
@@ -316,7 +321,7 @@ class KeyChoice(Widget, can_focus=True):
             self.app.bell()
 
 
-class KeyToggles(Widget, can_focus=True):
+class KeyToggles(PackedOptions, can_focus=True):
     """Several on/off options, each toggled by its letter; Tab moves on."""
 
     DEFAULT_CSS = """
@@ -343,13 +348,17 @@ class KeyToggles(Widget, can_focus=True):
         self.selected = {v for v in values if v in known}
         self.refresh(layout=True)
 
-    def render(self) -> Content:
+    def parts(self) -> list[Content]:
         parts: list[Content] = []
         for o in self.options:
             mark = "x" if o.value in self.selected else " "
             box = Content.styled(f"[{mark}]", "bold" if mark == "x" else "")
             parts.append(Content.assemble(box, " ", Content.styled(o.key, "bold underline"), f" {o.label}"))
-        return Content("  ").join(parts)
+        return parts
+
+    def help_keys(self) -> list[tuple[str, str]]:
+        """Its letters for F1 help (they are keys of this widget, not bindings)."""
+        return [(o.key, f"Tick or untick {o.label}") for o in self.options]
 
     def on_key(self, event: events.Key) -> None:
         char = (event.character or "").lower()

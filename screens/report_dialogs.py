@@ -16,14 +16,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from screens.row_table import RowTable
 from screens.fields import DeskInput
+from screens.dialog_base import DeskDialog
 
 
-class PeriodDialog(ModalScreen[tuple[dt.date, dt.date] | None]):
+class PeriodDialog(DeskDialog[tuple[dt.date, dt.date] | None]):
     """From and To, as YYYY-MM-DD; Enter on the last field or ctrl+s answers."""
 
     BINDINGS = [
@@ -74,7 +74,7 @@ class PeriodDialog(ModalScreen[tuple[dt.date, dt.date] | None]):
         self.dismiss(None)
 
 
-class DrillScreen(ModalScreen[tuple[str, int] | None]):
+class DrillScreen(DeskDialog[tuple[str, int] | None]):
     """The records behind one figure. Enter opens one (dismissed as (kind, id)); Escape closes."""
 
     BINDINGS = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from dutydesk.labels import contact_status, label
-from dutydesk.enums import PlacementType
+from dutydesk.labels import contact_status, label, labels
+from dutydesk.enums import Gender, PlacementType, UnmetNeed, UnmetResolution
 
 
 
@@ -84,7 +84,8 @@ def criteria_text(d: Any) -> Text:
         text.append(f"  {k}: {v}\n")
     text.append("Children\n", style="bold")
     for c in d.children:
-        text.append(f"  {c.name} ({c.case_reference}) {c.age if c.age is not None else '?'} {c.gender}\n")
+        text.append(f"  {c.name} ({c.case_reference}) {c.age if c.age is not None else '?'} "
+                    f"{label(c.gender, Gender) if c.gender else ''}\n")
     text.append("Saved searches\n", style="bold")
     if not d.searches:
         text.append("  none yet (s runs one)\n")
@@ -92,7 +93,8 @@ def criteria_text(d: Any) -> Text:
         text.append(f"  {when(srch.run_at)} by {srch.run_by}: {srch.ranked_count} ranked, "
                     f"{srch.excluded_count} ruled out\n")
     if d.unmet_needs:
-        text.append(f"Unmet need: {', '.join(d.unmet_needs)}; done instead: {d.unmet_resolution}\n")
+        instead = label(d.unmet_resolution, UnmetResolution) if d.unmet_resolution else "nothing recorded"
+        text.append(f"Unmet need: {labels(d.unmet_needs, UnmetNeed)}; done instead: {instead}\n")
     if d.closed_reason:
         text.append(f"Closing note: {d.closed_reason}\n")
     return text

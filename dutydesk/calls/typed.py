@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from dutydesk import clock
+from dutydesk.days import parse_day  # the one day reader; kept here for the callers that import it from typed
 from dutydesk.errors import InvalidInput
 from dutydesk.text import clean
 
@@ -36,36 +37,6 @@ def parse_phone(text: str | None) -> str:
 
 
 _TIME = re.compile(r"^(\d{1,2})[:.]?(\d{2})$")
-_DATE_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?$")
-
-
-def parse_day(text: str | None, *, what: str = "Date", today: dt.date | None = None) -> dt.date | None:
-    """DD/MM/YYYY, DD/MM (this year), YYYY-MM-DD, 'today', 'tomorrow', '+N' days; None for blank."""
-    raw = clean(text).lower()
-    if not raw:
-        return None
-    today = today or clock.today()
-    if raw in ("today", "tod", "t"):
-        return today
-    if raw in ("tomorrow", "tom"):
-        return today + dt.timedelta(days=1)
-    if raw in ("yesterday",):
-        return today - dt.timedelta(days=1)
-    if re.fullmatch(r"\+\d{1,3}", raw):
-        return today + dt.timedelta(days=int(raw[1:]))
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            return dt.date.fromisoformat(raw)
-        m = _DATE_DMY.match(raw)
-        if m:
-            day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
-            y = today.year if year is None else int(year)
-            if year is not None and len(year) == 2:
-                y += 2000
-            return dt.date(y, month, day)
-    except ValueError:
-        pass
-    raise InvalidInput(f"{what} {raw!r} is not a date; type DD/MM/YYYY (for example 01/12/2026), 'today' or 'tomorrow'.")
 
 
 def parse_when(text: str | None, *, what: str = "Time", now: dt.datetime | None = None,

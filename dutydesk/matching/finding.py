@@ -12,18 +12,26 @@ from typing import Any
 
 from dutydesk import clock
 from dutydesk.access.desk import Desk
-from dutydesk.matching.criteria import MatchCriteria, criteria_for_request, criteria_from_fields
+from dutydesk.matching.criteria import MatchCriteria, criteria_for_request
+from dutydesk.matching.typed_criteria import criteria_from_fields
 from dutydesk.matching.engine import match
 from dutydesk.matching.result import Excluded, MatchResult
+from dutydesk.matching.weights import weights_in_force
 
 
 def run(desk: Desk, request_id: int | None = None, criteria: MatchCriteria | None = None) -> MatchResult:
-    """The match for ``criteria``, else for the request's own, else a look-up from today."""
+    """The match for ``criteria``, else for the request's own, else a look-up from today.
+
+    The weights are read first: a weights.toml the desk cannot use refuses the search
+    (InvalidInput naming the file and line) instead of ranking with something else."""
+    in_force = weights_in_force()
     with desk.db.read() as s:
         crit = criteria
         if crit is None:
             crit = criteria_for_request(s, request_id) if request_id else MatchCriteria(from_on=clock.today())
-        return match(s, crit)
+        result = match(s, crit, weights=in_force.weights)
+    result.weights_note = in_force.note()
+    return result
 
 
 def explain(desk: Desk, result: MatchResult, excluded: Iterable[Excluded]) -> dict[int, list[tuple[str, Any]]]:

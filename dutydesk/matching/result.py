@@ -126,6 +126,7 @@ class MatchResult:
                  ctx: MatchContext) -> None:
         self.criteria = criteria
         self.weights = weights
+        self.weights_note = ""  # set by whoever loaded the weights: custom ones in force, and where from
         self.today = today
         self.ctx = ctx
         # Raw entries lead with their sort key, so a plain sort() orders them (no key function):

@@ -4,7 +4,9 @@ overridden table by table from ``weights.toml`` in the configuration directory
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 from dataclasses import asdict, dataclass
 from importlib import resources
@@ -46,19 +48,43 @@ class Weights:
 
 
 _INT_FIELDS = {"experience_cap", "vacancy_cap_days"}
+_POSITIVE = {"distance_reach_km"}
 
 
-def _flatten(tables: dict[str, Any], source: str) -> dict[str, Any]:
+def _line_of(text: str, table: str, key: str) -> int | None:
+    """The line that sets ``key`` in ``[table]`` (for a message), or None if it cannot be found."""
+    current = ""
+    for n, line in enumerate(text.splitlines(), 1):
+        bare = line.split("#", 1)[0].strip()
+        if bare.startswith("[") and bare.endswith("]"):
+            current = bare.strip("[] ")
+        elif "=" in bare:
+            name = bare.split("=", 1)[0].strip().strip('"')
+            if (current, name) == (table, key) or name == f"{table}.{key}":
+                return n
+    return None
+
+
+def _flatten(tables: dict[str, Any], source: str, text: str = "") -> dict[str, Any]:
+    """Each weight checked: a known name, a finite number (a whole one for the caps)."""
     flat: dict[str, Any] = {}
     for table, values in tables.items():
         if not isinstance(values, dict):
-            raise InvalidInput(f"{source}: [{table}] should be a table of weights, for example [distance].")
+            where = _line_of(text, "", table)
+            raise InvalidInput(f"{source}{f', line {where}' if where else ''}: {table} should be a table of "
+                               f"weights, for example [distance].")
         for key, value in values.items():
             name = f"{table}_{key}"
+            line = _line_of(text, table, key)
+            at = f"{source}, line {line}" if line else source
             if name not in Weights.__dataclass_fields__:
-                raise InvalidInput(f"{source}: unknown weight {table}.{key}; see the defaults in docs/matching.md.")
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise InvalidInput(f"{source}: {table}.{key} should be a number.")
+                raise InvalidInput(f"{at}: unknown weight {table}.{key}; see the defaults in docs/matching.md.")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise InvalidInput(f"{at}: {table}.{key} should be a number, not {value!r}.")
+            if name in _INT_FIELDS and (value != int(value) or value < 0):
+                raise InvalidInput(f"{at}: {table}.{key} should be a whole number, 0 or more, not {value!r}.")
+            if name in _POSITIVE and value <= 0:
+                raise InvalidInput(f"{at}: {table}.{key} should be more than 0, not {value!r}.")
             flat[name] = int(value) if name in _INT_FIELDS else float(value)
     return flat
 
@@ -74,14 +100,54 @@ def override_path() -> Path:
     return base / FILE_NAME
 
 
-def load_weights(path: Path | None = None) -> Weights:
-    """The defaults, with any tables from the desk's own weights.toml laid over them."""
-    weights = default_weights().to_dict()
+@dataclass(frozen=True, slots=True)
+class WeightsInForce:
+    """The weights a match uses, and whether (and where from) any differs from the defaults."""
+
+    weights: Weights
+    path: Path | None = None  # the desk's own weights.toml, when there is one
+    changed: tuple[tuple[str, float, float], ...] = ()  # (table.key, value, default)
+
+    def note(self) -> str:
+        """One sentence for the finder; '' when the defaults are in force."""
+        if not self.changed:
+            return ""
+        shown = ", ".join(f"{name} {value:g} (default {default:g})" for name, value, default in self.changed[:3])
+        more = f" and {len(self.changed) - 3} more" if len(self.changed) > 3 else ""
+        return f"Custom weights from {self.path}: {shown}{more}."
+
+
+def weights_in_force(path: Path | None = None) -> WeightsInForce:
+    """The defaults, with any tables from the desk's own weights.toml laid over them.
+
+    A file that is not valid TOML, or gives a weight that is not one, is refused with its
+    line: the desk never quietly ranks with the defaults instead of what the file meant."""
+    defaults = default_weights()
+    weights = defaults.to_dict()
     path = path or override_path()
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-            raise InvalidInput(f"{path} is not valid TOML ({err}); fix it or remove it to use the defaults.") from err
-        weights.update(_flatten(data, str(path)))
-    return Weights.from_dict(weights)
+    if not path.is_file():
+        return WeightsInForce(defaults)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        # "Invalid value (at line 3, column 12)": the line leads, as in every other message here.
+        found = re.fullmatch(r"(.*?)\s*\(at line (\d+), column \d+\)", str(err))
+        what, where = (found.group(1), f", line {found.group(2)}") if found else (str(err), "")
+        raise InvalidInput(f"{path}{where}: not valid TOML ({what}); fix the file, or remove it to rank with "
+                           "the default weights.") from err
+    except UnicodeDecodeError as err:
+        raise InvalidInput(f"{path}: not text (UTF-8); fix the file, or remove it to rank with the default "
+                           "weights.") from err
+    except OSError as err:
+        raise InvalidInput(f"{path}: cannot be read ({err.strerror}); fix its permissions, or remove it.") from err
+    weights.update(_flatten(data, str(path), text))
+    base = defaults.to_dict()
+    changed = tuple((name.replace("_", ".", 1), float(v), float(base[name]))
+                    for name, v in weights.items() if v != base[name])
+    return WeightsInForce(Weights.from_dict(weights), path, changed)
+
+
+def load_weights(path: Path | None = None) -> Weights:
+    """The weights in force (see ``weights_in_force``)."""
+    return weights_in_force(path).weights

@@ -216,15 +216,20 @@ def get_decision(desk: Desk, decision_id: int) -> DecisionView:
 
 
 def _criteria(req: PlacementRequest) -> dict[str, object]:
+    """The request's criteria in the desk's words (labels, days as DD/MM/YYYY), never stored codes."""
+    from db.enums import Specialism
+    from dutydesk.days import day_text
+    from dutydesk.labels import label, labels, language
+
     out: dict[str, object] = {
-        "placement type": req.placement_type.value,
-        "urgency": req.urgency.value,
-        "needed from": req.needed_from.isoformat(),
+        "placement type": label(req.placement_type),
+        "urgency": label(req.urgency),
+        "needed from": day_text(req.needed_from),
     }
     if req.needed_until:
-        out["needed until"] = req.needed_until.isoformat()
+        out["needed until"] = day_text(req.needed_until)
     if req.needs:
-        out["needs"] = ", ".join(sorted(n.value for n in req.needs))
+        out["needs"] = labels(req.needs, Specialism)
     for flag, words in (
         (req.needs_wheelchair_access, "wheelchair access"),
         (req.no_younger_children, "no younger children"),
@@ -235,9 +240,9 @@ def _criteria(req: PlacementRequest) -> dict[str, object]:
         if flag:
             out[words] = "yes"
     if req.max_distance_km:
-        out["within km"] = req.max_distance_km
+        out["within km"] = f"{req.max_distance_km:g}"
     if req.language:
-        out["language"] = req.language
+        out["language"] = language(req.language)
     if req.religion:
         out["religion"] = req.religion
     return out
