@@ -156,7 +156,10 @@ def criteria_set(db: Database) -> list:
                                          genders=(Gender.MALE,), needs=frozenset({Specialism.UASC}),
                                          language="pashto", near_place_id=near, near_label="Margate")),
         ("general look-up", MatchCriteria(from_on=today)),
-    ]
+    ] + ([("3 brothers of one family", MatchCriteria(  # the usual limit's sibling test: a subquery per household
+        from_on=today, placement_type=PlacementType.SHORT_TERM, ages=(4, 7, 9), genders=(Gender.MALE,) * 3,
+        family_keys=("F00001",), one_family=True, near_place_id=near, near_label="Margate"))]
+        if "one_family" in MatchCriteria.__dataclass_fields__ else [])
 
 
 def digest(res) -> str:

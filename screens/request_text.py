@@ -57,6 +57,8 @@ def carer_detail_text(r: Any) -> Text:
         text.append(f"  tel {r.phone}")
     if r.status_reason:
         text.append(f"\n{r.status_reason}")
+    if getattr(r, "refused", ""):
+        text.append(f"\nCannot be proposed now: {r.refused}", style="bold")
     if r.needs_exemption:
         text.append(f"\nNeeds an exemption: {r.needs_exemption}", style="bold")
     if r.why:

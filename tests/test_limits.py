@@ -50,8 +50,11 @@ def test_the_call_form_says_the_same_limits_as_you_type():
     from screens.call_options import check_age, check_km
 
     check_age(str(call_limits.MAX_AGE))
-    with pytest.raises(InvalidInput, match=f"0 to {call_limits.MAX_AGE}"):
-        check_age(str(call_limits.MAX_AGE + 1))
+    # Up to 21 as you type: a young parent (the service takes it only on a parent-and-child request).
+    check_age(str(call_limits.MAX_PARENT_AGE))
+    with pytest.raises(InvalidInput, match=f"0 to {call_limits.MAX_AGE} .a young parent: up to "
+                                           f"{call_limits.MAX_PARENT_AGE}"):
+        check_age(str(call_limits.MAX_PARENT_AGE + 1))
     check_km(str(call_limits.MAX_DISTANCE_KM))
     with pytest.raises(InvalidInput, match=f"1 to {call_limits.MAX_DISTANCE_KM}"):
         check_km(str(call_limits.MAX_DISTANCE_KM + 1))

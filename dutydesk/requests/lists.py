@@ -10,12 +10,13 @@ from sqlmodel import select
 
 from db.enums import CandidateStatus, RequestState, Urgency
 from db.models import Candidate, CandidateContact, Child, Household, PlacementRequest, RequestChild, SearchResult, Team
+from dutydesk import clock
 from dutydesk.access.desk import Desk
 from dutydesk.matching.capacity import free_places
 from dutydesk.matching.saved import latest_search_id, reason_lines
 from dutydesk.requests import lookup, transitions
 from dutydesk.requests.corrections import counts_as_a_try
-from dutydesk.requests.terms import terms_breaches
+from dutydesk.requests.terms import no_approval, terms_breaches
 from dutydesk.requests.views import Names
 from dutydesk.text import clean
 
@@ -105,6 +106,9 @@ class ContactRow:
     # What a proposal would be refused for without an exemption (the usual limit of three unless all
     # siblings, ages, gender, placement type): seen before proposing, not after.
     needs_exemption: str = ""
+    # What a proposal would be refused for outright now (not approved, on hold naming the allegation,
+    # temporary approval ended), in the matching rule's words: the search may be older than the change.
+    refused: str = ""
 
 
 def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[ContactRow]:
@@ -152,6 +156,7 @@ def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[
         by_cand = {c.household_id: c for c in cands}
         # What a proposal would need an exemption for, by matching's own rules, for every row at once.
         breaches = terms_breaches(s, req.id, [h for h in hids if h in households])
+        today = clock.today()
         # The saved search's order, whatever the outcomes: recording one never moves a row under the
         # worker's cursor (households contacted from outside the ranking come after it, by id).
         order = sorted(hids, key=lambda h: (ranks.get(h, (None,))[0] is None, ranks.get(h, (None,))[0] or 0, h))
@@ -169,5 +174,6 @@ def contact_list(desk: Desk, request_id: int | str, *, limit: int = 50) -> list[
                 no_answer_tries=tries.get(c.id, 0) if c is not None else 0,
                 free_places=free_places(h), phone=h.phone, why=why(hid),
                 needs_exemption="; ".join(breaches.get(hid, [])),
+                refused=no_approval(s, h, max(req.needed_from, today)) or "",
             ))
         return rows

@@ -22,7 +22,14 @@ from dutydesk import clock
 from dutydesk.access import audit
 from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Permission, require
-from dutydesk.calls.intake import MAX_SIBLINGS, ChildInput, check_one_parent, create_child, max_age_for
+from dutydesk.calls.intake import (
+    MAX_SIBLINGS,
+    ChildInput,
+    age_limit_words,
+    check_one_parent,
+    create_child,
+    max_age_for,
+)
 from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.labels import label
 from dutydesk.requests import lookup
@@ -92,6 +99,10 @@ def add_child(desk: Desk, request: int | str, *, child: int | str | None = None,
             added = _find_child(s, child)  # type: ignore[arg-type]
             if any(c.id == added.id for c in kids):
                 raise InvalidInput(f"{added.display_name} is on {req.reference} already.")
+            age = added.age_on(req.needed_from)
+            if age is not None and age > max_age_for(req.placement_type):
+                raise InvalidInput(f"{added.display_name} is {age} on {req.needed_from:%d/%m/%Y}; the desk places "
+                                   f"{age_limit_words(max_age_for(req.placement_type))}.")
         check_one_parent(s, req.placement_type, [c.id for c in kids] + [added.id], req.needed_from)
         s.add(RequestChild(request_id=req.id, child_id=added.id))
         done = _changed(s, req)

@@ -108,6 +108,13 @@ def test_a_young_parent_only_on_parent_and_child(database, people):
     d = Desk(database, people["worker"])
     with pytest.raises(InvalidInput, match="only the parent may be a young adult"):
         request_children.add_child(d, rid, new_child=ChildInput(first_name="Aunt", age=18, gender=Gender.FEMALE))
+    # The young mother the desk knows is no child for a short-term request.
+    other = make_request(database, people["worker"], children=[("Sib", 9, Gender.MALE)],
+                         placement_type=PlacementType.SHORT_TERM)
+    with database.read() as s:
+        kayla = s.exec(select(Child).where(Child.first_name == "Kayla")).one()
+    with pytest.raises(InvalidInput, match="Kayla Moss is 19 .*children aged 0 to 17"):
+        request_children.add_child(d, other, child=kayla.case_reference)
 
 
 def test_command_line_add_and_remove_child(database, people, monkeypatch, capsys):
