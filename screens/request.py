@@ -32,7 +32,8 @@ from dutydesk.requests import actions as steps
 from dutydesk.requests.limits import REASON_MAX, TEXT_MAX
 from screens.row_table import RowTable
 from screens.dialogs import Closing, CloseUnmetDialog, ConfirmDialog, Proposal, ProposeDialog, ReasonDialog
-from screens.loading import LoadingScreen, Outcome
+from screens.loading import Outcome
+from screens.request_place_now import PlacesNow
 from screens.request_text import (
     carer_cells,
     carer_detail_text,
@@ -72,7 +73,7 @@ def propose_keeping_text(desk: Any, proposal: Proposal, *args: Any, **kwargs: An
 CARER_COLUMNS = ("rank", "name", "score", "status", "tries", "free")
 
 
-class RequestScreen(LoadingScreen):
+class RequestScreen(PlacesNow):  # e: an emergency out of hours placed at once
     """One placement request: carers to phone, timeline, criteria and searches, decisions."""
 
     CSS_PATH = "request.tcss"
@@ -351,7 +352,7 @@ class RequestScreen(LoadingScreen):
             if desk is None or desk.actor.role not in Permission.SIGN_OFF:
                 return False
             return self._proposed() is not None
-        return True
+        return super().check_action(action, parameters)
 
     def action_sign_off(self) -> None:
         current = self._proposed()
