@@ -57,13 +57,17 @@ class Counted:
             await self.pilot.press("space" if ch == " " else ch)
         await settle(self.pilot)
 
-    async def tab_to(self, widget_id: str, limit: int = 40) -> None:
-        """Tab on (counted) until ``widget_id`` has the focus, as a worker moves down a form."""
+    async def tab_to(self, widget_id: str, limit: int = 60) -> None:
+        """Tab (or shift+tab, whichever is fewer: a worker who knows the form goes the short way round),
+        counted, until ``widget_id`` has the focus."""
         app = self.pilot.app
         for _ in range(limit):
             if app.focused is not None and app.focused.id == widget_id:
                 return
-            await self.key("tab")
+            chain = [w.id for w in app.screen.focus_chain]
+            here = chain.index(app.focused.id) if app.focused is not None and app.focused.id in chain else 0
+            ahead = (chain.index(widget_id) - here) % len(chain) if widget_id in chain else 1
+            await self.key("tab" if ahead <= len(chain) - ahead else "shift+tab")
         raise AssertionError(f"never reached {widget_id}")
 
     async def clear(self) -> None:

@@ -143,7 +143,7 @@ async def scenario4(folder: Path) -> list[Row]:
         await k.text("05/12/2026")
         await k.tab_to("req_needs")
         await k.key("d")  # disability
-        await k.tab_to("req_place")
+        await k.tab_to("req_place-input")
         await near(k, "Canterbury")
         await k.tab_to("req_limits")
         await k.key("w")  # wheelchair access
@@ -179,7 +179,7 @@ async def scenario6(folder: Path) -> list[Row]:
         await k.text("Boy 16 arrived at Dover alone, speaks Pashto")
         await child_on_call(k, "Ahmad Khan", "16", "m")
         await k.key("e", "a")  # emergency (urgency and today filled); needs: UASC
-        await k.tab_to("req_place")
+        await k.tab_to("req_place-input")
         await near(k, "Dover")
         await k.key("ctrl+f")
         logged = k.count
@@ -222,7 +222,7 @@ async def scenario8(folder: Path) -> list[Row]:
         await k.text("grandmother; has him at weekends")
         await k.key("ctrl+s")  # kept for the call
         await k.key("e")  # emergency: urgency and today filled
-        await k.tab_to("req_place")
+        await k.tab_to("req_place-input")
         await near(k, "Margate")
         await k.key("ctrl+f")
         logged = k.count

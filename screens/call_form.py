@@ -278,17 +278,18 @@ class CallFormScreen(FindsAfterSaving, CarerSteps, AddsChildren, KeepsDrafts, De
 
         inp = call_input_from_fields(self.desk, fields)
         view = log_call(self.desk, inp)
-        self.search_after_logging(fields, view)  # ctrl+f: the request's search, in this worker
         try:
             discard_draft(self.desk, DRAFT_KIND)
         except Exception:  # noqa: BLE001 - the call is saved; a stale draft is only offered back
             pass
         offer = fields.get("connected_offer")
+        recorded: tuple[Any, str] = (None, "")
         if offer:
             from screens.connected import record_with_call
 
-            return view, *record_with_call(self.desk, offer, view.child_id)
-        return view, None, ""
+            recorded = record_with_call(self.desk, offer, view.child_id)
+        self.search_after_logging(fields, view)  # ctrl+f: the search, once a connected person is recorded
+        return view, *recorded
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
