@@ -100,7 +100,10 @@ async def desk(url: str, folder: Path) -> AsyncIterator[Counted]:
     app = desk_app(url)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
-        yield Counted(pilot)
+        counted = Counted(pilot)
+        yield counted
+        if os.environ.get("KEYS_LOG"):  # KEYS_LOG=1: every counted key, to see where they go
+            print(" ".join(counted.log))
 
 
 def read(url: str, fn: Any) -> Any:

@@ -231,3 +231,39 @@ async def test_e_is_not_offered_in_office_hours_and_the_service_refuses_it(tmp_p
         assert s.exec(select(Decision)).all() == [] and s.exec(select(Placement)).all() == []
         assert s.exec(select(PlacementRequest)).one().state == RequestState.SEARCHING
     db.dispose()
+
+
+async def test_ctrl_f_after_a_connected_person_on_the_call_searches_with_her_household(tmp_path, monkeypatch):
+    """The grandmother typed on the call (ctrl+g) is recorded when the call is saved; ctrl+f's search runs
+    after that, so her household is among the carers to phone."""
+    from db.enums import HouseholdKind
+    from db.models import Household, SearchResult
+
+    monkeypatch.setenv("DUTYDESK_NOW", NIGHT)
+    monkeypatch.setenv("DUTYDESK_USER", "oliver")
+    url, _ids = scenario1_store(tmp_path)
+    app = desk_app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        keys = Keys()
+        await keys(pilot, "f2", "x", "r")
+        await type_text(pilot, "Grandmother offers to take her grandson Leo tonight")
+        await keys(pilot, "tab")
+        await type_text(pilot, "Leo Green")
+        await settle(pilot)
+        await keys(pilot, "enter")
+        await type_text(pilot, "13")
+        await keys(pilot, "tab", "m", "ctrl+g")
+        await type_text(pilot, "Green, Margaret")
+        await keys(pilot, "tab")
+        await type_text(pilot, "CT9 2AB")
+        await keys(pilot, "tab", "tab")
+        await type_text(pilot, "grandmother; has him at weekends")
+        await keys(pilot, "ctrl+s", "e", "ctrl+f")
+        assert type(app.screen).__name__ == "RequestScreen"
+        assert "Green, Margaret" in flat_text(app)
+    db = Database(url)
+    with db.read() as s:
+        h = s.exec(select(Household).where(Household.kind == HouseholdKind.CONNECTED_PERSON)).one()
+        assert s.exec(select(SearchResult).where(SearchResult.household_id == h.id)).first() is not None
+    db.dispose()
