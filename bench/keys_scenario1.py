@@ -85,8 +85,8 @@ async def run() -> int:
             await k.key("enter")                   # no match: record her now (name carried over)
             await k.text("13")                     # age
             await k.key("tab", "f")                # gender
-            await k.key("e", "e")                  # emergency placement, emergency urgency
-            await k.key("tab", "tab", "t", "tab")  # needed from today, no end date, needs: teenager
+            await k.key("e")                       # emergency placement: urgency emergency, from today
+            await k.key("t", "tab")                # needs: teenager
             await k.text("Margate")
             await k.key("enter")                   # pick Margate from the ranked matches
             await k.key("ctrl+s")                  # save; back to the dashboard

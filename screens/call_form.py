@@ -51,6 +51,7 @@ from screens.call_options import (
     check_phone,
     check_when,
 )
+from screens.call_shortcuts import FindsAfterSaving, TypeChoice
 from screens.pickers import KeyChoice, KeyToggles, Picked, Picker
 from screens.fields import DeskInput, DeskTextArea
 
@@ -63,7 +64,7 @@ def _row(label: str, *widgets: Any, id: str | None = None, classes: str = "") ->
                       classes=f"field-row {classes}".strip(), id=id)
 
 
-class CallFormScreen(CarerSteps, AddsChildren, KeepsDrafts, DeskScreen):
+class CallFormScreen(FindsAfterSaving, CarerSteps, AddsChildren, KeepsDrafts, DeskScreen):
     """Log a call."""
 
     CSS_PATH = "call_form.tcss"
@@ -71,6 +72,8 @@ class CallFormScreen(CarerSteps, AddsChildren, KeepsDrafts, DeskScreen):
     AUTO_FOCUS = "#caller_type"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save call", priority=True, id="call_form.save"),
+        Binding("ctrl+f", "save_and_find", "Save, find", priority=True, id="call_form.save_and_find",
+                tooltip="Save the call and open its request with the search run"),
         Binding("escape", "close", "Close (draft kept)", id="call_form.close"),
         Binding("ctrl+n", "new_child", "Add child", tooltip="Keep this child and add another (siblings, a baby)",
                 id="call_form.new_child"),
@@ -115,7 +118,7 @@ class CallFormScreen(CarerSteps, AddsChildren, KeepsDrafts, DeskScreen):
                 yield _row("Gender", KeyChoice(GENDER_OPTIONS, id="child_gender"))
             with Vertical(id="request-part", classes="part"):
                 yield Static("Placement request", classes="part-title", markup=False)
-                yield _row("Type", KeyChoice(TYPE_OPTIONS, id="req_type"))
+                yield _row("Type", TypeChoice(TYPE_OPTIONS, id="req_type"))
                 yield _row("Urgency", KeyChoice(URGENCY_OPTIONS, id="req_urgency"))
                 yield _row("Needed from", DeskInput(value="today", id="req_from", compact=True,
                                                 validators=[DeskCheck(check_day)]))
@@ -280,11 +283,13 @@ class CallFormScreen(CarerSteps, AddsChildren, KeepsDrafts, DeskScreen):
         except Exception:  # noqa: BLE001 - the call is saved; a stale draft is only offered back
             pass
         offer = fields.get("connected_offer")
+        recorded: tuple[Any, str] = (None, "")
         if offer:
             from screens.connected import record_with_call
 
-            return view, *record_with_call(self.desk, offer, view.child_id)
-        return view, None, ""
+            recorded = record_with_call(self.desk, offer, view.child_id)
+        self.search_after_logging(fields, view)  # ctrl+f: the search, once a connected person is recorded
+        return view, *recorded
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -344,6 +349,7 @@ class CallFormScreen(CarerSteps, AddsChildren, KeepsDrafts, DeskScreen):
         cb = f", callback {clock.fmt_local(view.callbacks[0].due_at, '%H:%M')}" if view.callbacks else ""
         self.app.notify(f"Call {view.id} logged{extra}{cb}.", markup=False)
         self.dismiss(view.id)
+        self.open_after_saved()  # ctrl+f: on to the request, its search run
         if view.category.value == "allegation" and view.household_id is not None:
             from screens.allegation_form import LogAllegationScreen  # the follow-up step: record it
 

@@ -34,6 +34,7 @@ from screens.row_table import RowTable
 from screens.dialogs import Closing, CloseUnmetDialog, ConfirmDialog, Proposal, ProposeDialog, ReasonDialog
 from screens.loading import Outcome
 from screens.request_children import ChangesChildren
+from screens.request_place_now import PlacesNow
 from screens.request_propose import propose_keeping_text
 from screens.request_text import (
     carer_cells,
@@ -64,7 +65,7 @@ class RequestData:
 CARER_COLUMNS = ("rank", "name", "score", "status", "tries", "free")
 
 
-class RequestScreen(ChangesChildren):  # k and x: the children on the request (screens.request_children)
+class RequestScreen(ChangesChildren, PlacesNow):  # k and x: the children (screens.request_children); e: place now
     """One placement request: carers to phone, timeline, criteria and searches, decisions."""
 
     CSS_PATH = "request.tcss"
@@ -343,7 +344,7 @@ class RequestScreen(ChangesChildren):  # k and x: the children on the request (s
             if desk is None or desk.actor.role not in Permission.SIGN_OFF:
                 return False
             return self._proposed() is not None
-        return True
+        return super().check_action(action, parameters)
 
     def action_sign_off(self) -> None:
         current = self._proposed()

@@ -64,8 +64,8 @@ async def log_scenario1(pilot, *, name: str = "Amy O'Brien [Jr]") -> int:
     await key("enter")                  # no match: record a new child with that name
     await type_text(pilot, "13")
     await key("tab", "f")               # gender female
-    await key("e", "e")                 # emergency placement, emergency urgency
-    await key("tab", "tab", "t", "tab")  # needed from today; until blank; needs: teenager
+    await key("e")                      # emergency placement: urgency emergency, from today, on to Needs
+    await key("t", "tab")               # needs: teenager
     await type_text(pilot, "Margate")
     await settle(pilot)
     await key("enter")                  # pick Margate

@@ -32,8 +32,8 @@ async def log_call_for_leo(pilot, keys: Keys) -> None:
     await keys(pilot, "enter")
     await type_text(pilot, "13")
     await keys(pilot, "tab", "m")
-    await keys(pilot, "e", "e")
-    await keys(pilot, "tab", "tab", "tab")  # no particular needs
+    await keys(pilot, "e")  # emergency: urgency emergency, needed from today, on to Needs
+    await keys(pilot, "tab")  # no particular needs
     await type_text(pilot, "Margate")
     await settle(pilot)
     await keys(pilot, "enter")
@@ -165,7 +165,7 @@ async def test_scenario_8_grandmother_recorded_on_the_call_form_then_placed_and_
         with db.read() as s:  # nothing written before the call is saved
             assert s.exec(select(Household).where(Household.kind == HouseholdKind.CONNECTED_PERSON)).first() is None
         db.dispose()
-        await keys(pilot, "e", "e")  # emergency, tonight
+        await keys(pilot, "e")  # emergency (urgency emergency, tonight)
         await keys(pilot, "ctrl+s")
         assert "temporarily approved until 14 Mar 2027" in said(app)
         await keys(pilot, "enter")  # the new request, from the dashboard

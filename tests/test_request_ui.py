@@ -88,8 +88,10 @@ def scenario1_store(tmp_path) -> tuple[str, dict[str, int]]:
     return url, ids
 
 
-async def log_scenario1_call(pilot, keys: Keys, name: str = "Amy O'Brien [Jr]") -> None:
-    """The call form's scenario 1 (the calls helper's form): police, placement request, girl 13, Margate."""
+async def log_scenario1_call(pilot, keys: Keys, name: str = "Amy O'Brien [Jr]", save: str = "ctrl+s") -> None:
+    """The call form's scenario 1 (the calls helper's form): police, placement request, girl 13, Margate.
+
+    Emergency fills the urgency and needed from (today) and moves on to Needs; ``save`` ctrl+f also runs the search."""
     await keys(pilot, "f2")
     await keys(pilot, "p", "r")
     await type_text(pilot, "Girl 13 police protection Margate, needs a bed tonight")
@@ -99,12 +101,11 @@ async def log_scenario1_call(pilot, keys: Keys, name: str = "Amy O'Brien [Jr]") 
     await keys(pilot, "enter")
     await type_text(pilot, "13")
     await keys(pilot, "tab", "f")
-    await keys(pilot, "e", "e")
-    await keys(pilot, "tab", "tab", "t", "tab")
+    await keys(pilot, "e", "t", "tab")
     await type_text(pilot, "Margate")
     await settle(pilot)
     await keys(pilot, "enter")
-    await keys(pilot, "ctrl+s")
+    await keys(pilot, save)
 
 
 async def move_to(pilot, keys: Keys, household_name: str) -> None:
