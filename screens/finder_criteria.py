@@ -85,10 +85,13 @@ class CriteriaScreen(DeskDialog[Any]):
             return DeskInput(value=values.get(key, ""), placeholder=hint, id=f"crit-{key}", validators=checks)
 
         def choice(key: str) -> KeyChoice:
-            return KeyChoice(CHOICE_FIELDS[key], value=values.get(key, ""), id=f"crit-{key}")
+            widget = KeyChoice(CHOICE_FIELDS[key], value=values.get(key, ""), id=f"crit-{key}")
+            widget.whole_options = True  # the dialog has the rows: "o no other children" on one line
+            return widget
 
         def toggles(key: str) -> KeyToggles:
             widget = KeyToggles(TOGGLE_FIELDS[key], id=f"crit-{key}")
+            widget.whole_options = True
             widget.set_values([v for v in values.get(key, "").split(",") if v])
             return widget
 
