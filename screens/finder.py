@@ -59,14 +59,17 @@ class FinderScreen(DeskScreen):
         Binding("x", "show_view('ranked')", "Ranked", tooltip="Show the ranked households again", id="finder.ranked"),
         Binding("s", "shortlist", "Shortlist", tooltip="Shortlist the highlighted household for the request",
                 id="finder.shortlist"),
-        Binding("o", "open_household", "Open", tooltip="Open the highlighted household's profile",
+        # Not in the footer (the filter line says "Enter (or o) opens"): room for ctrl+n at 80 columns.
+        Binding("o", "open_household", "Open", show=False, tooltip="Open the highlighted household's profile",
                 id="finder.open"),
         Binding("g", "connected_person", "Connected person", show=False,
                 tooltip="Record a relative or friend who offers this child a home tonight", id="finder.connected"),
         Binding("e", "edit_criteria", "Criteria", tooltip="Change what you are looking for", id="finder.criteria"),
         Binding("ctrl+n", "new_household", "New household",
                 tooltip="Add a household to the desk (a manager)", id="finder.new_household"),
-        Binding("slash", "focus_filter", "Filter", tooltip="Filter by name or reference", id="finder.filter"),
+        # Not in the footer either: the filter line says "/ filters".
+        Binding("slash", "focus_filter", "Filter", show=False, tooltip="Filter by name or reference",
+                id="finder.filter"),
         Binding("escape", "back", "Back", tooltip="Clear the filter, or leave the finder", id="finder.back"),
     ]
 
@@ -119,7 +122,7 @@ class FinderScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Static("Finding carers…", id="finder-criteria", markup=False)
         # Focus starts on the list, whose letters are keys (e opens the criteria): the hint says how to type.
-        yield DeskInput(placeholder="Press / to filter by name or reference; Enter or down goes back to the list",
+        yield DeskInput(placeholder="/ filters by name or reference · Enter (or o) opens the highlighted household",
                     id="finder-filter")
         yield Static("", id="finder-counts", markup=False)
         yield ResultList(id="finder-results")

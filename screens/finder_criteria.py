@@ -35,7 +35,7 @@ LIMIT_CHOICES = list(LIMIT_OPTIONS)
 
 # (field, label, hint) of the typed fields; two to a row where they belong together.
 TEXT_ROWS: list[list[tuple[str, str, str]]] = [
-    [("from_on", "From", "DD/MM/YYYY; empty: today"), ("until_on", "Until", "DD/MM/YYYY or empty")],
+    [("from_on", "From", "DD/MM/YYYY or today"), ("until_on", "Until", "DD/MM/YYYY or empty")],
     [("ages", "Ages", "13, or 9,7,4 (siblings)"), ("children", "Children", "empty: one per age")],
     [("near", "Near", "a town, e.g. Margate"), ("within", "Within km", "empty: any distance")],
     [("language", "Language", "e.g. pashto"), ("religion", "Religion", "e.g. muslim")],
@@ -59,6 +59,13 @@ class CriteriaScreen(DeskDialog[Any]):
     def __init__(self, criteria: Any = None) -> None:
         super().__init__()
         self.criteria = criteria
+        self._labels: dict[str, tuple[Static, str]] = {}  # field id -> its label and words
+
+    def on_descendant_focus(self, event: Any) -> None:
+        """The focused field's label carries a marker, seen without colour too (NO_COLOR, 16 colours)."""
+        focused = getattr(event, "widget", None)
+        for wid, (name, words) in self._labels.items():
+            name.update(f"▸{words}" if focused is not None and focused.id == wid else f" {words}")
 
     def compose(self) -> ComposeResult:
         from dutydesk.matching.typed_criteria import fields_of
@@ -67,9 +74,10 @@ class CriteriaScreen(DeskDialog[Any]):
 
         def row(*parts: tuple[str, str, Widget]) -> Widget:
             children: list[Widget] = []
-            for i, (_key, words, widget) in enumerate(parts):
-                children += [Static(words, classes="criteria-label" if i == 0 else "criteria-label2", markup=False),
-                             widget]
+            for i, (key, words, widget) in enumerate(parts):
+                name = Static(f" {words}", classes="criteria-label" if i == 0 else "criteria-label2", markup=False)
+                self._labels[f"crit-{key}"] = (name, words)
+                children += [name, widget]
             return Widget(*children, classes="criteria-row")
 
         def typed(key: str, hint: str) -> DeskInput:
@@ -77,10 +85,13 @@ class CriteriaScreen(DeskDialog[Any]):
             return DeskInput(value=values.get(key, ""), placeholder=hint, id=f"crit-{key}", validators=checks)
 
         def choice(key: str) -> KeyChoice:
-            return KeyChoice(CHOICE_FIELDS[key], value=values.get(key, ""), id=f"crit-{key}")
+            widget = KeyChoice(CHOICE_FIELDS[key], value=values.get(key, ""), id=f"crit-{key}")
+            widget.whole_options = True  # the dialog has the rows: "o no other children" on one line
+            return widget
 
         def toggles(key: str) -> KeyToggles:
             widget = KeyToggles(TOGGLE_FIELDS[key], id=f"crit-{key}")
+            widget.whole_options = True
             widget.set_values([v for v in values.get(key, "").split(",") if v])
             return widget
 

@@ -59,7 +59,7 @@ def collect_keys(app: App, screen: Screen) -> list[KeyRow]:
         elif active.node is app:
             where, rank = "everywhere", 1
         elif active.node is screen:
-            where, rank = "this screen", 0
+            where, rank = "this dialog" if screen.is_modal else "this screen", 0
         else:
             name = type(active.node).__name__
             where, rank = getattr(active.node, "HELP_NAME", None) or WIDGET_WORDS.get(name, name), 2
@@ -84,7 +84,7 @@ def field_name(widget: Widget) -> str:
             if sibling is widget:
                 break
             if isinstance(sibling, Static):
-                words = str(sibling.content).strip().rstrip(":")
+                words = str(sibling.content).strip().lstrip("▸").strip().rstrip(":")  # less any focus marker
                 if words:
                     return f"{words} field"
     return WIDGET_WORDS.get(type(widget).__name__, "field")

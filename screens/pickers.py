@@ -289,14 +289,15 @@ class KeyChoice(PackedOptions, can_focus=True):
         self._value = new
         self.refresh(layout=True)
 
-    def parts(self) -> list[Content]:
-        parts: list[Content] = []
+    def parts(self) -> list[tuple[Content, int]]:
+        parts: list[tuple[Content, int]] = []
         for o in self.options:
             text = f"{o.key} {o.label}"
             if o.value == self._value:
-                parts.append(Content.styled(f"[{text}]", "reverse bold"))
+                parts.append((Content.styled(f"[{text}]", "reverse bold"), len(o.key) + 3))
             else:
-                parts.append(Content.assemble(Content.styled(o.key, "bold underline"), f" {o.label}"))
+                parts.append((Content.assemble(Content.styled(o.key, "bold underline"), f" {o.label}"),
+                              len(o.key) + 2))
         return parts
 
     def help_keys(self) -> list[tuple[str, str]]:
@@ -348,12 +349,13 @@ class KeyToggles(PackedOptions, can_focus=True):
         self.selected = {v for v in values if v in known}
         self.refresh(layout=True)
 
-    def parts(self) -> list[Content]:
-        parts: list[Content] = []
+    def parts(self) -> list[tuple[Content, int]]:
+        parts: list[tuple[Content, int]] = []
         for o in self.options:
             mark = "x" if o.value in self.selected else " "
             box = Content.styled(f"[{mark}]", "bold" if mark == "x" else "")
-            parts.append(Content.assemble(box, " ", Content.styled(o.key, "bold underline"), f" {o.label}"))
+            parts.append((Content.assemble(box, " ", Content.styled(o.key, "bold underline"), f" {o.label}"),
+                          len(o.key) + 6))
         return parts
 
     def help_keys(self) -> list[tuple[str, str]]:

@@ -241,7 +241,7 @@ async def test_finder_says_how_to_filter_and_down_leaves_the_filter(tmp_path, mo
         await open_desk(pilot)
         await pilot.press("f3")
         await settle(pilot)
-        assert "Press / to filter" in screen_text(app)
+        assert "/ filters by name or reference" in screen_text(app)
         await pilot.press("slash", *"kemp")
         await settle(pilot)
         await pilot.press("down")

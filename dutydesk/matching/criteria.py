@@ -208,6 +208,8 @@ class MatchCriteria:
             parts.append(f"speaks {self.language}")
         if self.religion:
             parts.append(self.religion)
+        if self.ethnicity:
+            parts.append(f"culture {self.ethnicity}")
         return "; ".join(parts)
 
 

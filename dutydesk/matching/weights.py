@@ -112,7 +112,7 @@ class WeightsInForce:
         """One sentence for the finder; '' when the defaults are in force."""
         if not self.changed:
             return ""
-        shown = ", ".join(f"{name} {value:g} (default {default:g})" for name, value, default in self.changed[:3])
+        shown = ", ".join(f"{name} {value:g}" for name, value, _default in self.changed[:3])
         more = f" and {len(self.changed) - 3} more" if len(self.changed) > 3 else ""
         return f"Custom weights from {self.path}: {shown}{more}."
 
