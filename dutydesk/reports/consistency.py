@@ -13,8 +13,10 @@ the period:
   (of the requests with one of those outcomes);
 - placement plans overdue and delegated-authority agreements incomplete (placements made).
 
-Every figure drills down to the requests behind it (``drill``), built by the same
-``consistency_facts.evaluate`` code that counted them.
+The figures are counted by the database for each team, worker and month
+(``consistency_counts``); every figure drills down to the requests behind it
+(``drill``), judged one by one by ``consistency_facts``. A test holds the two to
+the same answers on both stores.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from db.enums import RequestState
 from dutydesk import clock, labels
 from dutydesk.access.desk import Desk
 from dutydesk.reports import consistency_facts as F
-from dutydesk.reports.period import Period, month_label, month_of, quantile
+from dutydesk.reports.consistency_counts import Figures, Tally, count_cells
+from dutydesk.reports.period import Period, month_label, month_of
 from dutydesk.reports.scope import TeamRef, all_teams, check_by_worker, report_team
 from dutydesk.reports.shapes import (
     COUNT,
@@ -82,78 +85,6 @@ BY_CODE = {f.code: f for f in FIGURES}
 
 
 @dataclass(frozen=True)
-class Figures:
-    logged: int = 0
-    search_first: Share = Share()
-    rationale: Share = Share()
-    signoff: Share = Share()
-    retro_signoff: Share = Share()
-    placed_median_h: float | None = None
-    placed_p90_h: float | None = None
-    in_house: Share = Share()
-    ifa: Share = Share()
-    unmet: Share = Share()
-    plans_overdue: int = 0
-    da_incomplete: int = 0
-
-
-@dataclass(slots=True)  # one a request: slots, and not frozen (a frozen init is twice as slow)
-class Counted:
-    """How one request counts in each figure, worked out once and summed for every group it is in."""
-
-    search_first: bool | None
-    rationale: tuple[bool, ...]
-    signoff: tuple[bool, ...]
-    retro: tuple[bool, ...]
-    hours: float | None
-    outcome: str | None
-    plans_overdue: int
-    da_incomplete: int
-
-
-def count_one(f: F.RequestFact, today: dt.date) -> Counted:
-    ds, ps = f.decisions, f.placements  # most requests have neither: skip the empty passes
-    return Counted(
-        F.search_first(f), tuple([d.has_rationale for d in ds]) if ds else (),
-        tuple(F.signoff_verdicts(f, today)) if ds else (), tuple(F.retro_verdicts(f, today)) if ds else (),
-        F.hours_to_place(f), F.outcome(f), sum(1 for p in ps if F.plan_overdue(p, today)) if ps else 0,
-        sum(1 for p in ps if not p.authority_complete) if ps else 0)
-
-
-def figures(counted: list[Counted]) -> Figures:
-    """The figures of a group of requests: one pass over them (a report makes a hundred groups)."""
-    sf = sf_of = ra = ra_of = so = so_of = re = re_of = plans = da = 0
-    hours: list[float] = []
-    outcomes = {"in_house": 0, "ifa": 0, "unmet": 0}
-    for c in counted:
-        if c.search_first is not None:
-            sf_of += 1
-            sf += c.search_first
-        if c.rationale:
-            ra_of += len(c.rationale)
-            ra += sum(c.rationale)
-        if c.signoff:
-            so_of += len(c.signoff)
-            so += sum(c.signoff)
-        if c.retro:
-            re_of += len(c.retro)
-            re += sum(c.retro)
-        if c.hours is not None:
-            hours.append(c.hours)
-        if c.outcome is not None:
-            outcomes[c.outcome] += 1
-        plans += c.plans_overdue
-        da += c.da_incomplete
-    decided = sum(outcomes.values())
-    return Figures(
-        logged=len(counted), search_first=Share(sf, sf_of), rationale=Share(ra, ra_of), signoff=Share(so, so_of),
-        retro_signoff=Share(re, re_of), placed_median_h=quantile(hours, 0.5), placed_p90_h=quantile(hours, 0.9),
-        in_house=Share(outcomes["in_house"], decided), ifa=Share(outcomes["ifa"], decided),
-        unmet=Share(outcomes["unmet"], decided), plans_overdue=plans, da_incomplete=da,
-    )
-
-
-@dataclass(frozen=True)
 class ConsistencyRow:
     team_id: int | None  # None: every team in the report
     team: str
@@ -188,40 +119,37 @@ def build(desk: Desk, period: Period, team: str | int | None = None, *, by_worke
             check_by_worker(desk.actor)
         teams = (chosen,) if chosen else tuple(all_teams(s))
         if progress:
-            progress("Reading the requests", 0, 3)
-        facts = F.load_facts(s, period, chosen.id if chosen else None)
+            progress("Counting the requests", 0, 3)
+        cells = count_cells(s, period, chosen.id if chosen else None, today)
         if progress:
-            progress("Counting", 1, 3)
+            progress("Adding up", 1, 3)
         names = {}
         if by_worker:
-            ids = sorted({f.worker_id for f in facts})
+            ids = sorted({wid for _t, wid, _m in cells})
             names = dict(s.execute(sa.select(User.id, User.full_name).where(User.id.in_(ids or [-1]))).all())
-    counted = {f.id: count_one(f, today) for f in facts}
-    month = {f.id: month_of(f.created_at) for f in facts}
-    by_team_id: dict[int, list[F.RequestFact]] = defaultdict(list)
-    for f in facts:
-        by_team_id[f.team_id].append(f)
+    # The database counts each (team, worker, month); the groups are sums of those cells.
     months = period.months()
+    groups: list[tuple[int | None, str]] = [(t.id, t.code) for t in teams]
+    if len(teams) > 1:
+        groups.append((None, "All"))
+    totals: dict[tuple[int | None, int | None], Tally] = defaultdict(Tally)  # (team or None, month or None)
+    per_worker: dict[tuple[int, int], Tally] = defaultdict(Tally)
+    for (tid, wid, m), c in cells.items():
+        for key in ((tid, m), (tid, None), (None, m), (None, None)):
+            totals[key].add(c)
+        if by_worker:
+            per_worker[(wid, tid)].add(c)
     by_team: list[ConsistencyRow] = []
     by_month: list[ConsistencyRow] = []
-    groups: list[tuple[int | None, str, list[F.RequestFact]]] = [(t.id, t.code, by_team_id.get(t.id, [])) for t in teams]
-    if len(teams) > 1:
-        groups.append((None, "All", facts))
-    for tid, code, fs in groups:
-        by_team.append(ConsistencyRow(tid, code, None, figures([counted[f.id] for f in fs])))
-        per_month: dict[dt.date, list[Counted]] = defaultdict(list)
-        for f in fs:
-            per_month[month[f.id]].append(counted[f.id])
-        for m in months:
-            by_month.append(ConsistencyRow(tid, code, m, figures(per_month.get(m, []))))
+    for tid, code in groups:
+        by_team.append(ConsistencyRow(tid, code, None, totals.get((tid, None), Tally()).figures()))
+        for i, m in enumerate(months):
+            by_month.append(ConsistencyRow(tid, code, m, totals.get((tid, i), Tally()).figures()))
     workers: list[ConsistencyRow] = []
     if by_worker:
         team_code = {t.id: t.code for t in teams}
-        per_worker: dict[tuple[int, int], list[Counted]] = defaultdict(list)
-        for f in facts:
-            per_worker[(f.worker_id, f.team_id)].append(counted[f.id])
-        for (wid, tid), cs in sorted(per_worker.items(), key=lambda kv: (names.get(kv[0][0], ""), kv[0])):
-            workers.append(ConsistencyRow(tid, team_code.get(tid, ""), None, figures(cs), wid,
+        for (wid, tid), c in sorted(per_worker.items(), key=lambda kv: (names.get(kv[0][0], ""), kv[0])):
+            workers.append(ConsistencyRow(tid, team_code.get(tid, ""), None, c.figures(), wid,
                                           names.get(wid, f"user {wid}")))
     if progress:
         progress("Done", 3, 3)

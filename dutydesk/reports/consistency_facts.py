@@ -3,9 +3,10 @@
 Three queries, each bounded by the requests logged in the period (a county logs
 a few thousand a year): the requests with their first saved search, first contact,
 placing time and the kind of household placed with (each aggregated by the
-database); their decisions; their placements. ``evaluate`` then says, for one
-request, how it counts in each figure, so the figures and their drill-downs are
-made by the same code and always agree.
+database); their decisions; their placements. The functions below say, for one
+request, how it counts in each figure: the drill-down lists requests with them,
+and ``consistency_counts`` (which counts the figures in SQL) shares the subqueries
+and the rules a test holds it to.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def authority_complete(text: str | None) -> bool:
     return all(isinstance(v, dict) and (v.get("agreed") or v.get("done")) for v in items.values())
 
 
-def _in_period(period: Period, team_id: int | None) -> list:
+def in_period(period: Period, team_id: int | None) -> list:
     where = [R.c.created_at >= period.start_at, R.c.created_at < period.end_at]
     if team_id is not None:
         where.append(R.c.team_id == team_id)
@@ -99,7 +100,7 @@ def _in_period(period: Period, team_id: int | None) -> list:
 
 
 def request_ids_select(period: Period, team_id: int | None) -> sa.Select:
-    return sa.select(R.c.id).where(*_in_period(period, team_id))
+    return sa.select(R.c.id).where(*in_period(period, team_id))
 
 
 def _raw(col):
@@ -107,23 +108,41 @@ def _raw(col):
     return type_coerce(col, String)
 
 
-def facts_select(period: Period, team_id: int | None) -> sa.Select:
-    """One row per request logged in the period, each aggregate made by the database."""
+def parts(period: Period, team_id: int | None) -> tuple[sa.Subquery, sa.Subquery, sa.Subquery, sa.Subquery]:
+    """Per request logged in the period (``rid``, ``at``/``kind``): its first saved search, first contact
+    with a carer, first move to placed and the kind of household placed with."""
     ids = request_ids_select(period, team_id).scalar_subquery()
     first_search = (sa.select(Search.request_id.label("rid"), sa.func.min(Search.run_at).label("at"))
                     .where(Search.request_id.in_(ids)).group_by(Search.request_id).subquery())
     first_contact = (sa.select(Candidate.request_id.label("rid"), sa.func.min(CandidateContact.at).label("at"))
                      .join(CandidateContact, CandidateContact.candidate_id == Candidate.id)
                      .where(Candidate.request_id.in_(ids)).group_by(Candidate.request_id).subquery())
-    placed = (sa.select(RT.c.request_id.label("rid"), sa.func.min(RT.c.at).label("at"))
-              .where(RT.c.request_id.in_(ids), type_coerce(RT.c.to_state, String) == RequestState.PLACED.value)
-              .group_by(RT.c.request_id).subquery())
-    kind = (sa.select(P.c.request_id.label("rid"),
-                      sa.func.max(type_coerce(Household.kind, String)).label("kind"))
+    return first_search, first_contact, placed_select(ids), kind_select(ids)
+
+
+def placed_select(ids) -> sa.Subquery:
+    """(``rid``, ``at``): each request's first move to placed."""
+    return (sa.select(RT.c.request_id.label("rid"), sa.func.min(RT.c.at).label("at"))
+            .where(RT.c.request_id.in_(ids), type_coerce(RT.c.to_state, String) == RequestState.PLACED.value)
+            .group_by(RT.c.request_id).subquery())
+
+
+def kind_select(ids) -> sa.Subquery:
+    return (sa.select(P.c.request_id.label("rid"), sa.func.max(type_coerce(Household.kind, String)).label("kind"))
             .join(Household, Household.id == P.c.household_id)
             .where(P.c.request_id.in_(ids)).group_by(P.c.request_id).subquery())
+
+
+def worker_of():
+    """The worker a request counts for: the one holding it, or the one who logged it."""
+    return sa.func.coalesce(R.c.worker_id, R.c.created_by_id)
+
+
+def facts_select(period: Period, team_id: int | None) -> sa.Select:
+    """One row per request logged in the period, each aggregate made by the database."""
+    first_search, first_contact, placed, kind = parts(period, team_id)
     return (
-        sa.select(R.c.id, R.c.reference, R.c.team_id, sa.func.coalesce(R.c.worker_id, R.c.created_by_id),
+        sa.select(R.c.id, R.c.reference, R.c.team_id, worker_of(),
                   _raw(R.c.created_at).label("logged"), type_coerce(R.c.state, String).label("state"),
                   _raw(first_search.c.at).label("searched"), _raw(first_contact.c.at).label("contacted"),
                   _raw(placed.c.at).label("placed"), kind.c.kind)
@@ -132,7 +151,7 @@ def facts_select(period: Period, team_id: int | None) -> sa.Select:
         .outerjoin(first_contact, first_contact.c.rid == R.c.id)
         .outerjoin(placed, placed.c.rid == R.c.id)
         .outerjoin(kind, kind.c.rid == R.c.id)
-        .where(*_in_period(period, team_id))
+        .where(*in_period(period, team_id))
         .order_by(R.c.created_at, R.c.id)
     )
 

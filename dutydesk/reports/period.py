@@ -13,6 +13,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from dutydesk import clock, working_days
 from dutydesk.errors import InvalidInput
 
@@ -73,6 +75,15 @@ class Period:
     @property
     def label(self) -> str:
         return f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"
+
+
+def month_index(col, period: Period):
+    """SQL: the position in ``period.months()`` of the London month a stored UTC time in the period falls
+    in, compared against each month's end as a UTC instant (so the database groups by it as it stands)."""
+    ends = [local_midnight(next_month(m)) for m in period.months()[:-1]]
+    if not ends:
+        return sa.literal(0)
+    return sa.case(*[(col < end, i) for i, end in enumerate(ends)], else_=len(ends))
 
 
 def _day(value: dt.date | str | None, what: str) -> dt.date | None:
