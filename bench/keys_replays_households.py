@@ -62,7 +62,7 @@ async def scenario3(folder: Path) -> list[Row]:
     async with desk(url, folder) as k:
         await open_household(k, "kemp")
         await k.key("h")  # the requests it was considered for
-        ok = k.shows("Considered for (2 searches", "R-DOVER", "R-TODDLER", "Ruled out: Child's age is outside")
+        ok = k.shows("Considered for (2 searches", "R-DOVER", "R-TODDLER", "Ruled out:", "is outside the approved ages 5-17")
     return [Row("3 carer asks why: household and its history", k.count, ok)]
 
 
