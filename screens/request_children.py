@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from screens.dialog_base import DeskDialog
 from textual.widgets import Footer, Static
 
 from screens.call_options import GENDER_OPTIONS
@@ -58,7 +58,7 @@ def remove_child(desk: Any, request_id: int, child_id: int) -> str:
     return request_children.remove_child(desk, request_id, child_id).message
 
 
-class AddChildDialog(ModalScreen[ChildToAdd | None]):
+class AddChildDialog(DeskDialog[ChildToAdd | None]):
     """A child the desk knows by case reference, or a new one: name, age or date of birth, gender."""
 
     CSS_PATH = "dialogs.tcss"
@@ -121,7 +121,7 @@ class AddChildDialog(ModalScreen[ChildToAdd | None]):
         self.dismiss(None)
 
 
-class RemoveChildDialog(ModalScreen[int | None]):
+class RemoveChildDialog(DeskDialog[int | None]):
     """Which child to take off, by its number; ctrl+s takes them off."""
 
     CSS_PATH = "dialogs.tcss"
