@@ -119,9 +119,13 @@ def factors_in(reasons_text: str | None) -> dict[str, float]:
 
 def biggest_gap(mine: dict[str, float], theirs: dict[str, float]) -> str | None:
     """The factor on which the household ranked above did best against this one (None if none)."""
-    gaps = sorted(((theirs.get(c, 0.0) - mine.get(c, 0.0), c) for c in set(mine) | set(theirs)),
-                  key=lambda g: (-g[0], g[1]))
-    return gaps[0][1] if gaps and gaps[0][0] > 0 else None
+    # One pass, not a sort: the vacancies report asks this for thousands of ranked rows.
+    best, best_code = 0.0, None
+    for c in mine.keys() | theirs.keys():
+        g = theirs.get(c, 0.0) - mine.get(c, 0.0)
+        if g > best or (g == best and best_code is not None and c < best_code):
+            best, best_code = g, c
+    return best_code
 
 
 def top(counts: dict[str, int], among: Iterable[str] | None = None) -> str | None:
