@@ -165,14 +165,18 @@ class ProposeDialog(DeskDialog[Proposal | None]):
         self.needs_exemption = needs_exemption
         self.refusal = refusal
 
+    def heading(self) -> ComposeResult:
+        """The title, what is proposed and the choice of kind (the place-now dialog has its own)."""
+        yield Static("Propose a decision", classes="dialog-title", markup=False)
+        who = f"with {self.household_name}" if self.household_name else "(no household highlighted)"
+        # The cursor starts in the rationale, so letters type there: say how to reach the choice.
+        yield Static(Content(f"Placing is {who}. Something else? shift+tab, then its key:"),
+                     classes="dialog-prompt", markup=False)
+        yield KeyChoice(self.kinds(), value="place" if self.household_name else None, id="propose-kind")
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Propose a decision", classes="dialog-title", markup=False)
-            who = f"with {self.household_name}" if self.household_name else "(no household highlighted)"
-            # The cursor starts in the rationale, so letters type there: say how to reach the choice.
-            yield Static(Content(f"Placing is {who}. Something else? shift+tab, then its key:"),
-                         classes="dialog-prompt", markup=False)
-            yield KeyChoice(self.kinds(), value="place" if self.household_name else None, id="propose-kind")
+            yield from self.heading()
             yield Static("Rationale (why this is right):", classes="dialog-prompt", markup=False)
             yield DeskTextArea(placeholder="the rationale", id="propose-rationale")
             yield Static(f"Needs an exemption: {self.needs_exemption}. Reason:" if self.needs_exemption

@@ -17,12 +17,10 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from screens.dialogs import Proposal, ProposeDialog
-from screens.fields import DeskTextArea
 from screens.loading import LoadingScreen, Outcome
 from screens.pickers import KeyChoice
 
@@ -59,23 +57,14 @@ class PlaceNowDialog(ProposeDialog):
         super().__init__(household_name, **kwargs)
         self.kids = kids
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Place now: emergency, out of hours", classes="dialog-title", markup=False)
-            yield Static(Content(f"Places {self.kids} with {self.household_name} now, on your proposal; "
-                                 "a manager signs it off retrospectively (the oversight queue shows it)."),
-                         classes="dialog-prompt", markup=False)
-            choice = KeyChoice(self.kinds(), value="place", id="propose-kind")
-            choice.display = False  # placing is the only choice here
-            yield choice
-            yield Static("Rationale (why this is right):", classes="dialog-prompt", markup=False)
-            yield DeskTextArea(placeholder="the rationale", id="propose-rationale")
-            yield Static(f"Needs an exemption: {self.needs_exemption}. Reason:" if self.needs_exemption
-                         else "Exemption reason (only if outside the terms of approval):", classes="dialog-prompt",
-                         markup=False)
-            yield DeskTextArea(placeholder="blank unless outside terms", id="propose-exemption", classes="short")
-            yield Static("", id="propose-error", classes="dialog-error", markup=False)
-        yield Footer()
+    def heading(self) -> ComposeResult:
+        yield Static("Place now: emergency, out of hours", classes="dialog-title", markup=False)
+        yield Static(Content(f"Places {self.kids} with {self.household_name} now, on your proposal; "
+                             "a manager signs it off retrospectively (the oversight queue shows it)."),
+                     classes="dialog-prompt", markup=False)
+        choice = KeyChoice(self.kinds(), value="place", id="propose-kind")
+        choice.display = False  # placing is the only choice here
+        yield choice
 
 
 class PlacesNow(LoadingScreen):
