@@ -52,8 +52,13 @@ async def help_and_palette(pilot, words: str) -> tuple[bool, bool]:
     for ch in words.split()[0].lower():
         await pilot.press(ch)
     await settle(pilot)
-    await pilot.pause(0.3)  # the palette searches in its own worker; settle does not see it
-    in_palette = words in flat_text(app)
+    # The palette searches in its own worker, which settle does not see: wait for the words, up to 5 s,
+    # rather than a fixed pause that a loaded machine can outrun.
+    for _ in range(100):
+        in_palette = words in flat_text(app)
+        if in_palette:
+            break
+        await pilot.pause(0.05)
     await pilot.press("escape")
     await settle(pilot)
     return in_help, in_palette
