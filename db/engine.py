@@ -61,13 +61,31 @@ def make_engine(url: str | sa.URL, *, echo: bool = False, **kw: Any) -> Engine:
     return sa.create_engine(url, echo=echo, pool_pre_ping=True, **kw)
 
 
+def _wal(cur: Any) -> None:
+    """Switch to WAL. On a store that is not yet WAL (a new file), the switch needs a lock that SQLite
+    does not wait for: a second process opening it at that moment got "database is locked" at once
+    (three upgrades of one new store, 1 run in 4). Retry it for as long as the busy timeout would wait."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _install_sqlite_listeners(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        _wal(cur)
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
