@@ -1,89 +1,122 @@
-"""The key gate: a key typed while the previous one is still on its way waits for it.
+"""The key gate: a key (or paste) typed while the desk is still acting on the one before waits for it.
 
-Textual hands each key to the focused widget's own queue and goes on to the next
-key at once. A key that moves the focus (a one-letter choice, Tab, Enter) is
-handled later, in that widget's turn and then, bubbling, in its parents' and the
-app's; a key typed meanwhile was handed to the widget that was focused *before*
-the move, and was lost or landed in the wrong field (Tab m r e typed 0.15 s
-apart gave "emergency" for remand, 1 in 6 tries). The gate holds each key until
-the one before it has been through every widget it could reach (the focused
-widget, its ancestors, the app's own bindings), so a key always goes to the
-field that is focused once the keys before it are done: typing fast gives the
-same record as typing slowly.
+Textual hands each key to the focused widget's queue and goes on to the next key
+at once. What a key sets off is handled later, often several hops away: Enter
+in the child picker posts ``Input.Submitted`` to the picker, which posts
+``NewRequested`` to the form, which moves the focus to Age, and ``focus()``
+itself happens later still, in the app's turn. A key typed meanwhile went to
+the field focused *before* all that ("13" typed straight after Enter landed in
+the child picker, 2 runs in 80 with the turns shuffled; Tab m r e 0.15 s apart
+gave "emergency" for remand).
 
-A widget that never gets to the key (removed, or waiting on something) cannot
-hold the desk up: after ``LONGEST_WAIT`` seconds the next key goes anyway (long enough for a loaded machine).
+So the gate lets a key through only once the desk is quiet: no message queued
+or being handled anywhere in the app or its screens, and no widget holding the
+keys (``holds_keys``: the child picker while Enter waits for the newest
+look-up). Waiting on the chain the key started was not enough, because a
+message a handler posts is not on that chain. Then the key goes to whatever
+is focused by then, so typing fast gives the same record as typing slowly.
+
+Only a desk that never gets quiet (a handler stuck on something) lets a key
+through unwaited, after ``LONGEST_WAIT``: stuck keys would freeze the desk.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Iterator
 from typing import Any
 
 from textual import events
-from textual.app import App
 
-# A key waits for the one before it to be handled; only a stalled dispatch makes it wait this long.
-# 2 s was passed on a loaded CI machine and keys landed in the wrong field, the very fault the gate exists for.
-LONGEST_WAIT = 10.0
+GATED = (events.Key, events.Paste)
+
+# Only a stuck handler makes a key wait this long; a loaded machine gets quiet well within it.
+LONGEST_WAIT = 30.0
+
+
+def _pumps(app: Any) -> Iterator[Any]:
+    yield app
+    for screen in app.screen_stack:
+        yield from screen.walk_children(with_self=True)
+
+
+def _acting(pump: Any) -> bool:
+    """A message pump with a message queued, or one in hand (its task waits on anything but its queue).
+
+    Textual says neither (its queue does not count messages done), so this reads
+    its loop: an idle pump's task is parked on its queue's ready event.
+    """
+    if pump._closed or pump._closing:
+        return False
+    queue = pump._message_queue
+    if queue.qsize() or pump._next_callbacks or getattr(pump, "holds_keys", False):
+        return True
+    task = pump._task
+    if task is None or task.done():
+        return False
+    parked_on = getattr(task, "_fut_waiter", None)  # None: about to run, so acting
+    return parked_on is None or parked_on not in queue.ready_event._waiters
+
+
+def _busy(app: Any) -> Any | None:
+    return next((pump for pump in _pumps(app) if _acting(pump)), None)
+
+
+async def wait_until_quiet(app: Any, longest: float = LONGEST_WAIT) -> bool:
+    """Wait until nothing in the app is acting; False if it was still busy after ``longest`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + longest
+    while (pump := _busy(app)) is not None:
+        left = deadline - loop.time()
+        if left <= 0:
+            return False
+        done = asyncio.Event()
+        if getattr(pump, "holds_keys", False) or not pump.call_later(done.set):
+            await asyncio.sleep(0.005)  # a look-up Enter waits for is in a thread: nothing to wait on here
+            continue
+        try:
+            await asyncio.wait_for(done.wait(), min(left, 0.05))  # all it had in hand, then this
+        except asyncio.TimeoutError:
+            pass
+    return True
 
 
 class KeyGate:
     """Mixed into the App before ``App``: ``class DeskApp(KeyGate, App)``."""
 
-    _held_keys: deque[events.Key]
+    _held_keys: deque[events.Event]
     _gate_closed: bool = False
+    _released: events.Event | None = None
     _gate_task: asyncio.Task[None] | None = None
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            held = self.__dict__.setdefault("_held_keys", deque())
-            if self._gate_closed:
-                held.append(event)
+        if isinstance(event, GATED) and not event.is_forwarded:
+            if event is self._released:
+                self._released = None
+            elif self._gate_closed:
+                self.__dict__.setdefault("_held_keys", deque()).append(event)
                 return
-            await self._deliver_key(event)
+            self._gate_closed = True
+            try:
+                await super().on_event(event)  # type: ignore[misc]
+            finally:
+                self._gate_task = asyncio.create_task(self._next_when_quiet())
             return
         await super().on_event(event)  # type: ignore[misc]
 
-    async def _deliver_key(self, event: events.Key) -> None:
-        app: Any = self
-        target = app.focused or app.screen
-        await super().on_event(event)  # type: ignore[misc]
-        if not event.is_forwarded:
-            return  # a priority binding took it, here and now: nothing is in flight
-        self._gate_closed = True
-        chain = [node for node in target.ancestors_with_self if not isinstance(node, App)]
-        self._gate_task = asyncio.create_task(self._follow(chain))
-
-    async def _follow(self, chain: list[Any]) -> None:
-        """Wait for each widget on the key's way up to have had its turn, then reopen in the app's."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + LONGEST_WAIT
-        for node in chain:
-            if not node.is_attached or node._closing or node._closed:
-                continue
-            done = asyncio.Event()
-            if not node.call_later(done.set):
-                continue
-            while not done.is_set():
-                left = deadline - loop.time()
-                if left <= 0 or not node.is_attached or node._closed:
-                    break
-                try:
-                    await asyncio.wait_for(done.wait(), min(left, 0.02))
-                except asyncio.TimeoutError:
-                    pass
-        app: Any = self
-        if not app.call_later(self._reopen):
-            self._gate_closed = False
-
-    async def _reopen(self) -> None:
-        # In the app's own turn: the key, bubbled up, has met the app's bindings by now.
-        self._gate_closed = False
+    async def _next_when_quiet(self) -> None:
+        await wait_until_quiet(self)
         held = self.__dict__.setdefault("_held_keys", deque())
-        while held and not self._gate_closed:
-            await self._deliver_key(held.popleft())
+        while held:
+            # Back through the app's queue, so it is handled in the app's own turn like a typed key.
+            self._released = held.popleft()
+            app: Any = self
+            if app.post_message(self._released):
+                return
+            self._released = None  # the app is closing: nothing will take keys any more
+            held.clear()
+        self._gate_closed = False
 
     @property
     def keys_settled(self) -> bool:

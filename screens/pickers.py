@@ -113,11 +113,17 @@ class Picker(Vertical):
         self._matches: list[Any] = []
         self._setting = False
         self.loads = Generation()
+        self._enter_waiting = False
 
     @property
     def settled(self) -> bool:
         """The newest look-up has been shown (tests wait on it)."""
         return self.loads.settled
+
+    @property
+    def holds_keys(self) -> bool:
+        """Enter is waiting for the newest look-up: the key gate holds the keys typed after it."""
+        return self._enter_waiting
 
     def compose(self) -> ComposeResult:
         yield PickerInput(placeholder=self.placeholder, compact=True, id=f"{self.id}-input" if self.id else None,
@@ -135,6 +141,7 @@ class Picker(Vertical):
 
     def set_picked(self, picked: Picked | None, *, announce: bool = True) -> None:
         self.picked = picked
+        self._enter_waiting = False
         self.loads.drop()
         self._setting = True
         self.input.value = picked.label if picked else ""
@@ -164,6 +171,7 @@ class Picker(Vertical):
         desk = getattr(self.app, "desk", None)
         if len(text) < 2 or desk is None:
             self.loads.drop()
+            self._enter_waiting = False
             self._close()
             return
         self.fetch(self.loads.start(), desk, self.kind, text)
@@ -183,6 +191,7 @@ class Picker(Vertical):
         message.stop()
         if not self.loads.accept(message.generation) or self.picked is not None:
             return  # stale: a newer keystroke is on its way, or a match was picked
+        waiting, self._enter_waiting = self._enter_waiting, False
         if message.error is not None:
             shown = getattr(self.app, "show_error", None)
             if shown is not None:
@@ -200,6 +209,8 @@ class Picker(Vertical):
             )
             options.highlighted = 0
         self.add_class("-open")
+        if waiting:
+            self._submit()
 
     def move(self, step: int) -> None:
         options = self.query_one(OptionList)
@@ -211,6 +222,14 @@ class Picker(Vertical):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if not self.loads.settled:
+            # Typed fast, Enter comes before the matches for the whole text: a match of only its first
+            # letters ("Amy" for "Amy Fast") must not be picked, so Enter waits for the newest look-up.
+            self._enter_waiting = True
+            return
+        self._submit()
+
+    def _submit(self) -> None:
         options = self.query_one(OptionList)
         text = self.value.strip()
         if self._matches and options.highlighted is not None:
@@ -220,6 +239,7 @@ class Picker(Vertical):
         elif self.picked is not None or not text:
             self.screen.focus_next()
         elif self.allow_new:
+            self.loads.drop()  # a look-up still on its way must not open the list again
             self._close()
             self.post_message(self.NewRequested(self, text))
         else:
