@@ -23,6 +23,8 @@ from textual.widgets import Footer, Input, Label, Static
 from dutydesk.allegations import actions
 from dutydesk.allegations.inputs import REASON_MAX, SAID_BY_MAX, SUMMARY_MAX
 from dutydesk.enums import AllegationCategory, AllegationOutcome, AllegationParty, SafetyDecision
+from dutydesk.days import parse_day
+from dutydesk.errors import InvalidInput
 from dutydesk.labels import label
 from screens.fields import DeskInput, DeskTextArea
 from screens.loading import LoadingScreen, Outcome
@@ -151,9 +153,9 @@ class OutcomeDialog(DeskDialog[Closing | None]):
         with Vertical(classes="dialog"):
             yield Static(Content(f"Outcome of {self.reference}"), classes="dialog-title", markup=False)
             yield KeyChoice(OUTCOME_OPTIONS, id="outcome-choice")
-            yield DeskInput(placeholder="outcome date YYYY-MM-DD (blank: today)", id="outcome-on")
+            yield DeskInput(placeholder="outcome date DD/MM/YYYY (blank: today)", id="outcome-on")
             yield DeskTextArea(placeholder="rationale (several lines if need be)", id="outcome-rationale")
-            yield DeskInput(placeholder="review of approval by YYYY-MM-DD (blank: not needed)", id="outcome-review")
+            yield DeskInput(placeholder="review of approval by DD/MM/YYYY (blank: not needed)", id="outcome-review")
             yield KeyChoice(HOLD_OPTIONS, id="outcome-hold")
             yield Static("", id="outcome-error", classes="dialog-error", markup=False)
         yield Footer()
@@ -162,13 +164,10 @@ class OutcomeDialog(DeskDialog[Closing | None]):
         self.query_one("#outcome-choice", KeyChoice).focus()
 
     def _date(self, wid: str, what: str) -> dt.date | None:
-        text = self.query_one(wid, Input).value.strip()
-        if not text:
-            return None
         try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{what}: type the date as YYYY-MM-DD.") from None
+            return parse_day(self.query_one(wid, Input).value, what=what)
+        except InvalidInput as err:
+            raise ValueError(str(err)) from None
 
     @on(Input.Submitted)
     def action_save(self) -> None:

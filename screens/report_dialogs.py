@@ -18,13 +18,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from dutydesk.days import day_text, parse_day
+from dutydesk.errors import InvalidInput
 from screens.row_table import RowTable
 from screens.fields import DeskInput
 from screens.dialog_base import DeskDialog
 
 
 class PeriodDialog(DeskDialog[tuple[dt.date, dt.date] | None]):
-    """From and To, as YYYY-MM-DD; Enter on the last field or ctrl+s answers."""
+    """From and To, as DD/MM/YYYY like every day the desk asks for; Enter on the last field or ctrl+s answers."""
 
     BINDINGS = [
         Binding("ctrl+s", "answer", "OK", priority=True, id="period.ok"),
@@ -38,10 +40,10 @@ class PeriodDialog(DeskDialog[tuple[dt.date, dt.date] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="period-box"):
             yield Static(Text("Report on the period", style="bold"))
-            yield Label("From (YYYY-MM-DD)", markup=False)
-            yield DeskInput(self.start.isoformat(), id="period-from", compact=True, max_length=10)
-            yield Label("To (YYYY-MM-DD)", markup=False)
-            yield DeskInput(self.end.isoformat(), id="period-to", compact=True, max_length=10)
+            yield Label("From (DD/MM/YYYY)", markup=False)
+            yield DeskInput(day_text(self.start), id="period-from", compact=True, max_length=10)
+            yield Label("To (DD/MM/YYYY)", markup=False)
+            yield DeskInput(day_text(self.end), id="period-to", compact=True, max_length=10)
             yield Static("", id="period-problem", markup=False)
         yield Footer()
 
@@ -58,12 +60,16 @@ class PeriodDialog(DeskDialog[tuple[dt.date, dt.date] | None]):
         for fid, what in (("period-from", "From"), ("period-to", "To")):
             text = self.query_one(f"#{fid}", Input).value.strip()
             try:
-                values.append(dt.date.fromisoformat(text))
-            except ValueError:
-                self.query_one("#period-problem", Static).update(
-                    Text(f"{what}: type a date as YYYY-MM-DD, for example 2026-10-01.", style="bold"))
+                day = parse_day(text, what=what)
+            except InvalidInput as err:
+                day, problem = None, str(err)
+            else:
+                problem = f"{what}: type a date as DD/MM/YYYY." if day is None else ""
+            if day is None:
+                self.query_one("#period-problem", Static).update(Text(problem, style="bold"))
                 self.query_one(f"#{fid}", Input).focus()
                 return
+            values.append(day)
         if values[0] > values[1]:
             self.query_one("#period-problem", Static).update(
                 Text("From is after To: swap them.", style="bold"))
