@@ -130,7 +130,8 @@ class RequestScreen(ChangesChildren, PlacesNow):  # k and x: the children (scree
         yield Static(
             Content.assemble(
                 "Carer: ", ("a", "bold"), " accepted  ", ("d", "bold"), " declined  ", ("n", "bold"),
-                " no answer  ", ("r", "bold"), " ruled out  ", ("u", "bold"), " correct\nView:  ", ("1", "bold"), " carers ", ("2", "bold"),
+                " no answer  ", ("r", "bold"), " ruled out  ", ("u", "bold"), " correct  ",
+                ("k", "bold"), "/", ("x", "bold"), " child\nView:  ", ("1", "bold"), " carers ", ("2", "bold"),
                 " timeline ", ("3", "bold"), " criteria ", ("4", "bold"), " decisions  ", ("f", "bold"), " finder  ",
                 ("h", "bold"), " household",
             ),
