@@ -13,7 +13,7 @@ import click
 import sqlalchemy as sa
 from sqlmodel import select
 
-from db.enums import DecisionKind, PlacementEndReason, RequestState, UnmetNeed, UnmetResolution
+from db.enums import DecisionKind, PlacementEndReason, PlacementType, RequestState, UnmetNeed, UnmetResolution
 from db.models import Household
 from dutydesk import clock
 from dutydesk.access.desk import Desk
@@ -107,7 +107,7 @@ def show_cmd(cli: CliContext, request: str, as_json: bool) -> None:
     if as_json:
         emit_json(to_jsonable(d))
         return
-    click.echo(f"{d.reference}  {label(d.state)}  ({d.urgency.value}, {d.placement_type})")
+    click.echo(f"{d.reference}  {label(d.state)}  ({label(d.urgency)}, {label(d.placement_type, PlacementType)})")
     click.echo(f"Children: {', '.join(c.name for c in d.children)}")
     click.echo("Criteria: " + "; ".join(f"{k}: {v}" for k, v in d.criteria.items()))
     click.echo(f"Searches: {len(d.searches)}" + (f" (latest {d.searches[-1].ranked_count} ranked, "
@@ -116,7 +116,7 @@ def show_cmd(cli: CliContext, request: str, as_json: bool) -> None:
         click.echo(f"  candidate {c.household_id:>5} {c.household_name}: {label(c.status)}"
                    + (f" ({c.status_reason})" if c.status_reason else ""))
     for dv in d.decisions:
-        click.echo(f"  decision {dv.id}: {dv.kind.value} {dv.household_name} [{dv.status.value}] {dv.rationale}")
+        click.echo(f"  decision {dv.id}: {label(dv.kind)} {dv.household_name} [{label(dv.status)}] {dv.rationale}")
     for t in d.transitions:
         click.echo(f"  {clock.fmt_local(t.at)} {t.by}: -> {label(t.to_state)} {t.note}")
 

@@ -275,6 +275,11 @@ def test_cli_walks_the_whole_process(database, people, monkeypatch, capsys, tmp_
     assert placed["placements"][0]["delegated_authority"]["haircuts"] == {"agreed": True}
     code, out, err = _cli(["--db", url, "requests", "show", str(rid), "--json"], capsys)
     assert code == 0 and json.loads(out)["state"] == "placed"
+    code, out, err = _cli(["--db", url, "requests", "show", str(rid)], capsys)
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split()[1:] == ["placed", "(emergency,", "emergency)"], lines[0]
+    decision = next(ln for ln in lines if ln.lstrip().startswith("decision"))
+    assert "[signed off]" in decision and "signed_off" not in out  # the desk's words, not stored codes
     code, out, err = _cli(["--db", url, "requests", "withdraw", str(rid), "--reason", "x"], capsys)
     assert code == 5 and "already placed" in err
     target = tmp_path / "record.html"
