@@ -27,6 +27,7 @@ from screens.dialog_base import DeskDialog
 DRAFT_KIND = "call"
 DRAFT_DELAY_S = 1.5  # after the last key
 DRAFT_MAX_WAIT_S = 2.0  # however fast the typing, a draft at least this often
+ENDING_S = 8.0  # after the terminal hangs up, the longest the process may linger (the draft saves in ms)
 
 
 class RestoreDraftScreen(DeskDialog[str]):
@@ -127,21 +128,22 @@ class KeepsDrafts:
             self._old_sighup = None
 
     def _on_sighup(self, signum: int, frame: Any) -> None:
+        previous = self._old_sighup
+        if not callable(previous):
+            # The terminal has gone: the process ends within ENDING_S whatever hangs (saving the draft
+            # while another session holds the store, a write to a dead pty), rather than linger holding
+            # the store for nobody. Started first, so not even the draft's save can keep it alive.
+            ending = threading.Timer(ENDING_S, os._exit, (129,))
+            ending.daemon = True  # a clean exit does not wait for it
+            ending.start()
         try:
             self.flush_draft()
         finally:
-            previous = self._old_sighup
             self._remove_sighup()
             if callable(previous):
                 previous(signum, frame)
             else:
                 self.app.exit(129)
-                # The terminal has gone: if shutting down hangs on it (a write to a dead pty, a worker
-                # waiting on the store), the draft is already saved, so the process ends anyway rather
-                # than linger holding the store for nobody.
-                ending = threading.Timer(5.0, os._exit, (129,))
-                ending.daemon = True  # a clean exit does not wait for it
-                ending.start()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call-draft-check")
     def check_draft(self) -> None:

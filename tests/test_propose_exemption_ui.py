@@ -1,6 +1,6 @@
 """Matching and the process agree (issue 9, point 4), at 80x24.
 
-Four children who are not all siblings, and one household with four free places:
+Four children who are not all siblings (two pairs of brothers), and one household with four free places:
 matching ranks it, and the request screen says before any proposal that it
 "needs an exemption" (over the usual limit of three). A proposal without one is
 refused, and the dialog comes back with the rationale as typed.
@@ -34,8 +34,9 @@ async def test_over_the_usual_limit_is_shown_before_proposing_and_text_survives(
                         placement_types=frozenset({PlacementType.EMERGENCY}), bedrooms=5,
                         approved_on=dt.date(2020, 1, 1)))
     db.dispose()
-    rid, _Desk, _actor = _request(url, "dana", children=tuple((n, a, Gender.MALE) for n, a in (
-        ("Al", 5), ("Bo", 7), ("Cy", 9), ("Di", 11))))
+    # Two pairs of brothers from two families (recorded together, one family would be all siblings).
+    rid, _Desk, _actor = _request(url, "dana", children=tuple((n, a, Gender.MALE, f) for n, a, f in (
+        ("Al", 5, "ALBO"), ("Bo", 7, "ALBO"), ("Cy", 9, "CYDI"), ("Di", 11, "CYDI"))))
     app = desk_app(url)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)

@@ -207,7 +207,9 @@ def _request(url: str, username: str, *, children=(("Ann [/]", 12, Gender.FEMALE
     with db.write() as s:
         rid = open_request(s, actor, RequestInput(
             placement_type=PlacementType.EMERGENCY, urgency=urgency, needed_from=dt.date(2026, 11, 22),
-            new_children=tuple(ChildInput(first_name=n, last_name="Test", age=a, gender=g) for n, a, g in children),
+            new_children=tuple(ChildInput(first_name=n, last_name="Test", age=a, gender=g,
+                                          family_key=family[0] if family else None)
+                               for n, a, g, *family in children),
         )).id
     db.dispose()
     return rid, Desk, actor

@@ -30,6 +30,7 @@ from dutydesk import clock, integrity, references
 from dutydesk.access import audit
 from dutydesk.errors import Conflict, InvalidInput, NotFound
 from dutydesk.access.identity import Actor, Permission, require
+from dutydesk.calls.families import one_family
 from dutydesk.calls.limits import MAX_AGE, MAX_DISTANCE_KM, MAX_PARENT_AGE
 from dutydesk.text import field_text
 
@@ -352,7 +353,8 @@ def open_request(session: Session, actor: Actor, inp: RequestInput) -> Placement
             raise NotFound(f"There is no child number {cid}; find the child again by name or reference.")
         child_ids.append(cid)
     top = max_age_for(values["placement_type"])
-    for new in inp.new_children:
+    reference = references.next_reference(session, references.Kind.REQUEST, clock.local(when).year)
+    for new in one_family(session, inp.new_children, child_ids, reference):
         child_ids.append(create_child(session, actor, new, max_age=top).id)
     if len(set(child_ids)) != len(child_ids):
         raise InvalidInput("The same child is listed twice; remove the repeat.")
@@ -361,7 +363,7 @@ def open_request(session: Session, actor: Actor, inp: RequestInput) -> Placement
     request = _save(
         session,
         PlacementRequest(
-            reference=references.next_reference(session, references.Kind.REQUEST, clock.local(when).year),
+            reference=reference,
             team_id=team_id,
             created_by_id=actor.user_id,
             worker_id=inp.worker_id or actor.user_id,

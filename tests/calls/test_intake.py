@@ -136,6 +136,34 @@ def test_sibling_group_and_unique_references(database, people):
         assert len(s.exec(select(RequestChild).where(RequestChild.request_id == rid)).all()) == 3
 
 
+def test_children_recorded_together_are_one_family(database, people):
+    actor = people["worker"]
+    req = dict(placement_type="short_term", urgency="planned", needed_from=dt.date(2026, 12, 1))
+    with database.write() as s:
+        known = create_child(s, actor, girl(first_name="Kim", age=10, family_key="KIM-FAM")).id
+        loner = create_child(s, actor, girl(first_name="Lou", age=10)).id
+        together = open_request(s, actor, RequestInput(**req, new_children=(
+            girl(first_name="Al", age=4), girl(first_name="Bo", age=7), girl(first_name="Cy", age=9))))
+        with_known = open_request(s, actor, RequestInput(**req, child_ids=(known,),
+                                                         new_children=(girl(first_name="Di", age=6),)))
+        with_loner = open_request(s, actor, RequestInput(**req, child_ids=(loner,),
+                                                         new_children=(girl(first_name="Ed", age=6),)))
+        alone = open_request(s, actor, RequestInput(**req, new_children=(girl(first_name="Fi", age=6),)))
+        refs = together.reference, with_known.id, with_loner.id, alone.id
+
+    def keys(request_id: int) -> dict[str, str | None]:
+        rows = s.exec(select(Child).join(RequestChild, RequestChild.child_id == Child.id)
+                      .where(RequestChild.request_id == request_id)).all()
+        return {c.first_name: c.family_key for c in rows}
+
+    with database.read() as s:
+        ids = {r.reference: r.id for r in s.exec(select(PlacementRequest)).all()}
+        assert keys(ids[refs[0]]) == {"Al": refs[0], "Bo": refs[0], "Cy": refs[0]}  # a sibling group
+        assert keys(refs[1]) == {"Kim": "KIM-FAM", "Di": "KIM-FAM"}  # joins the known child's family
+        assert keys(refs[2]) == {"Lou": None, "Ed": None}  # a known child in no family: not guessed
+        assert keys(refs[3]) == {"Fi": None}  # one child is no family
+
+
 @pytest.mark.parametrize(
     "kw, err, words",
     [
