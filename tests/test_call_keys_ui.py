@@ -35,6 +35,20 @@ def key_event(key: str) -> events.Key:
     return events.Key(key, char)
 
 
+async def save_to_the_dashboard(pilot) -> None:
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == "DashboardScreen", screen_text(pilot.app)
+
+
+async def post_at_once_and_save(pilot, keys: list[str]) -> None:
+    """Every key posted at once (a fast typist, a laggy link), then ctrl+s: the call is saved."""
+    for k in keys:
+        pilot.app.post_message(key_event(k))
+    await settle(pilot)
+    await save_to_the_dashboard(pilot)
+
+
 async def log_with(tmp_path, monkeypatch, *, pause: bool) -> tuple:
     monkeypatch.setenv("DUTYDESK_NOW", "2026-11-22T02:10:00")
     monkeypatch.setenv("DUTYDESK_USER", "oliver")
@@ -54,13 +68,9 @@ async def log_with(tmp_path, monkeypatch, *, pause: bool) -> tuple:
             for k in KEYS:
                 await pilot.press(k)
                 await settle(pilot)
+            await save_to_the_dashboard(pilot)
         else:
-            for k in KEYS:
-                app.post_message(key_event(k))
-            await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert type(app.screen).__name__ == "DashboardScreen", screen_text(app)
+            await post_at_once_and_save(pilot, KEYS)
     db = Database(url)
     with db.read() as s:
         call = s.exec(select(Call)).one()

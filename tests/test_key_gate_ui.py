@@ -20,7 +20,7 @@ from db.models import Child, PlacementRequest, RequestChild
 from dutydesk.places import ensure_places
 from screens.pickers import KeyChoice, Picker
 
-from test_call_keys_ui import KEYS, key_event, log_with
+from test_call_keys_ui import KEYS, log_with, post_at_once_and_save
 from ui_helpers import desk_app, open_desk, screen_text, seed_store, settle
 
 EXPECTED = ("police", "placement_request", "Girl in Margate", "Amy Fast", "female", "remand", "urgent",
@@ -77,12 +77,7 @@ async def test_enter_in_the_child_picker_waits_for_the_whole_names_matches(tmp_p
         monkeypatch.setattr(lookups, "find", slow_find)
         rest = KEYS[KEYS.index("tab") + 1:]
         assert rest[:8] == list("Amy Fast")
-        for k in rest[3:]:
-            app.post_message(key_event(k))
-        await settle(pilot)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert type(app.screen).__name__ == "DashboardScreen", screen_text(app)
+        await post_at_once_and_save(pilot, rest[3:])
     db = Database(url)
     with db.read() as s:
         req = s.exec(select(PlacementRequest)).one()
