@@ -244,7 +244,8 @@ def site() -> Iterator[Site]:
         if sshd is not None:
             sshd.terminate()
             sshd.wait(timeout=10)
-        sh("tmux", "kill-server", check=False, env={**os.environ, "TMUX_TMPDIR": str(root)})
+        for server in root.glob("tmux-*/*"):  # any terminal a failed test did not close
+            sh("tmux", "-S", str(server), "kill-server", check=False)
         for line in s.desk_processes():  # none should be left; if one is, end it by its id
             os.kill(int(line.split()[0]), 9)
         sudoers.unlink(missing_ok=True)
@@ -256,7 +257,11 @@ def site() -> Iterator[Site]:
 
 
 class Terminal:
-    """One `ssh -t` in its own tmux session at 80x24 (tmux's own server, under the test's folder)."""
+    """One `ssh -t` in a tmux session at 80x24 on a tmux server of its own (socket under the test's folder).
+
+    A server per terminal, because a shared one exits when its last session is killed, and the next
+    terminal's new-session could reach it mid-exit ("server exited unexpectedly").
+    """
 
     def __init__(self, site: Site, user: str, name: str, **env: str) -> None:
         self.site, self.name = site, f"{name}{site.sfx}"
@@ -266,11 +271,13 @@ class Terminal:
         command = (f"env {settings} ssh -t -p {site.port} -i {site.key(user)} -o BatchMode=yes "
                    f"-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR {sends} "
                    f"{user}@127.0.0.1; rc=$?; stty sane; printf '\\033[?1047l\\n'; echo SESSION-ENDED $rc; sleep 120")
-        sh("tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", command, env=self.env)
+        self.tmux("new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", command)
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return sh("tmux", "-L", self.name, *args, check=check, env=self.env)
 
     def text(self, *, escapes: bool = False) -> str:
-        args = ["tmux", "capture-pane", "-p", "-t", self.name] + (["-e"] if escapes else [])
-        return sh(*args, env=self.env).stdout
+        return self.tmux("capture-pane", "-p", "-t", self.name, *(["-e"] if escapes else [])).stdout
 
     def wait_for(self, want: str | Callable[[str], bool], timeout: float = 25) -> str:
         test = want if callable(want) else (lambda text: want in text)
@@ -285,7 +292,7 @@ class Terminal:
 
     def keys(self, *names: str) -> None:
         for key in names:
-            sh("tmux", "send-keys", "-t", self.name, key, env=self.env)
+            self.tmux("send-keys", "-t", self.name, key)
             time.sleep(0.15)
 
     def press(self, key: str, shows: str) -> None:
@@ -303,18 +310,18 @@ class Terminal:
     def type(self, text: str) -> None:
         """Typed as a person types: a key at a time (a burst would arrive as one paste)."""
         for ch in text:
-            sh("tmux", "send-keys", "-t", self.name, "-l", ch, env=self.env)
+            self.tmux("send-keys", "-t", self.name, "-l", ch)
             time.sleep(0.02)
         self.wait_for(text[-20:])
 
     def drop_link(self) -> None:
         """Kill the ssh client as a dropped connection would: no goodbye reaches the server."""
-        pane = sh("tmux", "list-panes", "-t", self.name, "-F", "#{pane_pid}", env=self.env).stdout.split()[0]
+        pane = self.tmux("list-panes", "-t", self.name, "-F", "#{pane_pid}").stdout.split()[0]
         for pid in sh("pgrep", "-P", pane, "-x", "ssh", check=False).stdout.split():
             os.kill(int(pid), 9)
 
     def close(self) -> None:
-        sh("tmux", "kill-session", "-t", self.name, check=False, env=self.env)
+        self.tmux("kill-server", check=False)
 
 
 def _no_colour(escaped: str) -> bool:
