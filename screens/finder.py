@@ -231,8 +231,7 @@ class FinderScreen(DeskScreen):
         self._update_detail()
 
     def _who(self) -> str:
-        many = self.criteria is not None and getattr(self.criteria, "children", 1) > 1
-        return "the children" if many else "the child"
+        return self.criteria.who if self.criteria is not None else "the child"
 
     def _update_counts(self) -> None:
         r = self.result

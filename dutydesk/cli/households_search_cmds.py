@@ -157,7 +157,9 @@ def search_cmd(cli: CliContext, request_ref: str | None, save: bool, ages: tuple
         emit_json(out)
         return
     click.echo(f"Looking for: {crit.summary()}")
-    click.echo(f"{len(result.ranked)} households can take the child; {len(result.excluded)} are ruled out.")
+    can, out = len(result.ranked), len(result.excluded)
+    click.echo(f"{can} household{'' if can == 1 else 's'} can take {crit.who}; "
+               f"{out} {'is' if out == 1 else 'are'} ruled out.")
     if saved is not None:
         click.echo(f"Saved as search {saved.search_id} with {saved.request_reference}.")
     if ranked:

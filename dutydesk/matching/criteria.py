@@ -91,6 +91,11 @@ class MatchCriteria:
         return max(self.siblings, len(self.ages), 1)
 
     @property
+    def who(self) -> str:
+        """Who is to be placed, in a sentence's words: "the child" or "the children"."""
+        return "the children" if self.children > 1 else "the child"
+
+    @property
     def places_needed(self) -> int:
         """Places the group takes: one placement, a place for each child (a parent and baby take two)."""
         return self.children

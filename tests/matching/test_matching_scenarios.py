@@ -190,12 +190,17 @@ def test_cli_search_and_show(database, people, capsys, monkeypatch):
     code, out, err = _cli(capsys, monkeypatch, database, "households", "search", "--age", "13", "--gender",
                           "female", "--type", "emergency", "--near", "margate", "--explain")
     assert code == 0, err
-    assert "2 households can take the child; 1 are ruled out." in out
+    assert "2 households can take the child; 1 is ruled out." in out
     lines = out.splitlines()
     first = next(i for i, line in enumerate(lines) if "H-MARGATE" in line)
     assert "O'Brien [Jr]" in lines[first] and "1  H-MARGATE" in lines[first]
     assert "0.0 km from Margate" in out
     assert "x A child of 13 is outside the approved ages 0-4" in out
+    # Two children are "the children", and one household left is one (issue 9: said "the child" for two).
+    code, out, err = _cli(capsys, monkeypatch, database, "households", "search", "--age", "13", "--age", "11",
+                          "--near", "margate")
+    assert code == 0, err
+    assert "2 households can take the children; 1 is ruled out." in out
     code, out, err = _cli(capsys, monkeypatch, database, "households", "search", "--age", "13", "--near",
                           "Margate", "--json")
     data = json.loads(out)
