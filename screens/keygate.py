@@ -10,7 +10,8 @@ the child picker, 2 runs in 80 with the turns shuffled; Tab m r e 0.15 s apart
 gave "emergency" for remand).
 
 So the gate lets a key through only once the desk is quiet: no message queued
-or being handled anywhere in the app or its screens, and no widget holding the
+or being handled anywhere in the app or its screens, no layout of the screen
+still to come (the focus order is read from where fields are), and no widget holding the
 keys (``holds_keys``: the child picker while Enter waits for the newest
 look-up). Waiting on the chain the key started was not enough, because a
 message a handler posts is not on that chain. Then the key goes to whatever
@@ -59,8 +60,20 @@ def _acting(pump: Any) -> bool:
     return parked_on is None or parked_on not in queue.ready_event._waiters
 
 
+def _laying_out(app: Any) -> Any | None:
+    """The current screen, while a layout it was asked for is still to come (Textual does it on a timer).
+
+    Focus order is screen position, so until then a field just shown sorts as if at the top:
+    Gender's choice moved the focus on to Caller, not Type, when it came before the new child's layout.
+    """
+    screen = app.screen if app.screen_stack else None
+    if screen is not None and (screen._layout_required or screen._recompose_required):
+        return screen
+    return None
+
+
 def _busy(app: Any) -> Any | None:
-    return next((pump for pump in _pumps(app) if _acting(pump)), None)
+    return next((pump for pump in _pumps(app) if _acting(pump)), None) or _laying_out(app)
 
 
 async def wait_until_quiet(app: Any, longest: float = LONGEST_WAIT) -> bool:
