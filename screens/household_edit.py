@@ -1,7 +1,7 @@
 """The household record at 80x24: identity, status, terms of approval, facts and dates, by keyboard.
 
 One line per field, typed as the households CSV takes it ("emergency; short
-term", "yes", "3; 7", 2027-03-16); each is checked as it is typed by the
+term", "yes", "3; 7"), but days day first as everywhere on the desk (16/03/2027); each is checked as it is typed by the
 service's own reader (``dutydesk.carers.household_values.check_field``), and a
 field the signed-in role may not change is shown but cannot be typed in (a duty
 worker records facts; terms, status and dates need a manager). ctrl+s saves the
@@ -28,15 +28,15 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Static
 
 from dutydesk.carers.household_rules import EDITABLE, may_change
-from dutydesk.carers.household_values import FIELD_WORDS, check_field, read_value, typed_text
+from dutydesk.carers.household_values import FIELD_WORDS, check_field, in_sentence, read_value, typed_text
 from screens.fields import DeskInput, DeskTextArea
 from screens.loading import LoadingScreen, Outcome
 
 LEFT = "left_on"  # not a column of the record: read with a change of status to resigned or deregistered
 PANEL = "panel_on"  # nor this: read with new terms of approval, the day panel approved them
 # Each extra day, on the row after the field it goes with: (its field, the field it follows, placeholder).
-EXTRA = ((LEFT, "status", "resigned/deregistered: YYYY-MM-DD (blank: today)"),
-         (PANEL, "specialisms", "with new terms: YYYY-MM-DD of the panel"))
+EXTRA = ((LEFT, "status", "resigned/deregistered: DD/MM/YYYY (blank: today)"),
+         (PANEL, "specialisms", "with new terms: DD/MM/YYYY of the panel"))
 
 
 def _add(desk: Any, typed: dict[str, str], reason: str) -> Outcome:
@@ -62,7 +62,7 @@ def _save(desk: Any, household_id: int, typed: dict[str, str], reason: str, vers
         return Outcome(str(err), False, err.problems)
     if not saved.changed:
         return Outcome("Nothing changed: the record already reads so.", True, saved)
-    return Outcome(f"Saved {saved.record.reference}: {', '.join(FIELD_WORDS[f].lower() for f in saved.changes)}.",
+    return Outcome(f"Saved {saved.record.reference}: {', '.join(in_sentence(f) for f in saved.changes)}.",
                    True, saved)
 
 

@@ -187,16 +187,19 @@ async def test_scenario_14_terms_varied_at_panel_then_the_next_search_ranks_the_
         await to_field(pilot, app, "specialisms")
         await type_text(pilot, "sibling groups")
         await to_field(pilot, app, "panel_on")
-        await type_text(pilot, "20/11/2026")  # not the form's date: said as typed
+        await type_text(pilot, "31/11/2026")  # no such day: said as typed
         await settle(pilot)
-        assert "Terms from panel on: '20/11/2026' is not a date" in flat_text(app)
+        assert "Terms from panel on: '31/11/2026' is not a date: November 2026 has 30 days" in flat_text(app)
         await pilot.press("ctrl+a", "ctrl+k")
-        await type_text(pilot, "2026-11-20")
+        await type_text(pilot, "20/11/2026")  # day first, as on the call form
+        await to_field(pilot, app, "dbs_expires_on")
+        await type_text(pilot, "15/01/2028")  # every day on the record is typed the same way
         await to_field(pilot, app, "reason")
         await type_text(pilot, "Panel approved sibling groups, ages up to 15")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "Saved HH-PAN: oldest age, specialisms." in flat_text(app)
+        assert "Saved HH-PAN: oldest age, specialisms, DBS expires on." in flat_text(app)
+        assert app.screen.query_one("#f-dbs_expires_on").value == "15/01/2028"  # shown back as typed
         await pilot.press("escape")
         await settle(pilot)
         text = flat_text(app)
@@ -210,8 +213,8 @@ async def test_scenario_14_terms_varied_at_panel_then_the_next_search_ranks_the_
     db = Database(url)
     with db.read() as s:
         h = s.get(Household, hid)
-        assert (h.age_max, h.specialisms, h.terms_approved_on) == \
-            (15, frozenset({Specialism.SIBLING_GROUPS}), dt.date(2026, 11, 20))
+        assert (h.age_max, h.specialisms, h.terms_approved_on, h.dbs_expires_on) == \
+            (15, frozenset({Specialism.SIBLING_GROUPS}), dt.date(2026, 11, 20), dt.date(2028, 1, 15))
         search = s.execute(sa.select(Search.id).where(Search.request_id == rid)).scalar_one()
         rank = s.execute(sa.select(SearchResult.rank).where(SearchResult.search_id == search,
                                                            SearchResult.household_id == hid)).scalar_one()

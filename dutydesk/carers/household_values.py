@@ -13,7 +13,8 @@ from enum import Enum
 from typing import Any
 
 from db.enums import HouseholdKind, HouseholdStatus
-from dutydesk.carers.households_format import SPECS, BadCell, clean_cell
+from dutydesk.carers.households_format import DATE_COLUMNS, SPECS, BadCell, clean_cell
+from dutydesk.days import day_text, parse_day
 from dutydesk.errors import InvalidInput
 
 REASON_LIMIT = 500
@@ -31,6 +32,12 @@ FIELD_WORDS = {
     "left_on": "Left the register on",
     "panel_on": "Terms from panel on",
 }
+
+
+def in_sentence(field: str) -> str:
+    """A field's words inside a sentence: "oldest age", but "DBS expires on" keeps its capitals."""
+    word = FIELD_WORDS.get(field, field)
+    return word if word[:2].isupper() else word[:1].lower() + word[1:]
 
 
 class FieldProblems(InvalidInput):
@@ -60,13 +67,21 @@ def read_value(field: str, value: Any) -> Any:
         return value
     text = clean_cell(value)
     if text == "" and spec.required:
-        raise BadCell("is empty", f"every household needs {FIELD_WORDS.get(field, field).lower()}")
-    parsed = spec.parse(text)
+        raise BadCell("is empty", f"every household needs {in_sentence(field)}")
+    parsed = _typed_day(text) if field in DATE_COLUMNS else spec.parse(text)
     if text == "":
         from dutydesk.carers.households_format import BLANK
 
         return BLANK.get(field, parsed)
     return parsed
+
+
+def _typed_day(text: str) -> Any:
+    """A day typed on the record: DD/MM/YYYY (YYYY-MM-DD, 'today' and '+N' read too), as the call form."""
+    try:
+        return parse_day(text, what="")
+    except InvalidInput as err:
+        raise BadCell(str(err).strip().rstrip(".")) from None
 
 
 def read_values(changes: dict[str, Any]) -> dict[str, Any]:
@@ -116,7 +131,7 @@ def shown_value(value: Any) -> Any:
 
 def typed_text(value: Any, field: str | None = None) -> str:
     """A stored value as a person types it: the desk's word for a kind, status or type where it reads
-    back the same ("in-house", "short term"), yes/no, "3; 7", YYYY-MM-DD."""
+    back the same ("in-house", "short term"), yes/no, "3; 7", a day as DD/MM/YYYY."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -127,6 +142,8 @@ def typed_text(value: Any, field: str | None = None) -> str:
         return "; ".join(_word(m, field) for m in sorted(value, key=lambda m: list(type(m)).index(m)))
     if isinstance(value, str) and field in ("other_children_ages", "languages"):
         return "; ".join(value.split(","))
+    if isinstance(value, dt.date):
+        return day_text(value)
     return str(shown_value(value))
 
 

@@ -334,6 +334,9 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
 SPECS = {c.name: c for c in COLUMNS}
+# Days: a CSV takes them as YYYY-MM-DD only (a spreadsheet may turn 03/04 into 4 March); typed on the
+# record or the command line they are read day first, as everywhere else on the desk.
+DATE_COLUMNS = frozenset(c.name for c in COLUMNS if c.parse is _date)
 
 # Columns whose CSV cells hold free text (the ones a spreadsheet could take for a formula).
 TEXT_COLUMNS = frozenset({"reference", "name", "agency", "phone", "supervising_social_worker",
