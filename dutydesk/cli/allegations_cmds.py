@@ -22,6 +22,7 @@ from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import allegations_group
 from dutydesk.cli.jsonable import to_jsonable
 from dutydesk.cli.requests_cmds import household_id_for
+from dutydesk.days import parse_day
 from dutydesk.errors import InvalidInput
 from dutydesk.labels import label
 
@@ -184,9 +185,9 @@ def note_cmd(cli: CliContext, reference: str, text: str) -> None:
 @allegations_group.command("outcome")
 @click.argument("reference")
 @click.option("--outcome", "result", required=True, type=_choice(AllegationOutcome))
-@click.option("--on", "on_text", metavar="YYYY-MM-DD", help="The outcome's date (default today).")
+@click.option("--on", "on_text", metavar="DATE", help="The outcome's date, DD/MM/YYYY (default today).")
 @click.option("--rationale", required=True)
-@click.option("--approval-review", "review_on", metavar="YYYY-MM-DD",
+@click.option("--approval-review", "review_on", metavar="DATE",
               help="A review of the household's approval is needed, by this date.")
 @click.option("--hold", type=click.Choice(["lift", "continue"]), required=True,
               help="Lift the hold, or let it continue after closing.")
@@ -197,23 +198,14 @@ def outcome_cmd(cli: CliContext, reference: str, result: str, on_text: str | Non
     """Close an allegation with its outcome (managers). The record is then fixed; add addenda with `note`."""
     desk = _desk(cli)
     outcome.record_outcome(desk, reference, OutcomeInput(
-        AllegationOutcome(result), _date(on_text, "--on") or clock.today(), rationale,
-        approval_review=review_on is not None, approval_review_on=_date(review_on, "--approval-review"),
+        AllegationOutcome(result), parse_day(on_text, what="--on") or clock.today(), rationale,
+        approval_review=review_on is not None, approval_review_on=parse_day(review_on, what="--approval-review"),
         lift_hold=hold == "lift"))
     a = views.get_allegation(desk, reference)
     if as_json:
         emit_json(to_jsonable(a))
     else:
         click.echo(f"Closed {a.reference}: {a.outcome}; hold {'lifted' if hold == 'lift' else 'continues'}.")
-
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{option} {text!r}: write the date as YYYY-MM-DD.") from None
 
 
 @allegations_group.command("lift-hold")

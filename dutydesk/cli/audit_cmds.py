@@ -62,8 +62,8 @@ def _day(value: str | None, what: str) -> dt.date | None:
 @click.option("--user", "username", metavar="USERNAME", help="Only what this person did or opened.")
 @click.option("--record", metavar="REF|TABLE#ID", help="Only events on this record: a request, household or "
               "child reference, or table#id such as households#12.")
-@click.option("--from", "day_from", metavar="YYYY-MM-DD", help="From this day (London time; also DD/MM/YYYY, today).")
-@click.option("--to", "day_to", metavar="YYYY-MM-DD", help="Up to and including this day.")
+@click.option("--from", "day_from", metavar="DATE", help="From this day, DD/MM/YYYY (London time; also today).")
+@click.option("--to", "day_to", metavar="DATE", help="Up to and including this day.")
 @click.option("--entity", metavar="TABLE", hidden=True, help="Older form of --record TABLE#ID (with --id).")
 @click.option("--id", "entity_id", metavar="ID", hidden=True, help="With --entity.")
 @click.option("--before", type=int, metavar="EVENT", help="The next page: events older than this event number.")

@@ -19,7 +19,7 @@ from dutydesk.carers.household_edit import HouseholdRecord, Saved
 from dutydesk.carers.household_values import shown_value
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import households_group
-from dutydesk.cli.households_search_cmds import _date
+from dutydesk.days import parse_day
 from dutydesk.errors import InvalidInput
 
 _REASON = click.option("--reason", required=True, help="Why (kept with the change in the audit trail).")
@@ -88,7 +88,7 @@ def edit_cmd(cli: CliContext, reference: str, fields: tuple[str, ...], reason: s
     if not fields:
         raise InvalidInput("Say what to change, as NAME=VALUE (for example pets=yes).")
     saved = household_edit.edit_household(desk, rec.id, _pairs(fields), reason=reason,
-                                          panel_on=_date(panel_on, "--panel-on") if panel_on else None,
+                                          panel_on=parse_day(panel_on, what="--panel-on") if panel_on else None,
                                           version=rec.version if version is None else version)
     _saved(saved, as_json, "Changed")
 
@@ -107,7 +107,7 @@ def status_cmd(cli: CliContext, reference: str, status: str, reason: str, on: st
     desk = Desk(cli.database(), cli.actor())
     rec = household_edit.find(desk, reference)
     saved = household_edit.edit_household(desk, rec.id, {"status": status}, reason=reason, version=rec.version,
-                                          left_on=_date(on, "--on") if on else None)
+                                          left_on=parse_day(on, what="--on") if on else None)
     _saved(saved, as_json, "Changed")
 
 
@@ -128,7 +128,7 @@ def _period_line(p: availability_edit.Period) -> str:
 @unavailable_group.command("add")
 @click.argument("reference")
 @click.option("--kind", default="holiday", show_default=True, metavar="holiday|break|hold|other")
-@click.option("--from", "from_", required=True, metavar="DATE", help="First day away (YYYY-MM-DD, today, tomorrow).")
+@click.option("--from", "from_", required=True, metavar="DATE", help="First day away (DD/MM/YYYY, today, tomorrow).")
 @click.option("--until", "until", required=True, metavar="DATE", help="Last day away.")
 @_REASON
 @_JSON
@@ -138,7 +138,7 @@ def unavailable_add(cli: CliContext, reference: str, kind: str, from_: str, unti
     """Declare a household unavailable for some dates; searches for them rule it out."""
     desk = Desk(cli.database(), cli.actor())
     rec = household_edit.find(desk, reference)
-    p = availability_edit.add_period(desk, rec.id, kind, _date(from_, "--from"), _date(until, "--until"), reason)
+    p = availability_edit.add_period(desk, rec.id, kind, parse_day(from_, what="--from"), parse_day(until, what="--until"), reason)
     if as_json:
         emit_json(_period_json(p))
     else:
@@ -154,7 +154,7 @@ def unavailable_add(cli: CliContext, reference: str, kind: str, from_: str, unti
 def unavailable_end(cli: CliContext, period_id: int, from_: str | None, reason: str, as_json: bool) -> None:
     """End an unavailable period early (one not started yet is cancelled)."""
     desk = Desk(cli.database(), cli.actor())
-    p = availability_edit.end_period(desk, period_id, reason=reason, available_from=_date(from_, "--from"))
+    p = availability_edit.end_period(desk, period_id, reason=reason, available_from=parse_day(from_, what="--from"))
     if as_json:
         emit_json({"id": period_id, "cancelled": p is None, **({"period": _period_json(p)} if p else {})})
     elif p is None:
@@ -194,7 +194,7 @@ def unavailable_places(cli: CliContext, reference: str, places: int, until: str 
     """PLACES of the household's places are not available until a date (0: all available again)."""
     desk = Desk(cli.database(), cli.actor())
     rec = household_edit.find(desk, reference)
-    held = availability_edit.hold_places(desk, rec.id, places, until=_date(until, "--until"), reason=reason)
+    held = availability_edit.hold_places(desk, rec.id, places, until=parse_day(until, what="--until"), reason=reason)
     if as_json:
         emit_json({"reference": rec.reference, "places": held.places,
                    "until": held.until.isoformat() if held.until else None, "reason": held.reason})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import click
@@ -14,6 +13,7 @@ from dutydesk import clock
 from dutydesk.cli.context import CliContext, emit_json, pass_cli
 from dutydesk.cli.groups import households_group
 from dutydesk.access.desk import Desk
+from dutydesk.days import parse_day
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.access.identity import Permission, require
 from dutydesk.labels import label, labels
@@ -21,20 +21,6 @@ from dutydesk.text import like_literal
 
 _TYPES = "|".join(t.value for t in PlacementType)
 _NEEDS = ",".join(n.value for n in Specialism)
-
-
-def _date(value: str | None, what: str) -> dt.date | None:
-    if not value:
-        return None
-    v = value.strip().lower()
-    if v == "today":
-        return clock.today()
-    if v == "tomorrow":
-        return clock.today() + dt.timedelta(days=1)
-    try:
-        return dt.date.fromisoformat(v)
-    except ValueError:
-        raise InvalidInput(f"{what} {value!r} is not a date; give it as YYYY-MM-DD (or today, tomorrow).") from None
 
 
 def _needs(value: str | None) -> frozenset[Specialism]:
@@ -71,7 +57,7 @@ def _place(session, name: str | None) -> tuple[int | None, str]:
 @click.option("--siblings", type=int, default=None, help="How many children to place together.")
 @click.option("--near", metavar="PLACE", help="Measure distance from this town (the child's school or home).")
 @click.option("--within", type=float, metavar="KM", help="Rule out households further than this from --near.")
-@click.option("--from", "from_", metavar="DATE", help="Needed from (YYYY-MM-DD; default today).")
+@click.option("--from", "from_", metavar="DATE", help="Needed from (DD/MM/YYYY; default today).")
 @click.option("--until", metavar="DATE", help="Needed until (default open-ended).")
 @click.option("--needs", metavar=_NEEDS, help="Needed specialisms, comma separated.")
 @click.option("--wheelchair", is_flag=True, help="Needs wheelchair access.")
@@ -115,7 +101,7 @@ def search_cmd(cli: CliContext, request_ref: str | None, save: bool, ages: tuple
             near_id, near_label = _place(s, near)
             n = siblings if siblings is not None else max(1, len(ages))
             crit = MatchCriteria(
-                from_on=_date(from_, "--from") or clock.today(), until_on=_date(until, "--until"),
+                from_on=parse_day(from_, what="--from") or clock.today(), until_on=parse_day(until, what="--until"),
                 placement_type=pt, ages=tuple(ages), genders=(Gender(gender),) * max(n, len(ages)) if gender else (),
                 siblings=n, needs=_needs(needs), wheelchair=wheelchair, near_place_id=near_id, near_label=near_label,
                 max_distance_km=within, no_younger_children=no_younger, no_other_children=no_others,

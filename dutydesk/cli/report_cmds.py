@@ -45,9 +45,9 @@ def _write(text: str, out: str | None, force: bool = False) -> str:
 
 def _report(kind: str):
     @report_group.command(kind)
-    @click.option("--from", "date_from", metavar="DATE", help="First day (YYYY-MM-DD, or a month YYYY-MM). "
+    @click.option("--from", "date_from", metavar="DATE", help="First day (DD/MM/YYYY, or a month YYYY-MM). "
                   "Default: the start of the month five months ago.")
-    @click.option("--to", "date_to", metavar="DATE", help="Last day (YYYY-MM-DD, or a month YYYY-MM). Default: today.")
+    @click.option("--to", "date_to", metavar="DATE", help="Last day (DD/MM/YYYY, or a month YYYY-MM). Default: today.")
     @click.option("--team", metavar="CODE", help="One team (its code, for example EAST); default every team.")
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                   help="table for the terminal; csv for a spreadsheet; json; md or html to print or send.")

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from dutydesk import clock, working_days
+from dutydesk.days import parse_day
 from dutydesk.errors import InvalidInput
 
 MAX_MONTHS = 36
@@ -93,15 +95,14 @@ def _day(value: dt.date | str | None, what: str) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip().lower()
-    if text == "today":
-        return clock.today()
-    try:
-        if len(text) == 7:  # 2026-10: a whole month
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}", text):  # 2026-10: a whole month
+        try:
             return dt.date.fromisoformat(text + "-01")
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"{what} {value!s} is not a date; give it as YYYY-MM-DD (for example 2026-10-01).") from None
+        except ValueError:
+            raise InvalidInput(f"{what} {text!r} has no month {text[5:]}; give a month as YYYY-MM "
+                               "(for example 2026-10).") from None
+    return parse_day(text, what=what)
 
 
 def make_period(date_from: dt.date | str | None = None, date_to: dt.date | str | None = None) -> Period:

@@ -25,15 +25,22 @@ def test_add_edit_status_and_availability_with_their_rules(database, people, cap
     code, out, err = run(capsys, monkeypatch, "dana", "--db", db, "households", "edit", " hh-77 ", "pets=yes",
                          "--reason", "new dog")
     assert (code, err) == (0, "") and "pets: False -> True" in out
+    code, out, err = run(capsys, monkeypatch, "maya", "--db", db, "households", "edit", "HH-77",
+                         "dbs_expires_on=15/01/2028", "--reason", "DBS renewed")
+    assert (code, err) == (0, "") and "dbs_expires_on: (blank) -> 2028-01-15" in out
+    code, out, err = run(capsys, monkeypatch, "maya", "--db", db, "households", "edit", "HH-77",
+                         "dbs_expires_on=31/02/2028", "--reason", "DBS renewed")
+    assert code == 2 and "February 2028 has 29 days" in one_desk_error(err)
     code, _out, err = run(capsys, monkeypatch, "maya", "--db", db, "households", "edit", "HH-77", "age_max=15",
                           "--reason", "panel", "--version", "1")
     assert code == 5 and "Pets is now yes (you saw no)" in one_desk_error(err)
 
     code, out, err = run(capsys, monkeypatch, "dana", "--db", db, "households", "unavailable", "add", "HH-77",
-                         "--kind", "holiday", "--from", "2030-01-04", "--until", "2030-01-17",
+                         "--kind", "holiday", "--from", "04/01/2030", "--until", "17/01/2030",
                          "--reason", "away for a fortnight", "--json")
     assert code == 0, err
-    period = json.loads(out)
+    period = json.loads(out)  # days typed day first, as on the desk's screens
+    assert (period["starts_on"], period["ends_on"]) == ("2030-01-04", "2030-01-17"), period
     code, out, _ = run(capsys, monkeypatch, "vic", "--db", db, "households", "unavailable", "list", "HH-77", "--json")
     assert [p["id"] for p in json.loads(out)] == [period["id"]]
     code, out, _ = run(capsys, monkeypatch, "dana", "--db", db, "households", "unavailable", "end",

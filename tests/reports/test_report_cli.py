@@ -108,12 +108,19 @@ def test_markdown_escapes_typed_names_and_roles_are_enforced(url, capsys, monkey
     code, out, _ = run(capsys, monkeypatch, "maya", "--db", url, "report", "vacancies", "--from", "2026-11-01",
                        "--to", "2026-11-30", "--format", "md")
     assert code == 0 and r"O'Brien \[Jr\] \<b\>Ann\</b\>" in out
+    # Days as the desk types them, and a month alone, give the same report.
+    for days in (("01/11/2026", "30/11/2026"), ("2026-11", "2026-11")):
+        code, again, _ = run(capsys, monkeypatch, "maya", "--db", url, "report", "vacancies", "--from", days[0],
+                             "--to", days[1], "--format", "md")
+        assert code == 0 and again == out, days
     code, out, err = run(capsys, monkeypatch, "dana", "--db", url, "report", "vacancies")
     assert code == 3 and err.startswith("dutydesk: Only a manager or administrator can see the vacancies report")
     code, out, err = run(capsys, monkeypatch, "dana", "--db", url, "report", "consistency", "--team", "WEST")
     assert code == 3 and "own team" in err
     code, out, err = run(capsys, monkeypatch, "maya", "--db", url, "report", "consistency", "--from", "2026-13-01")
-    assert code == 2 and "is not a date" in err
+    assert code == 2 and "'2026-13-01' has no month 13" in err
+    code, out, err = run(capsys, monkeypatch, "maya", "--db", url, "report", "consistency", "--from", "31/11/2026")
+    assert code == 2 and "November 2026 has 30 days" in err and len(err.splitlines()) == 1
 
 
 def test_the_letter_from_the_command_line(url, database, capsys, monkeypatch):
