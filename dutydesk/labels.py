@@ -375,9 +375,13 @@ def specialism(value: str) -> str:
     return label(value, Specialism)
 
 
+# Languages known by their initials (sign languages): written in capitals, not as a name.
+INITIALS = frozenset({"bsl", "asl", "isl", "lsf"})
+
+
 def language(value: str) -> str:
-    """``pashto`` -> ``Pashto``; languages are proper nouns in English."""
-    return " ".join(w[:1].upper() + w[1:] for w in value.strip().split())
+    """``pashto`` -> ``Pashto``, ``bsl`` -> ``BSL``; languages are proper nouns in English."""
+    return " ".join(w.upper() if w.lower() in INITIALS else w[:1].upper() + w[1:] for w in value.strip().split())
 
 
 def languages(stored: str) -> str:

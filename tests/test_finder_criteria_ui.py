@@ -94,7 +94,7 @@ async def test_every_criterion_of_a_request_is_stated_in_the_dialog_and_saved_wi
         text = flat_text(app)
         for words in ("R-CRIT: 2 children aged 9, 7", "female", "short term", "needs sibling groups",
                       "wheelchair access", "to 31 Dec 2026", "near Canterbury (within 20 km)", "no pets",
-                      "no smokers", "speaks pashto"):
+                      "no smokers", "speaks Pashto"):
             assert words in text, words
         # No pets rules out H-PETS; Dover is beyond 20 km of Canterbury.
         assert "1 can take the children, 2 ruled out" in text
@@ -162,7 +162,7 @@ async def test_the_header_shows_every_active_criterion_wrapped_between_words(sto
         # Today "near Canterbury; no" was cut at 80 columns: now every criterion is there...
         for words in ("3 children aged 9, 7, 4", "male", "emergency", "needs sibling groups, teenagers",
                       "wheelchair access", "near Canterbury (within 25 km)", "no younger children", "no pets",
-                      "no smokers", "speaks pashto", "muslim"):
+                      "no smokers", "speaks Pashto", "muslim"):
             assert words in header, words
         # ...and the lines break between words: their words are the summary's words, none split or lost.
         summary = "R-CRIT: " + app.screen.criteria.summary()

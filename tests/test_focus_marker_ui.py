@@ -67,3 +67,18 @@ async def test_a_dialogs_focused_field_is_marked_without_colour(tmp_path, monkey
         await settle(pilot)
         text = screen_text(app)
         assert _field_marked(text, "First day away") and not _field_marked(text, "What (one key)")
+
+
+async def test_the_dashboards_focused_panel_is_drawn_in_heavy_lines(tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("DUTYDESK_USER", "dana")
+    url, _hid = _store(tmp_path)
+    app = desk_app(url, theme="ansi-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_desk(pilot)
+        tops = {ln.split()[1]: ln.strip()[:1] for ln in screen_text(app).splitlines() if "─ " in ln or "━ " in ln}
+        assert (tops["Open"], tops["Callbacks"]) == ("┏", "╭"), tops
+        await pilot.press("tab")
+        await settle(pilot)
+        tops = {ln.split()[1]: ln.strip()[:1] for ln in screen_text(app).splitlines() if "─ " in ln or "━ " in ln}
+        assert (tops["Open"], tops["Callbacks"]) == ("╭", "┏"), tops

@@ -92,3 +92,9 @@ def test_the_word_checker_sees_a_value_made_into_words_by_hand(tmp_path: Path) -
     (tmp_path / "dutydesk").mkdir()
     (tmp_path / "dutydesk" / "x.py").write_text("a = s.value.replace('_', ' ')\nb = s.replace('-', ' ')\n")
     assert by_hand(tmp_path) == ["dutydesk/x.py:1: a = s.value.replace('_', ' ')"]
+
+
+def test_languages_are_names_and_sign_languages_their_initials() -> None:
+    # A carer's "english,bsl" read "English, Bsl" on the household screen.
+    assert labels.languages("english,bsl, british sign language") == "English, BSL, British Sign Language"
+    assert labels.language("pashto") == "Pashto"

@@ -19,6 +19,7 @@ from db.models.base import mask_of
 from dutydesk.child_limits import MAX_AGE, MAX_CHILDREN, MAX_DISTANCE_KM, MAX_PARENT_AGE
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.labels import label
+from dutydesk.labels import language as language_word
 from dutydesk.text import clean
 
 
@@ -210,7 +211,7 @@ class MatchCriteria:
             (self.no_pets, "no pets"), (self.no_smokers, "no smokers")) if flag]
         parts.extend(limits)
         if self.language:
-            parts.append(f"speaks {self.language}")
+            parts.append(f"speaks {language_word(self.language)}")
         if self.religion:
             parts.append(self.religion)
         if self.ethnicity:
