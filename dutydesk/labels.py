@@ -384,6 +384,17 @@ def language(value: str) -> str:
     return " ".join(w.upper() if w.lower() in INITIALS else w[:1].upper() + w[1:] for w in value.strip().split())
 
 
+_JOINING = frozenset({"and", "or", "of", "the"})
+
+
+def named(folded: str) -> str:
+    """A religion or ethnicity that matching keeps in lower case, written as a name again:
+    ``asian other - afghan`` -> ``Asian Other - Afghan``, ``mixed white and black caribbean`` ->
+    ``Mixed White and Black Caribbean``."""
+    words = folded.strip().split()
+    return " ".join(w if (i and w in _JOINING) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
 def languages(stored: str) -> str:
     """The stored ``english,pashto`` as ``English, Pashto``."""
     return ", ".join(language(x) for x in stored.split(",") if x.strip())

@@ -98,3 +98,10 @@ def test_languages_are_names_and_sign_languages_their_initials() -> None:
     # A carer's "english,bsl" read "English, Bsl" on the household screen.
     assert labels.languages("english,bsl, british sign language") == "English, BSL, British Sign Language"
     assert labels.language("pashto") == "Pashto"
+
+
+def test_a_folded_religion_or_ethnicity_reads_as_a_name() -> None:
+    # The finder's header said "muslim; culture asian other - afghan".
+    assert labels.named("muslim") == "Muslim"
+    assert labels.named("asian other - afghan") == "Asian Other - Afghan"
+    assert labels.named("mixed white and black caribbean") == "Mixed White and Black Caribbean"

@@ -20,6 +20,7 @@ from dutydesk.child_limits import MAX_AGE, MAX_CHILDREN, MAX_DISTANCE_KM, MAX_PA
 from dutydesk.errors import InvalidInput, NotFound
 from dutydesk.labels import label
 from dutydesk.labels import language as language_word
+from dutydesk.labels import named
 from dutydesk.text import clean
 
 
@@ -213,9 +214,9 @@ class MatchCriteria:
         if self.language:
             parts.append(f"speaks {language_word(self.language)}")
         if self.religion:
-            parts.append(self.religion)
+            parts.append(named(self.religion))
         if self.ethnicity:
-            parts.append(f"culture {self.ethnicity}")
+            parts.append(f"culture {named(self.ethnicity)}")
         return "; ".join(parts)
 
 

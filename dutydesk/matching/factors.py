@@ -76,7 +76,7 @@ def contributions(i: Inputs, w: Weights, near_label: str = "", language: str = "
         out.append(Contribution("language", w.language_match if i.language else 0.0,
                                 f"Speaks {lang}" if i.language else f"Does not speak {lang}"))
     if i.religion is not None:
-        rel = religion or "the child's religion"
+        rel = labels.named(religion) if religion else "the child's religion"
         out.append(Contribution("religion", w.religion_match if i.religion else 0.0,
                                 f"Shares the child's religion ({rel})" if i.religion else f"Religion differs (the child: {rel})"))
     if i.culture is not None:
