@@ -42,7 +42,7 @@ class AllegationListScreen(LoadingScreen):
             for name, width in (("Due", 10), ("State", 9), ("Step", 18), ("Allegation", 14), ("Household", 15)):
                 t.add_column(name, width=width)
         else:
-            for name, width in (("Allegation", 14), ("Raised", 6), ("Household", 14), ("Next step", 15), ("Due", 19)):
+            for name, width in (("Allegation", 14), ("Raised", 6), ("Household", 13), ("Next step", 15), ("Due", 20)):
                 t.add_column(name, width=width)
         t.focus()
         self.reload()
