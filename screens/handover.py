@@ -209,7 +209,7 @@ class HandoverScreen(LoadingScreen):
         if not since_input.has_focus:
             since_input.value = data.since_text or clock.fmt_local(ho.since, "%d/%m %H:%M")
         waiting = sum(1 for p in ho.placements_made if p.awaiting_signoff)
-        line = Text(no_wrap=True, overflow="ellipsis")
+        line = Text()
         line.append(f"Open {len(ho.open_requests)} · Callbacks {len(ho.callbacks_due)} · "
                     f"Placed {len(ho.placements_made)}")
         if waiting:
