@@ -82,7 +82,7 @@ class AuditScreen(LoadingScreen):
         for e in self.rows:
             t.add_row(Text(fmt_local(e.at)), Text(e.username, overflow="ellipsis", no_wrap=True),
                       Text(e.action, overflow="ellipsis", no_wrap=True),
-                      Text(f"{e.entity}#{e.entity_id}", overflow="ellipsis", no_wrap=True), key=str(e.id))
+                      Text(e.record, overflow="ellipsis", no_wrap=True), key=str(e.id))
         number = len(self.pages)
         more = "; n for older" if self.more else ""
         newer = "; p for newer" if number > 1 else ""

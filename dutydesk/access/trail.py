@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from db.models import AuditEvent, Child, Household, PlacementRequest
+from db.models import Allegation, AuditEvent, Child, Household, Placement, PlacementRequest
 from dutydesk.access.desk import Desk
 from dutydesk.access.identity import Permission, require
 from dutydesk import clock
@@ -30,6 +30,10 @@ PAGE = 50
 MAX_PAGE = 1000
 # What the screen can open, by the table an event names.
 OPENABLE = frozenset({"placement_requests", "households"})
+# The column that names a record as people know it, by the table an event names.
+NAMED_BY = {"placement_requests": PlacementRequest.reference, "households": Household.reference,
+            "children": Child.case_reference, "allegations": Allegation.reference,
+            "placements": Placement.reference}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,7 @@ class EventLine:
     entity: str
     entity_id: str
     detail: str
+    record: str = ""  # as people know it: REQ-2026-00001, HH-00003, a child's case reference; or table#id
 
     @property
     def opens(self) -> tuple[str, int] | None:
@@ -64,7 +69,7 @@ class EventLine:
         except ValueError:
             detail = self.detail
         return {"id": self.id, "at": self.at.isoformat(), "username": self.username, "action": self.action,
-                "entity": self.entity, "entity_id": self.entity_id, "detail": detail}
+                "entity": self.entity, "entity_id": self.entity_id, "record": self.record, "detail": detail}
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,5 +130,22 @@ def events(desk: Desk, flt: TrailFilter = TrailFilter(), *, before: int | None =
         if before is not None:
             query = query.where(AuditEvent.id < before)
         rows = list(s.exec(query).all())
-    lines = [EventLine(e.id, e.at, e.username, e.action, e.entity, e.entity_id, e.detail) for e in rows[:limit]]
+        names = _references(s, rows[:limit])
+    lines = [EventLine(e.id, e.at, e.username, e.action, e.entity, e.entity_id, e.detail,
+                       names.get((e.entity, e.entity_id)) or f"{e.entity}#{e.entity_id}") for e in rows[:limit]]
     return TrailPage(lines, more=len(rows) > limit)
+
+
+def _references(session: Session, rows: list[AuditEvent]) -> dict[tuple[str, str], str]:
+    """The reference of each record a page of events names: one query per kind of record on the page."""
+    wanted: dict[str, set[int]] = {}
+    for e in rows:
+        if e.entity in NAMED_BY and e.entity_id.isdigit():
+            wanted.setdefault(e.entity, set()).add(int(e.entity_id))
+    out: dict[tuple[str, str], str] = {}
+    for table, ids in wanted.items():
+        column = NAMED_BY[table]
+        model = column.class_
+        for ident, ref in session.execute(sa.select(model.id, column).where(model.id.in_(ids))):
+            out[(table, str(ident))] = ref
+    return out

@@ -97,7 +97,7 @@ def list_cmd(cli: CliContext, username: str | None, record: str | None, day_from
         # Stored text was cleaned on the way in; clean again so nothing reaches the terminal raw.
         click.echo(
             f"{ev.id:>7}  {fmt_local(ev.at, '%Y-%m-%d %H:%M')}  {clean(ev.username):<12} "
-            f"{clean(ev.action):<22} {clean(ev.entity)}#{clean(ev.entity_id)}  {clean(ev.detail)[:120]}"
+            f"{clean(ev.action):<22} {clean(ev.record)}  {clean(ev.detail)[:120]}"
         )
     if page.more:
         click.echo(f"More: add --before {rows[-1].id} for the next page.", err=True)

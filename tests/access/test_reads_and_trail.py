@@ -127,7 +127,8 @@ def test_audit_list_takes_the_same_filters(store, capsys, monkeypatch) -> None:
     except SystemExit as done:
         assert not done.code
     rows = json.loads(capsys.readouterr().out)
-    assert [(r["username"], r["action"], r["entity_id"]) for r in rows] == [("dana", "household.opened", "1")]
+    assert [(r["username"], r["action"], r["entity_id"], r["record"]) for r in rows] == \
+        [("dana", "household.opened", "1", "HH-0001")]  # the record named as people know it
 
 
 async def test_the_audit_screen_filters_pages_and_opens_the_record(store, monkeypatch):
@@ -152,9 +153,13 @@ async def test_the_audit_screen_filters_pages_and_opens_the_record(store, monkey
         await settle(pilot)
         text = flat_text(app)
         assert "page 1:" in text and "household.opened" not in text
+        assert "REQ-2026-00001" in text and "placement_requests#" not in text  # oliver's request, by reference
         await pilot.press("slash", "ctrl+u", *"dana", "enter")
         await settle(pilot)
         assert "household.opened" in screen_text(app)
+        # Each record by its reference, not by its table and number.
+        rows = [ln for ln in screen_text(app).splitlines() if "household.opened" in ln]
+        assert rows and all("HH-0001" in ln and "households#" not in ln for ln in rows)
         reads_before = len(_events(store, "household.opened"))
         await pilot.press("enter")
         await settle(pilot)
