@@ -69,6 +69,11 @@ async def test_a_dialogs_focused_field_is_marked_without_colour(tmp_path, monkey
         assert _field_marked(text, "First day away") and not _field_marked(text, "What (one key)")
 
 
+def _corners(text: str) -> dict[str, str]:
+    """Each panel's top-left corner, by the first word of its title (a row of two panels: the left one)."""
+    return {ln.split()[1]: ln.strip()[:1] for ln in text.splitlines() if "─ " in ln or "━ " in ln}
+
+
 async def test_the_dashboards_focused_panel_is_drawn_in_heavy_lines(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("DUTYDESK_USER", "dana")
@@ -76,9 +81,9 @@ async def test_the_dashboards_focused_panel_is_drawn_in_heavy_lines(tmp_path, mo
     app = desk_app(url, theme="ansi-dark")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_desk(pilot)
-        tops = {ln.split()[1]: ln.strip()[:1] for ln in screen_text(app).splitlines() if "─ " in ln or "━ " in ln}
+        tops = _corners(screen_text(app))
         assert (tops["Open"], tops["Callbacks"]) == ("┏", "╭"), tops
         await pilot.press("tab")
         await settle(pilot)
-        tops = {ln.split()[1]: ln.strip()[:1] for ln in screen_text(app).splitlines() if "─ " in ln or "━ " in ln}
+        tops = _corners(screen_text(app))
         assert (tops["Open"], tops["Callbacks"]) == ("╭", "┏"), tops

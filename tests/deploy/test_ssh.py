@@ -11,6 +11,9 @@ desk process is left); a second worker writes after the first; NO_COLOR=1
 reaches the desk; a login with no desk account gets one line and the session
 ends; DUTYDESK_USER and DUTYDESK_NOW sent from the client change nothing.
 
+One module (a little over 400 lines): the site it builds, its terminals and the
+walk through them are one deployment, set up and torn down once.
+
 Where it differs from the README, and why:
 
 - the install is a venv on the system Python that sees this checkout's
